@@ -1,0 +1,158 @@
+//===- QCAttrs.td - qc dialect attributes ------------------*- tablegen -*-===//
+
+#ifndef QC_IR_QCATTRS_TD
+#define QC_IR_QCATTRS_TD
+
+include "qc/IR/QCBase.td"
+include "qc/IR/QCEnums.td"
+include "mlir/IR/AttrTypeBase.td"
+include "mlir/IR/BuiltinAttributeInterfaces.td"
+
+class QC_Attr<string name, string attrMnemonic, list<Trait> traits = []>
+    : AttrDef<QC_Dialect, name, traits> {
+  let mnemonic = attrMnemonic;
+  let hasCustomAssemblyFormat = 1;
+  let genVerifyDecl = 1;
+}
+
+// Granularity shared by schemes and dyadic multipliers: no axis is per tensor,
+// an axis alone is per axis (channel), an axis with a group size is one entry
+// per group of `group` consecutive elements along that axis.
+defvar QC_AxisParameter = OptionalParameter<"std::optional<int64_t>",
+    "axis the parameters vary along (absent: per tensor)">;
+defvar QC_GroupParameter = OptionalParameter<"std::optional<int64_t>",
+    "number of consecutive elements along the axis sharing one entry">;
+
+def QC_SchemeAttr : QC_Attr<"Scheme", "scheme"> {
+  let summary = "How a value is to be quantized";
+  let description = [{
+    A quantization recipe for one value: storage bit width (1 to 16), signed
+    or unsigned storage, symmetric (zero point fixed at 0, or 2^(bits-1) for
+    unsigned storage) or affine (any zero point), optional narrow range (the
+    lowest storage value is unused, e.g. [-127, 127] for i8), and granularity:
+    per tensor, per axis (`per_axis = A`), or per group of N elements along an
+    axis (`per_group = A : N`).
+
+    A scheme states intent; `qc-quantize` turns it and the value's `#qc.stats`
+    into an upstream `!quant.uniform` type with concrete scales and zero
+    points.
+
+    ```mlir
+    #qc.scheme<i8, symmetric, narrow, per_axis = 0>
+    #qc.scheme<u8, affine>
+    #qc.scheme<i4, symmetric, per_group = 1 : 128>
+    ```
+  }];
+  let parameters = (ins
+    "unsigned":$bits,
+    "bool":$isSigned,
+    "bool":$symmetric,
+    "bool":$narrowRange,
+    QC_AxisParameter:$axis,
+    QC_GroupParameter:$groupSize
+  );
+  let extraClassDeclaration = [{
+    static constexpr unsigned kMinBits = 1;
+    static constexpr unsigned kMaxBits = 16;
+
+    bool isPerTensor() const { return !getAxis(); }
+    bool isPerAxis() const { return getAxis() && !getGroupSize(); }
+    bool isPerGroup() const { return getGroupSize().has_value(); }
+    /// The storage range [qmin, qmax] the scheme allows.
+    ::qc::numerics::IntRange getStorageRange() const;
+  }];
+}
+
+def QC_DyadicAttr : QC_Attr<"Dyadic", "dyadic"> {
+  let summary = "Integer requantization multipliers m * 2^-s";
+  let description = [{
+    One or more dyadic numbers `multiplier * 2^-shift` (int32 multiplier >= 0,
+    0 <= shift <= 62): a single one for a whole tensor, one per index along an
+    axis, or one per group of N indices along an axis. Integer-only
+    requantization multiplies by the multiplier and shifts right; the rounding
+    convention belongs to the op that applies it (`qc.requant`).
+
+    ```mlir
+    #qc.dyadic<1073741824 * 2**-31>
+    #qc.dyadic<per_axis = 1, [1518500250 * 2**-37, 1073741824 * 2**-30]>
+    #qc.dyadic<per_group = 1 : 64, [1073741824 * 2**-31, 1288490189 * 2**-32]>
+    ```
+  }];
+  let parameters = (ins
+    ArrayRefParameter<"int32_t", "multipliers">:$multipliers,
+    ArrayRefParameter<"int32_t", "right shifts">:$shifts,
+    QC_AxisParameter:$axis,
+    QC_GroupParameter:$groupSize
+  );
+  let builders = [
+    AttrBuilder<(ins "::qc::numerics::Dyadic":$value), [{
+      return $_get($_ctxt, ::llvm::ArrayRef<int32_t>{value.multiplier},
+                   ::llvm::ArrayRef<int32_t>{value.shift}, std::nullopt,
+                   std::nullopt);
+    }]>
+  ];
+  let extraClassDeclaration = [{
+    bool isPerTensor() const { return !getAxis(); }
+    size_t size() const { return getMultipliers().size(); }
+    ::qc::numerics::Dyadic getValue(size_t index) const {
+      return {getMultipliers()[index], getShifts()[index]};
+    }
+    /// Index of the entry that applies at position `position` along the axis.
+    size_t getEntryIndex(int64_t position) const {
+      return getGroupSize() ? position / *getGroupSize() : position;
+    }
+    /// Number of entries needed for an axis of `dimSize` elements.
+    int64_t getExpectedSize(int64_t dimSize) const;
+    /// True when every entry is exactly 1 (m == 2^s).
+    bool isIdentity() const;
+  }];
+}
+
+def QC_StatsAttr : QC_Attr<"Stats", "stats"> {
+  let summary = "Calibration statistics of a value";
+  let description = [{
+    What calibration observed for one value: its range `[min, max]`, optionally
+    the per-channel absolute maximum along an axis (what smoothing needs), and
+    optionally percentiles of |x| as `rank : value` pairs (rank in (0, 100],
+    ascending; values non-decreasing).
+
+    ```mlir
+    #qc.stats<min = -1.5, max = 3.25>
+    #qc.stats<min = -1.5, max = 3.25, absmax(axis = 1) = [1.5, 3.25],
+              percentiles = [99.9 : 2.75, 99.99 : 3.0]>
+    ```
+  }];
+  let parameters = (ins
+    APFloatParameter<"smallest value seen">:$min,
+    APFloatParameter<"largest value seen">:$max,
+    QC_AxisParameter:$channelAxis,
+    OptionalParameter<"::mlir::DenseF64ArrayAttr",
+                      "max |x| per channel along channelAxis">:$channelAbsMax,
+    OptionalParameter<"::mlir::DenseF64ArrayAttr",
+                      "percentile ranks in (0, 100]">:$percentileRanks,
+    OptionalParameter<"::mlir::DenseF64ArrayAttr",
+                      "|x| at each rank">:$percentileValues
+  );
+}
+
+def QC_BitWidthAttr : QC_Attr<"BitWidth", "bitwidth"> {
+  let summary = "The bit width chosen for a layer";
+  let description = [{
+    The decision of a bit-width search (or of the user) for one layer: weight
+    bits, optionally activation bits, the method that chose it, and whether it
+    is pinned (searches must keep it).
+
+    ```mlir
+    #qc.bitwidth<weights = 4, activations = 8, method = hawq>
+    #qc.bitwidth<weights = 8, method = manual, pinned>
+    ```
+  }];
+  let parameters = (ins
+    "unsigned":$weightBits,
+    OptionalParameter<"std::optional<unsigned>">:$activationBits,
+    "::mlir::qc::BitWidthMethod":$method,
+    "bool":$pinned
+  );
+}
+
+#endif // QC_IR_QCATTRS_TD

@@ -1,0 +1,169 @@
+//===- QCOps.td - qc dialect operations --------------------*- tablegen -*-===//
+
+#ifndef QC_IR_QCOPS_TD
+#define QC_IR_QCOPS_TD
+
+include "qc/IR/QCBase.td"
+include "qc/IR/QCAttrs.td"
+include "mlir/Dialect/Quant/IR/QuantBase.td"
+include "mlir/Interfaces/SideEffectInterfaces.td"
+include "mlir/IR/BuiltinAttributeInterfaces.td"
+
+def QC_FloatTensor : RankedTensorOf<[AnyFloat]>;
+def QC_QuantizedTensor : RankedTensorOf<[quant_QuantizedType]>;
+def QC_IntegerTensor : RankedTensorOf<[AnySignlessInteger]>;
+
+//===----------------------------------------------------------------------===//
+// QuantizeOp
+//===----------------------------------------------------------------------===//
+
+def QC_QuantizeOp : QC_Op<"quantize", [Pure, SameOperandsAndResultShape]> {
+  let summary = "Float to quantized tensor with defined rounding and saturation";
+  let description = [{
+    Quantizes each element as ONNX QuantizeLinear does:
+    `q = clamp(round(x / scale) + zero_point, storage_min, storage_max)`, with
+    `x / scale` computed in the input float type, scales and zero points from
+    the result's `!quant.uniform` type (per tensor, per axis or sub-channel),
+    and `rounding` (default `half_to_even`) breaking ties. NaN maps to the
+    zero point; infinities saturate.
+
+    Upstream `quant.qcast` has the same shape but leaves rounding and
+    saturation to the lowering; `qc.quantize` fixes them so that QC's compiled
+    code, its constant folding and an ONNX runtime agree bit for bit.
+
+    ```mlir
+    %q = qc.quantize %x : tensor<4xf32> -> tensor<4x!quant.uniform<i8:f32, 0.5:-3>>
+    %r = qc.quantize %x rounding half_away_from_zero
+        : tensor<2x3xf32> -> tensor<2x3x!quant.uniform<i8:f32:0, {0.5, 0.25}>>
+    ```
+  }];
+  let arguments = (ins
+    QC_FloatTensor:$input,
+    DefaultValuedAttr<QC_FloatRoundingAttr,
+                      "::mlir::qc::FloatRounding::half_to_even">:$rounding
+  );
+  let results = (outs QC_QuantizedTensor:$result);
+  let assemblyFormat = [{
+    $input (`rounding` `` $rounding^)? attr-dict `:` type($input) `->` type($result)
+  }];
+  let hasVerifier = 1;
+  let hasFolder = 1;
+  let hasCanonicalizer = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// DequantizeOp
+//===----------------------------------------------------------------------===//
+
+def QC_DequantizeOp : QC_Op<"dequantize", [Pure, SameOperandsAndResultShape]> {
+  let summary = "Quantized to float tensor";
+  let description = [{
+    `x = (q - zero_point) * scale`, computed in the result float type, with
+    scales and zero points from the operand's `!quant.uniform` type (ONNX
+    DequantizeLinear). Folds when the operand is a constant made by
+    `quant.scast` of integer constants.
+
+    ```mlir
+    %x = qc.dequantize %q : tensor<4x!quant.uniform<i8:f32, 0.5:-3>> -> tensor<4xf32>
+    ```
+  }];
+  let arguments = (ins QC_QuantizedTensor:$input);
+  let results = (outs QC_FloatTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// RequantOp
+//===----------------------------------------------------------------------===//
+
+def QC_RequantOp : QC_Op<"requant", [Pure, SameOperandsAndResultShape]> {
+  let summary = "Integer-only requantization by dyadic multipliers";
+  let description = [{
+    For each element, with `x = input - input_zp` and `m * 2^-s` the
+    multiplier that applies at its position (per tensor, axis or group):
+
+    `result = clamp(round(x * m / 2^s) + output_zp, min, max)`
+
+    computed exactly in integers (no floating point), `round` being the
+    `rounding` convention (default `gemmlowp`; see `#qc.requant_rounding`).
+    `min`/`max` default to the result type's range, signed unless
+    `output_unsigned` is set; `clamp [lo, hi]` narrows them (a fused ReLU).
+    The input is read as unsigned when `input_unsigned` is set. Inputs and
+    results have at most 32 bits; a non-zero `input_zp` and `input_unsigned`
+    are only allowed for inputs of at most 16 bits, as in TOSA, so that the
+    intermediate product never exceeds 64 bits.
+
+    The arithmetic is the numerics library's `requantize`, which the folder
+    uses too; `tosa.rescale` is the same operation for the rounding modes
+    TOSA has.
+
+    ```mlir
+    %o = qc.requant %acc by #qc.dyadic<1518500250 * 2**-37> output_zp(-3)
+        : tensor<4x8xi32> -> tensor<4x8xi8>
+    %p = qc.requant %acc by #qc.dyadic<per_axis = 1, [1073741824 * 2**-31, 1073741824 * 2**-32]>
+        clamp [0, 127] rounding single_round : tensor<4x2xi32> -> tensor<4x2xi8>
+    ```
+  }];
+  let arguments = (ins
+    QC_IntegerTensor:$input,
+    QC_DyadicAttr:$multiplier,
+    DefaultValuedAttr<I64Attr, "0">:$input_zp,
+    DefaultValuedAttr<I64Attr, "0">:$output_zp,
+    OptionalAttr<DenseI64ArrayAttr>:$clamp,
+    UnitAttr:$input_unsigned,
+    UnitAttr:$output_unsigned,
+    DefaultValuedAttr<QC_RequantRoundingAttr,
+                      "::mlir::qc::RequantRounding::gemmlowp">:$rounding
+  );
+  let results = (outs QC_IntegerTensor:$result);
+  let assemblyFormat = [{
+    $input `by` custom<DyadicMultiplier>($multiplier)
+    (`input_zp` `(` $input_zp^ `)`)?
+    (`output_zp` `(` $output_zp^ `)`)?
+    (`clamp` $clamp^)?
+    (`rounding` `` $rounding^)?
+    attr-dict `:` type($input) `->` type($result)
+  }];
+  let extraClassDeclaration = [{
+    /// The inclusive range results are clamped to.
+    ::qc::numerics::IntRange getResultRange();
+    /// The range of the input's storage type as read (signed or unsigned).
+    ::qc::numerics::IntRange getInputRange();
+  }];
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// ObserveOp
+//===----------------------------------------------------------------------===//
+
+def QC_ObserveOp : QC_Op<"observe", [MemoryEffects<[MemWrite]>]> {
+  let summary = "Calibration tap: records statistics of a value";
+  let description = [{
+    Marks a value whose statistics calibration records under `tag`. With `channel_axis`, calibration also
+    records the per-channel absolute maximum along that axis. The op writes to
+    the calibration record, so it is never removed as dead code; once
+    calibration has attached `#qc.stats` to the value's producer, the taps are
+    removed.
+
+    ```mlir
+    qc.observe %x tag("conv1.out") : tensor<1x16x8x8xf32>
+    qc.observe %h tag("ln1.out") channel_axis(2) : tensor<1x32x128xf32>
+    ```
+  }];
+  let arguments = (ins
+    QC_FloatTensor:$input,
+    StrAttr:$tag,
+    OptionalAttr<ConfinedAttr<I64Attr, [IntNonNegative]>>:$channel_axis
+  );
+  let assemblyFormat = [{
+    $input `tag` `(` $tag `)` (`channel_axis` `(` $channel_axis^ `)`)?
+    attr-dict `:` type($input)
+  }];
+  let hasVerifier = 1;
+}
+
+#endif // QC_IR_QCOPS_TD

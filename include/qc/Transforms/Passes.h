@@ -1,0 +1,36 @@
+//===- Passes.h - qc transformation passes ----------------------*- C++ -*-===//
+
+#ifndef QC_TRANSFORMS_PASSES_H
+#define QC_TRANSFORMS_PASSES_H
+
+#include "mlir/Pass/Pass.h"
+
+namespace mlir {
+namespace arith {
+class ArithDialect;
+} // namespace arith
+namespace linalg {
+class LinalgDialect;
+} // namespace linalg
+namespace math {
+class MathDialect;
+} // namespace math
+namespace quant {
+class QuantDialect;
+} // namespace quant
+namespace tensor {
+class TensorDialect;
+} // namespace tensor
+
+namespace qc {
+
+#define GEN_PASS_DECL
+#include "qc/Transforms/Passes.h.inc"
+
+#define GEN_PASS_REGISTRATION
+#include "qc/Transforms/Passes.h.inc"
+
+} // namespace qc
+} // namespace mlir
+
+#endif // QC_TRANSFORMS_PASSES_H

@@ -1,0 +1,493 @@
+//===- QCAttrs.cpp - qc dialect attributes --------------------------------===//
+//
+// Verifiers and the custom assembly of the qc attributes.
+//
+//===----------------------------------------------------------------------===//
+
+#include "qc/IR/QC.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/DialectImplementation.h"
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/TypeSwitch.h"
+#include "llvm/Support/Format.h"
+#include "llvm/Support/FormatVariadic.h"
+
+#include <cmath>
+#include <cstdlib>
+
+using namespace mlir;
+using namespace mlir::qc;
+
+//===----------------------------------------------------------------------===//
+// Granularity: `per_axis = A` or `per_group = A : N`, shared by #qc.scheme and
+// #qc.dyadic.
+//===----------------------------------------------------------------------===//
+
+namespace {
+struct Granularity {
+  std::optional<int64_t> axis;
+  std::optional<int64_t> groupSize;
+};
+} // namespace
+
+/// Parses an optional `per_axis = A` or `per_group = A : N`. Sets `found` when
+/// one was present.
+static ParseResult parseOptionalGranularity(AsmParser &parser,
+                                            Granularity &granularity,
+                                            bool &found) {
+  found = false;
+  if (succeeded(parser.parseOptionalKeyword("per_axis"))) {
+    int64_t axis;
+    if (parser.parseEqual() || parser.parseInteger(axis))
+      return failure();
+    granularity.axis = axis;
+    found = true;
+  } else if (succeeded(parser.parseOptionalKeyword("per_group"))) {
+    int64_t axis, groupSize;
+    if (parser.parseEqual() || parser.parseInteger(axis) ||
+        parser.parseColon() || parser.parseInteger(groupSize))
+      return failure();
+    granularity.axis = axis;
+    granularity.groupSize = groupSize;
+    found = true;
+  }
+  return success();
+}
+
+static void printGranularity(AsmPrinter &printer, std::optional<int64_t> axis,
+                             std::optional<int64_t> groupSize) {
+  if (groupSize)
+    printer << "per_group = " << *axis << " : " << *groupSize;
+  else if (axis)
+    printer << "per_axis = " << *axis;
+}
+
+static LogicalResult
+verifyGranularity(function_ref<InFlightDiagnostic()> emitError,
+                  std::optional<int64_t> axis,
+                  std::optional<int64_t> groupSize) {
+  if (axis && *axis < 0)
+    return emitError() << "expected a non-negative axis, got " << *axis;
+  if (groupSize && !axis)
+    return emitError() << "a group size needs an axis";
+  if (groupSize && *groupSize <= 0)
+    return emitError() << "expected a positive group size, got " << *groupSize;
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// SchemeAttr
+//===----------------------------------------------------------------------===//
+
+/// Parses a storage type spelled as in !quant.uniform: `iN` or `uN`.
+static ParseResult parseStorageType(AsmParser &parser, unsigned &bits,
+                                    bool &isSigned) {
+  SMLoc loc = parser.getCurrentLocation();
+  Type type;
+  OptionalParseResult parsedType = parser.parseOptionalType(type);
+  if (parsedType.has_value()) {
+    if (failed(*parsedType))
+      return failure();
+    auto intType = dyn_cast<IntegerType>(type);
+    if (!intType || !intType.isSignless())
+      return parser.emitError(loc, "expected storage type iN or uN");
+    bits = intType.getWidth();
+    isSigned = true;
+    return success();
+  }
+  StringRef keyword;
+  if (parser.parseKeyword(&keyword) || !keyword.consume_front("u") ||
+      keyword.getAsInteger(10, bits))
+    return parser.emitError(loc, "expected storage type iN or uN");
+  isSigned = false;
+  return success();
+}
+
+Attribute SchemeAttr::parse(AsmParser &parser, Type) {
+  unsigned bits = 0;
+  bool isSigned = false;
+  if (parser.parseLess() || parseStorageType(parser, bits, isSigned) ||
+      parser.parseComma())
+    return {};
+  bool symmetric;
+  if (succeeded(parser.parseOptionalKeyword("symmetric"))) {
+    symmetric = true;
+  } else if (succeeded(parser.parseOptionalKeyword("affine"))) {
+    symmetric = false;
+  } else {
+    parser.emitError(parser.getCurrentLocation(),
+                     "expected 'symmetric' or 'affine'");
+    return {};
+  }
+  bool narrowRange = false;
+  Granularity granularity;
+  while (succeeded(parser.parseOptionalComma())) {
+    bool found;
+    if (parseOptionalGranularity(parser, granularity, found))
+      return {};
+    if (found)
+      break;
+    if (parser.parseKeyword("narrow"))
+      return {};
+    narrowRange = true;
+  }
+  if (parser.parseGreater())
+    return {};
+  return parser.getChecked<SchemeAttr>(parser.getContext(), bits, isSigned,
+                                       symmetric, narrowRange,
+                                       granularity.axis, granularity.groupSize);
+}
+
+void SchemeAttr::print(AsmPrinter &printer) const {
+  printer << '<' << (getIsSigned() ? 'i' : 'u') << getBits() << ", "
+          << (getSymmetric() ? "symmetric" : "affine");
+  if (getNarrowRange())
+    printer << ", narrow";
+  if (getAxis()) {
+    printer << ", ";
+    printGranularity(printer, getAxis(), getGroupSize());
+  }
+  printer << '>';
+}
+
+LogicalResult SchemeAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                                 unsigned bits, bool, bool, bool narrowRange,
+                                 std::optional<int64_t> axis,
+                                 std::optional<int64_t> groupSize) {
+  if (bits < kMinBits || bits > kMaxBits)
+    return emitError() << "expected a storage bit width in [" << kMinBits
+                       << ", " << kMaxBits << "], got " << bits;
+  if (narrowRange && bits < 2)
+    return emitError() << "a narrow range needs at least 2 bits";
+  return verifyGranularity(emitError, axis, groupSize);
+}
+
+::qc::numerics::IntRange SchemeAttr::getStorageRange() const {
+  return ::qc::numerics::storageRange(getBits(), getIsSigned(),
+                                      getNarrowRange());
+}
+
+//===----------------------------------------------------------------------===//
+// DyadicAttr
+//===----------------------------------------------------------------------===//
+
+/// The base of the `m * 2**-s` notation.
+static constexpr int64_t kDyadicBase = 2;
+
+/// Parses one `m * 2**-s`.
+static ParseResult parseDyadicEntry(AsmParser &parser,
+                                    SmallVectorImpl<int32_t> &multipliers,
+                                    SmallVectorImpl<int32_t> &shifts) {
+  SMLoc loc = parser.getCurrentLocation();
+  int32_t multiplier = 0;
+  int64_t base = 0, exponent = 0;
+  if (parser.parseInteger(multiplier) || parser.parseStar() ||
+      parser.parseInteger(base) || parser.parseStar() || parser.parseStar() ||
+      parser.parseInteger(exponent))
+    return failure();
+  if (base != kDyadicBase)
+    return parser.emitError(loc, "expected 'm * 2**-s'");
+  if (exponent > 0 || exponent < std::numeric_limits<int32_t>::min())
+    return parser.emitError(loc, "expected a non-positive exponent, got ")
+           << exponent;
+  multipliers.push_back(multiplier);
+  shifts.push_back(static_cast<int32_t>(-exponent));
+  return success();
+}
+
+Attribute DyadicAttr::parse(AsmParser &parser, Type) {
+  if (parser.parseLess())
+    return {};
+  Granularity granularity;
+  bool hasGranularity;
+  if (parseOptionalGranularity(parser, granularity, hasGranularity) ||
+      (hasGranularity && parser.parseComma()))
+    return {};
+  SmallVector<int32_t> multipliers, shifts;
+  auto parseEntry = [&] {
+    return parseDyadicEntry(parser, multipliers, shifts);
+  };
+  ParseResult entries =
+      hasGranularity
+          ? parser.parseCommaSeparatedList(AsmParser::Delimiter::Square,
+                                           parseEntry)
+          : parseEntry();
+  if (entries || parser.parseGreater())
+    return {};
+  return parser.getChecked<DyadicAttr>(parser.getContext(), multipliers,
+                                       shifts, granularity.axis,
+                                       granularity.groupSize);
+}
+
+void DyadicAttr::print(AsmPrinter &printer) const {
+  auto printEntry = [&](size_t i) {
+    printer << getMultipliers()[i] << " * 2**-" << getShifts()[i];
+  };
+  printer << '<';
+  if (isPerTensor()) {
+    printEntry(0);
+  } else {
+    printGranularity(printer, getAxis(), getGroupSize());
+    printer << ", [";
+    llvm::interleaveComma(llvm::seq<size_t>(0, size()), printer, printEntry);
+    printer << ']';
+  }
+  printer << '>';
+}
+
+LogicalResult DyadicAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                                 ArrayRef<int32_t> multipliers,
+                                 ArrayRef<int32_t> shifts,
+                                 std::optional<int64_t> axis,
+                                 std::optional<int64_t> groupSize) {
+  if (multipliers.empty() || multipliers.size() != shifts.size())
+    return emitError() << "expected as many shifts as multipliers, and at "
+                          "least one of each";
+  if (!axis && multipliers.size() != 1)
+    return emitError() << "a per-tensor multiplier has exactly one entry, got "
+                       << multipliers.size();
+  for (auto [multiplier, shift] : llvm::zip_equal(multipliers, shifts)) {
+    if (multiplier < 0)
+      return emitError() << "expected a non-negative multiplier, got "
+                         << multiplier;
+    if (shift < 0 || shift > ::qc::numerics::kMaxShift)
+      return emitError() << "expected a shift in [0, "
+                         << ::qc::numerics::kMaxShift << "], got " << shift;
+  }
+  return verifyGranularity(emitError, axis, groupSize);
+}
+
+int64_t DyadicAttr::getExpectedSize(int64_t dimSize) const {
+  if (std::optional<int64_t> groupSize = getGroupSize())
+    return llvm::divideCeil(dimSize, *groupSize);
+  return dimSize;
+}
+
+bool DyadicAttr::isIdentity() const {
+  return llvm::all_of(llvm::seq<size_t>(0, size()), [&](size_t i) {
+    ::qc::numerics::Dyadic value = getValue(i);
+    return value.shift < 31 && value.multiplier == (int32_t{1} << value.shift);
+  });
+}
+
+//===----------------------------------------------------------------------===//
+// StatsAttr
+//===----------------------------------------------------------------------===//
+
+/// Most significant digits a double needs to round-trip through text.
+static constexpr int kMaxDoubleDigits = 17;
+
+/// Prints `value` with the fewest digits that parse back to the same double,
+/// always as an MLIR float literal (with a '.').
+static void printDouble(AsmPrinter &printer, double value) {
+  std::string text;
+  for (int digits = 1; digits <= kMaxDoubleDigits; ++digits) {
+    text = llvm::formatv("{0}", llvm::format("%.*g", digits, value)).str();
+    if (std::strtod(text.c_str(), nullptr) == value)
+      break;
+  }
+  if (text.find('.') == std::string::npos) {
+    size_t exponent = text.find('e');
+    text.insert(exponent == std::string::npos ? text.size() : exponent, ".0");
+  }
+  printer << text;
+}
+
+static ParseResult parseDoubleList(AsmParser &parser,
+                                   SmallVectorImpl<double> &values) {
+  return parser.parseCommaSeparatedList(AsmParser::Delimiter::Square, [&] {
+    return parser.parseFloat(values.emplace_back());
+  });
+}
+
+Attribute StatsAttr::parse(AsmParser &parser, Type) {
+  double min, max;
+  if (parser.parseLess() || parser.parseKeyword("min") ||
+      parser.parseEqual() || parser.parseFloat(min) || parser.parseComma() ||
+      parser.parseKeyword("max") || parser.parseEqual() ||
+      parser.parseFloat(max))
+    return {};
+  std::optional<int64_t> channelAxis;
+  DenseF64ArrayAttr channelAbsMax, ranks, values;
+  MLIRContext *context = parser.getContext();
+  while (succeeded(parser.parseOptionalComma())) {
+    if (succeeded(parser.parseOptionalKeyword("absmax"))) {
+      int64_t axis;
+      SmallVector<double> absMax;
+      if (parser.parseLParen() || parser.parseKeyword("axis") ||
+          parser.parseEqual() || parser.parseInteger(axis) ||
+          parser.parseRParen() || parser.parseEqual() ||
+          parseDoubleList(parser, absMax))
+        return {};
+      channelAxis = axis;
+      channelAbsMax = DenseF64ArrayAttr::get(context, absMax);
+      continue;
+    }
+    SmallVector<double> rankList, valueList;
+    if (parser.parseKeyword("percentiles") || parser.parseEqual() ||
+        parser.parseCommaSeparatedList(AsmParser::Delimiter::Square, [&] {
+          return failure(parser.parseFloat(rankList.emplace_back()) ||
+                         parser.parseColon() ||
+                         parser.parseFloat(valueList.emplace_back()));
+        }))
+      return {};
+    ranks = DenseF64ArrayAttr::get(context, rankList);
+    values = DenseF64ArrayAttr::get(context, valueList);
+  }
+  if (parser.parseGreater())
+    return {};
+  return parser.getChecked<StatsAttr>(context, APFloat(min), APFloat(max),
+                                      channelAxis, channelAbsMax, ranks,
+                                      values);
+}
+
+void StatsAttr::print(AsmPrinter &printer) const {
+  printer << "<min = ";
+  printDouble(printer, getMin().convertToDouble());
+  printer << ", max = ";
+  printDouble(printer, getMax().convertToDouble());
+  if (getChannelAbsMax()) {
+    printer << ", absmax(axis = " << *getChannelAxis() << ") = [";
+    llvm::interleaveComma(getChannelAbsMax().asArrayRef(), printer,
+                          [&](double v) { printDouble(printer, v); });
+    printer << ']';
+  }
+  if (getPercentileRanks()) {
+    printer << ", percentiles = [";
+    llvm::interleaveComma(
+        llvm::zip_equal(getPercentileRanks().asArrayRef(),
+                        getPercentileValues().asArrayRef()),
+        printer, [&](auto rankAndValue) {
+          printDouble(printer, std::get<0>(rankAndValue));
+          printer << " : ";
+          printDouble(printer, std::get<1>(rankAndValue));
+        });
+    printer << ']';
+  }
+  printer << '>';
+}
+
+/// Highest percentile rank.
+static constexpr double kMaxPercentileRank = 100.0;
+
+LogicalResult StatsAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                                APFloat min, APFloat max,
+                                std::optional<int64_t> channelAxis,
+                                DenseF64ArrayAttr channelAbsMax,
+                                DenseF64ArrayAttr percentileRanks,
+                                DenseF64ArrayAttr percentileValues) {
+  double lo = min.convertToDouble(), hi = max.convertToDouble();
+  if (!std::isfinite(lo) || !std::isfinite(hi) || lo > hi)
+    return emitError() << "expected finite min <= max, got min = " << lo
+                       << ", max = " << hi;
+  if (channelAxis.has_value() != static_cast<bool>(channelAbsMax))
+    return emitError() << "per-channel absmax needs both an axis and values";
+  if (channelAxis && *channelAxis < 0)
+    return emitError() << "expected a non-negative channel axis, got "
+                       << *channelAxis;
+  if (channelAbsMax && !llvm::all_of(channelAbsMax.asArrayRef(), [](double v) {
+        return std::isfinite(v) && v >= 0;
+      }))
+    return emitError() << "expected finite, non-negative per-channel absmax";
+  if (static_cast<bool>(percentileRanks) != static_cast<bool>(percentileValues))
+    return emitError() << "percentiles need both ranks and values";
+  if (!percentileRanks)
+    return success();
+  ArrayRef<double> ranks = percentileRanks.asArrayRef();
+  ArrayRef<double> values = percentileValues.asArrayRef();
+  if (ranks.size() != values.size())
+    return emitError() << "expected one value per percentile rank";
+  for (size_t i = 0; i < ranks.size(); ++i) {
+    if (!(ranks[i] > 0 && ranks[i] <= kMaxPercentileRank) ||
+        (i > 0 && ranks[i] <= ranks[i - 1]))
+      return emitError() << "expected ascending percentile ranks in (0, "
+                         << kMaxPercentileRank << "], got " << ranks[i];
+    if (!std::isfinite(values[i]) || values[i] < 0 ||
+        (i > 0 && values[i] < values[i - 1]))
+      return emitError() << "expected non-negative, non-decreasing "
+                            "percentile values, got "
+                         << values[i] << " at rank " << ranks[i];
+  }
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// BitWidthAttr
+//===----------------------------------------------------------------------===//
+
+Attribute BitWidthAttr::parse(AsmParser &parser, Type) {
+  unsigned weightBits;
+  std::optional<unsigned> activationBits;
+  if (parser.parseLess() || parser.parseKeyword("weights") ||
+      parser.parseEqual() || parser.parseInteger(weightBits) ||
+      parser.parseComma())
+    return {};
+  if (succeeded(parser.parseOptionalKeyword("activations"))) {
+    unsigned bits;
+    if (parser.parseEqual() || parser.parseInteger(bits) ||
+        parser.parseComma())
+      return {};
+    activationBits = bits;
+  }
+  StringRef methodName;
+  SMLoc methodLoc;
+  if (parser.parseKeyword("method") || parser.parseEqual() ||
+      (methodLoc = parser.getCurrentLocation(),
+       parser.parseKeyword(&methodName)))
+    return {};
+  std::optional<BitWidthMethod> method = symbolizeBitWidthMethod(methodName);
+  if (!method) {
+    parser.emitError(methodLoc, "expected a bit-width method (manual, "
+                                "uniform, mixquant or hawq), got '")
+        << methodName << "'";
+    return {};
+  }
+  bool pinned = succeeded(parser.parseOptionalComma());
+  if ((pinned && parser.parseKeyword("pinned")) || parser.parseGreater())
+    return {};
+  return parser.getChecked<BitWidthAttr>(parser.getContext(), weightBits,
+                                         activationBits, *method, pinned);
+}
+
+void BitWidthAttr::print(AsmPrinter &printer) const {
+  printer << "<weights = " << getWeightBits();
+  if (getActivationBits())
+    printer << ", activations = " << *getActivationBits();
+  printer << ", method = " << stringifyBitWidthMethod(getMethod());
+  if (getPinned())
+    printer << ", pinned";
+  printer << '>';
+}
+
+LogicalResult
+BitWidthAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                     unsigned weightBits, std::optional<unsigned> activationBits,
+                     BitWidthMethod, bool) {
+  auto inRange = [](unsigned bits) {
+    return bits >= SchemeAttr::kMinBits && bits <= SchemeAttr::kMaxBits;
+  };
+  if (!inRange(weightBits))
+    return emitError() << "expected weight bits in [" << SchemeAttr::kMinBits
+                       << ", " << SchemeAttr::kMaxBits << "], got "
+                       << weightBits;
+  if (activationBits && !inRange(*activationBits))
+    return emitError() << "expected activation bits in ["
+                       << SchemeAttr::kMinBits << ", " << SchemeAttr::kMaxBits
+                       << "], got " << *activationBits;
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Generated definitions
+//===----------------------------------------------------------------------===//
+
+#define GET_ATTRDEF_CLASSES
+#include "qc/IR/QCAttrs.cpp.inc"
+
+void QCDialect::registerAttributes() {
+  addAttributes<
+#define GET_ATTRDEF_LIST
+#include "qc/IR/QCAttrs.cpp.inc"
+      >();
+}

@@ -1,0 +1,151 @@
+//===- QCDialect.cpp - qc dialect registration and attribute checks -------===//
+
+#include "qc/IR/QC.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/DialectImplementation.h"
+#include "mlir/Interfaces/FunctionInterfaces.h"
+
+using namespace mlir;
+using namespace mlir::qc;
+
+#include "qc/IR/QCDialect.cpp.inc"
+#include "qc/IR/QCEnums.cpp.inc"
+
+void QCDialect::initialize() {
+  registerAttributes();
+  addOperations<
+#define GET_OP_LIST
+#include "qc/IR/QCOps.cpp.inc"
+      >();
+}
+
+//===----------------------------------------------------------------------===//
+// Discardable attributes: qc.scheme, qc.stats, qc.bitwidth
+//===----------------------------------------------------------------------===//
+
+/// Checks that an axis named by an annotation exists in the annotated value.
+static LogicalResult verifyAxisInRange(function_ref<InFlightDiagnostic()> emitError,
+                                       StringRef attrName,
+                                       std::optional<int64_t> axis, Type type) {
+  auto shaped = dyn_cast<ShapedType>(type);
+  if (!axis || !shaped || !shaped.hasRank() || *axis < shaped.getRank())
+    return success();
+  return emitError() << "'" << attrName << "' names axis " << *axis
+                     << " of a value of rank " << shaped.getRank();
+}
+
+/// Checks one value annotation (scheme or stats) against the value's type.
+static LogicalResult
+verifyValueAnnotation(function_ref<InFlightDiagnostic()> emitError,
+                      StringRef attrName, Attribute attr, Type valueType) {
+  std::optional<int64_t> axis;
+  if (auto scheme = dyn_cast<SchemeAttr>(attr);
+      scheme && attrName == QCDialect::kSchemeAttrName)
+    axis = scheme.getAxis();
+  else if (auto stats = dyn_cast<StatsAttr>(attr);
+           stats && attrName == QCDialect::kStatsAttrName)
+    axis = stats.getChannelAxis();
+  else
+    return emitError() << "'" << attrName << "' expects a #" << attrName
+                       << " attribute, got " << attr;
+  return verifyAxisInRange(emitError, attrName, axis, valueType);
+}
+
+LogicalResult QCDialect::verifyOperationAttribute(Operation *op,
+                                                  NamedAttribute attribute) {
+  StringRef name = attribute.getName().strref();
+  Attribute attr = attribute.getValue();
+  auto emitError = [&] { return op->emitOpError(); };
+  if (name == kBitWidthAttrName) {
+    if (!isa<BitWidthAttr>(attr))
+      return emitError() << "'" << name << "' expects a #qc.bitwidth "
+                         << "attribute, got " << attr;
+    return success();
+  }
+  if (name != kSchemeAttrName && name != kStatsAttrName)
+    return emitError() << "unknown qc attribute '" << name
+                       << "'; expected qc.scheme, qc.stats or qc.bitwidth";
+  // One annotation for an op with a single result, or one per result.
+  if (auto perResult = dyn_cast<ArrayAttr>(attr)) {
+    if (perResult.size() != op->getNumResults())
+      return emitError() << "'" << name << "' has " << perResult.size()
+                         << " entries for " << op->getNumResults()
+                         << " results";
+    for (auto [entry, result] : llvm::zip_equal(perResult, op->getResults()))
+      if (failed(verifyValueAnnotation(emitError, name, entry,
+                                       result.getType())))
+        return failure();
+    return success();
+  }
+  if (op->getNumResults() != 1)
+    return emitError() << "'" << name << "' on an op with "
+                       << op->getNumResults()
+                       << " results must be an array with one entry each";
+  return verifyValueAnnotation(emitError, name, attr,
+                               op->getResult(0).getType());
+}
+
+/// Argument and result attributes of functions annotate one value each.
+static LogicalResult verifyFunctionValueAttribute(Operation *op, Type type,
+                                                  NamedAttribute attribute) {
+  StringRef name = attribute.getName().strref();
+  auto emitError = [&] { return op->emitOpError(); };
+  if (name != QCDialect::kSchemeAttrName && name != QCDialect::kStatsAttrName)
+    return emitError() << "unknown qc value attribute '" << name
+                       << "'; expected qc.scheme or qc.stats";
+  return verifyValueAnnotation(emitError, name, attribute.getValue(), type);
+}
+
+LogicalResult QCDialect::verifyRegionArgAttribute(Operation *op, unsigned,
+                                                  unsigned argIndex,
+                                                  NamedAttribute attribute) {
+  auto function = dyn_cast<FunctionOpInterface>(op);
+  if (!function)
+    return op->emitOpError() << "'" << attribute.getName()
+                             << "' is only allowed on function arguments";
+  return verifyFunctionValueAttribute(op, function.getArgumentTypes()[argIndex],
+                                      attribute);
+}
+
+LogicalResult QCDialect::verifyRegionResultAttribute(Operation *op, unsigned,
+                                                     unsigned resultIndex,
+                                                     NamedAttribute attribute) {
+  auto function = dyn_cast<FunctionOpInterface>(op);
+  if (!function)
+    return op->emitOpError() << "'" << attribute.getName()
+                             << "' is only allowed on function results";
+  return verifyFunctionValueAttribute(op, function.getResultTypes()[resultIndex],
+                                      attribute);
+}
+
+//===----------------------------------------------------------------------===//
+// Enum conversions
+//===----------------------------------------------------------------------===//
+
+::qc::numerics::RequantRounding mlir::qc::toNumerics(RequantRounding rounding) {
+  using Numerics = ::qc::numerics::RequantRounding;
+  switch (rounding) {
+  case RequantRounding::gemmlowp:
+    return Numerics::Gemmlowp;
+  case RequantRounding::single_round:
+    return Numerics::SingleRound;
+  case RequantRounding::double_round:
+    return Numerics::DoubleRound;
+  case RequantRounding::inexact_round:
+    return Numerics::InexactRound;
+  case RequantRounding::half_to_even:
+    return Numerics::HalfToEven;
+  }
+  llvm_unreachable("unknown requant rounding");
+}
+
+::qc::numerics::FloatRounding mlir::qc::toNumerics(FloatRounding rounding) {
+  switch (rounding) {
+  case FloatRounding::half_to_even:
+    return ::qc::numerics::FloatRounding::HalfToEven;
+  case FloatRounding::half_away_from_zero:
+    return ::qc::numerics::FloatRounding::HalfAwayFromZero;
+  }
+  llvm_unreachable("unknown float rounding");
+}

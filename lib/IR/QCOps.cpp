@@ -1,0 +1,288 @@
+//===- QCOps.cpp - qc dialect operations ----------------------------------===//
+//
+// Verifiers, folders and canonicalization patterns of the qc ops. Every
+// folder computes with the numerics library, so a folded constant equals what
+// the lowered code computes at run time.
+//
+//===----------------------------------------------------------------------===//
+
+#include "qc/IR/QC.h"
+#include "qc/IR/QuantParams.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/Matchers.h"
+#include "mlir/IR/PatternMatch.h"
+
+using namespace mlir;
+using namespace mlir::qc;
+namespace numerics = ::qc::numerics;
+
+/// The element type of a shaped type.
+static Type elementTypeOf(Value value) {
+  return cast<ShapedType>(value.getType()).getElementType();
+}
+
+//===----------------------------------------------------------------------===//
+// QuantizeOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult QuantizeOp::verify() {
+  return verifyQuantizedTensor([&] { return emitOpError(); },
+                               getResult().getType(),
+                               elementTypeOf(getInput()));
+}
+
+OpFoldResult QuantizeOp::fold(FoldAdaptor) {
+  // quantize(dequantize(q)) == q for the same type: each (q - Z) * S, rounded
+  // back after dividing by S, lands on q (|error| << 1/2 for <= 32-bit q).
+  if (auto dequantize = getInput().getDefiningOp<DequantizeOp>())
+    if (dequantize.getInput().getType() == getType())
+      return dequantize.getInput();
+  return {};
+}
+
+namespace {
+/// quantize(constant) -> quant.scast(constant of storage integers), computed
+/// with the numerics library. Only for f32, the type QuantizeLinear's
+/// arithmetic is defined in.
+struct FoldConstantQuantize : OpRewritePattern<QuantizeOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(QuantizeOp op,
+                                PatternRewriter &rewriter) const override {
+    DenseFPElementsAttr input;
+    if (!matchPattern(op.getInput(), m_Constant(&input)) ||
+        !input.getElementType().isF32())
+      return rewriter.notifyMatchFailure(op, "input is not an f32 constant");
+    RankedTensorType resultType = op.getType();
+    auto quantType = cast<quant::QuantizedType>(resultType.getElementType());
+    FailureOr<ElementQuantParams> params =
+        ElementQuantParams::get(quantType, resultType.getShape());
+    if (failed(params))
+      return rewriter.notifyMatchFailure(op, "shape is not static");
+
+    numerics::FloatRounding rounding = toNumerics(op.getRounding());
+    auto qmin = static_cast<int32_t>(quantType.getStorageTypeMin());
+    auto qmax = static_cast<int32_t>(quantType.getStorageTypeMax());
+    unsigned width = quantType.getStorageTypeIntegralWidth();
+    SmallVector<APInt> stored;
+    stored.reserve(input.getNumElements());
+    for (auto [index, x] : llvm::enumerate(input.getValues<float>())) {
+      int32_t q = numerics::quantize(
+          x, static_cast<float>(params->getScale(index)),
+          static_cast<int32_t>(params->getZeroPoint(index)), qmin, qmax,
+          rounding);
+      stored.push_back(APInt(width, q, /*isSigned=*/quantType.isSigned()));
+    }
+    auto storageType = resultType.clone(quantType.getStorageType());
+    Value constant = arith::ConstantOp::create(
+        rewriter, op.getLoc(), DenseElementsAttr::get(storageType, stored));
+    rewriter.replaceOpWithNewOp<quant::StorageCastOp>(op, resultType, constant);
+    return success();
+  }
+};
+} // namespace
+
+void QuantizeOp::getCanonicalizationPatterns(RewritePatternSet &patterns,
+                                             MLIRContext *context) {
+  patterns.add<FoldConstantQuantize>(context);
+}
+
+//===----------------------------------------------------------------------===//
+// DequantizeOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult DequantizeOp::verify() {
+  return verifyQuantizedTensor([&] { return emitOpError(); },
+                               getInput().getType(), elementTypeOf(getResult()));
+}
+
+OpFoldResult DequantizeOp::fold(FoldAdaptor) {
+  // dequantize(quant.scast(integer constant)) -> float constant (f32 only).
+  auto storageCast = getInput().getDefiningOp<quant::StorageCastOp>();
+  DenseIntElementsAttr stored;
+  if (!storageCast ||
+      !matchPattern(storageCast.getInput(), m_Constant(&stored)) ||
+      !getType().getElementType().isF32())
+    return {};
+  auto quantType = cast<quant::QuantizedType>(elementTypeOf(getInput()));
+  FailureOr<ElementQuantParams> params =
+      ElementQuantParams::get(quantType, getType().getShape());
+  if (failed(params))
+    return {};
+  SmallVector<float> values;
+  values.reserve(stored.getNumElements());
+  bool isSigned = quantType.isSigned();
+  for (auto [index, q] : llvm::enumerate(stored.getValues<APInt>())) {
+    int64_t value = isSigned ? q.getSExtValue() : q.getZExtValue();
+    values.push_back(numerics::dequantize(
+        static_cast<int32_t>(value),
+        static_cast<float>(params->getScale(index)),
+        static_cast<int32_t>(params->getZeroPoint(index))));
+  }
+  return DenseElementsAttr::get(getType(), ArrayRef<float>(values));
+}
+
+//===----------------------------------------------------------------------===//
+// RequantOp
+//===----------------------------------------------------------------------===//
+
+/// Widest integer qc.requant reads or writes: the arithmetic is defined on
+/// 32-bit accumulators.
+static constexpr unsigned kMaxRequantWidth = 32;
+/// Widest input that may carry a zero point or be read as unsigned (TOSA's
+/// rule; keeps x * m plus rounding within 64 bits in the lowered code).
+static constexpr unsigned kMaxInputWidthWithZeroPoint = 16;
+
+static unsigned widthOf(Value value) {
+  return elementTypeOf(value).getIntOrFloatBitWidth();
+}
+
+numerics::IntRange RequantOp::getInputRange() {
+  return numerics::storageRange(widthOf(getInput()), !getInputUnsigned());
+}
+
+numerics::IntRange RequantOp::getResultRange() {
+  numerics::IntRange range =
+      numerics::storageRange(widthOf(getResult()), !getOutputUnsigned());
+  if (std::optional<ArrayRef<int64_t>> clamp = getClamp())
+    return {std::max(range.min, (*clamp)[0]), std::min(range.max, (*clamp)[1])};
+  return range;
+}
+
+static bool contains(numerics::IntRange range, int64_t value) {
+  return value >= range.min && value <= range.max;
+}
+
+LogicalResult RequantOp::verify() {
+  unsigned inputWidth = widthOf(getInput()), resultWidth = widthOf(getResult());
+  if (inputWidth > kMaxRequantWidth || resultWidth > kMaxRequantWidth)
+    return emitOpError() << "expected input and result of at most "
+                         << kMaxRequantWidth << " bits, got i" << inputWidth
+                         << " -> i" << resultWidth;
+  if (getInputZp() != 0 && inputWidth > kMaxInputWidthWithZeroPoint)
+    return emitOpError() << "a non-zero input_zp needs an input of at most "
+                         << kMaxInputWidthWithZeroPoint << " bits, got i"
+                         << inputWidth;
+  if (getInputUnsigned() && inputWidth > kMaxInputWidthWithZeroPoint)
+    return emitOpError() << "input_unsigned needs an input of at most "
+                         << kMaxInputWidthWithZeroPoint << " bits, got i"
+                         << inputWidth;
+  if (!contains(getInputRange(), getInputZp()))
+    return emitOpError() << "input_zp " << getInputZp()
+                         << " is outside the input type's range";
+  numerics::IntRange typeRange =
+      numerics::storageRange(resultWidth, !getOutputUnsigned());
+  if (!contains(typeRange, getOutputZp()))
+    return emitOpError() << "output_zp " << getOutputZp()
+                         << " is outside the result type's range ["
+                         << typeRange.min << ", " << typeRange.max << "]";
+  if (std::optional<ArrayRef<int64_t>> clamp = getClamp()) {
+    if (clamp->size() != 2 || (*clamp)[0] > (*clamp)[1] ||
+        !contains(typeRange, (*clamp)[0]) || !contains(typeRange, (*clamp)[1]))
+      return emitOpError() << "expected clamp [min, max] with min <= max "
+                              "inside the result type's range ["
+                           << typeRange.min << ", " << typeRange.max << "]";
+  }
+
+  DyadicAttr multiplier = getMultiplier();
+  std::optional<int64_t> axis = multiplier.getAxis();
+  if (!axis)
+    return success();
+  RankedTensorType inputType = getInput().getType();
+  if (*axis >= inputType.getRank())
+    return emitOpError() << "multiplier axis " << *axis
+                         << " is out of range for an input of rank "
+                         << inputType.getRank();
+  int64_t dimSize = inputType.getDimSize(*axis);
+  if (ShapedType::isDynamic(dimSize))
+    return success();
+  int64_t expected = multiplier.getExpectedSize(dimSize);
+  if (static_cast<int64_t>(multiplier.size()) != expected)
+    return emitOpError() << "expected " << expected
+                         << " multipliers for dimension " << *axis << " of size "
+                         << dimSize << ", got " << multiplier.size();
+  return success();
+}
+
+/// The multiplier is printed with its #qc.dyadic prefix. It is parsed with a
+/// type so that the generic attribute parser does not take the `:` of the op's
+/// type signature for an attribute type.
+static ParseResult parseDyadicMultiplier(OpAsmParser &parser,
+                                         DyadicAttr &multiplier) {
+  return parser.parseAttribute(multiplier, parser.getBuilder().getNoneType());
+}
+
+static void printDyadicMultiplier(OpAsmPrinter &printer, Operation *,
+                                  DyadicAttr multiplier) {
+  printer.printAttribute(multiplier);
+}
+
+/// Position along `axis` of the element at `linearIndex` in a row-major
+/// tensor of `shape`.
+static int64_t positionAlongAxis(int64_t linearIndex, ArrayRef<int64_t> shape,
+                                 int64_t axis) {
+  int64_t innerSize = 1;
+  for (int64_t dim : shape.drop_front(axis + 1))
+    innerSize *= dim;
+  return (linearIndex / innerSize) % shape[axis];
+}
+
+/// Evaluates the requantization of a constant input.
+static DenseElementsAttr foldConstantRequant(RequantOp op,
+                                             DenseIntElementsAttr input) {
+  DyadicAttr multiplier = op.getMultiplier();
+  ArrayRef<int64_t> shape = op.getInput().getType().getShape();
+  numerics::IntRange range = op.getResultRange();
+  numerics::RequantRounding rounding = toNumerics(op.getRounding());
+  unsigned resultWidth = widthOf(op.getResult());
+  bool inputUnsigned = op.getInputUnsigned();
+  SmallVector<APInt> results;
+  results.reserve(input.getNumElements());
+  for (auto [index, x] : llvm::enumerate(input.getValues<APInt>())) {
+    size_t entry = 0;
+    if (std::optional<int64_t> axis = multiplier.getAxis())
+      entry = multiplier.getEntryIndex(positionAlongAxis(index, shape, *axis));
+    int64_t value = inputUnsigned ? x.getZExtValue() : x.getSExtValue();
+    int64_t result = numerics::requantize(
+        value, multiplier.getValue(entry), rounding, op.getInputZp(),
+        op.getOutputZp(), range.min, range.max);
+    results.push_back(APInt(resultWidth, result, /*isSigned=*/true,
+                            /*implicitTrunc=*/true));
+  }
+  return DenseElementsAttr::get(op.getType(), results);
+}
+
+OpFoldResult RequantOp::fold(FoldAdaptor adaptor) {
+  if (auto input = dyn_cast_if_present<DenseIntElementsAttr>(adaptor.getInput()))
+    return foldConstantRequant(*this, input);
+  // Multiplying by exactly 1 without zero points or a narrower clamp.
+  numerics::IntRange fullRange =
+      numerics::storageRange(widthOf(getResult()), !getOutputUnsigned());
+  numerics::IntRange range = getResultRange();
+  if (getInput().getType() == getType() && getMultiplier().isIdentity() &&
+      getInputZp() == 0 && getOutputZp() == 0 &&
+      getInputUnsigned() == getOutputUnsigned() && range.min == fullRange.min &&
+      range.max == fullRange.max)
+    return getInput();
+  return {};
+}
+
+//===----------------------------------------------------------------------===//
+// ObserveOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult ObserveOp::verify() {
+  if (getTag().empty())
+    return emitOpError() << "expected a non-empty tag";
+  std::optional<uint64_t> axis = getChannelAxis();
+  int64_t rank = getInput().getType().getRank();
+  if (axis && static_cast<int64_t>(*axis) >= rank)
+    return emitOpError() << "channel_axis " << *axis
+                         << " is out of range for a value of rank " << rank;
+  return success();
+}
+
+#define GET_OP_CLASSES
+#include "qc/IR/QCOps.cpp.inc"

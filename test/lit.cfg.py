@@ -1,0 +1,24 @@
+# lit configuration for QC's tests: .mlir files run through QC's tools and
+# checked with FileCheck.
+
+import os
+
+import lit.formats
+from lit.llvm import llvm_config
+from lit.llvm.subst import ToolSubst
+
+config.name = "QC"
+config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
+config.suffixes = [".mlir"]
+config.excludes = ["CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.qc_obj_root, "test")
+
+llvm_config.use_default_substitutions()
+llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
+
+tools = [
+    ToolSubst("quant-opt", unresolved="fatal"),
+    ToolSubst("quant-translate", unresolved="fatal"),
+]
+llvm_config.add_tool_substitutions(tools, [config.qc_tools_dir])
