@@ -206,19 +206,6 @@ LogicalResult RequantOp::verify() {
   return success();
 }
 
-/// The multiplier is printed with its #qc.dyadic prefix. It is parsed with a
-/// type so that the generic attribute parser does not take the `:` of the op's
-/// type signature for an attribute type.
-static ParseResult parseDyadicMultiplier(OpAsmParser &parser,
-                                         DyadicAttr &multiplier) {
-  return parser.parseAttribute(multiplier, parser.getBuilder().getNoneType());
-}
-
-static void printDyadicMultiplier(OpAsmPrinter &printer, Operation *,
-                                  DyadicAttr multiplier) {
-  printer.printAttribute(multiplier);
-}
-
 /// Position along `axis` of the element at `linearIndex` in a row-major
 /// tensor of `shape`.
 static int64_t positionAlongAxis(int64_t linearIndex, ArrayRef<int64_t> shape,

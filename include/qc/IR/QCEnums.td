@@ -22,8 +22,9 @@ def QC_RequantRoundingAttr : EnumAttr<QC_Dialect, QC_RequantRounding,
                                       "requant_rounding"> {
   let summary = "Rounding convention of a dyadic requantization";
   let description = [{
-    * `gemmlowp`: TFLite's MultiplyByQuantizedMultiplier (two roundings, each
-      half away from zero; the input saturates to int32 first);
+    * `gemmlowp`: TFLite's MultiplyByQuantizedMultiplier (the input saturates
+      to int32; SaturatingRoundingDoublingHighMul rounds ties up, then
+      RoundingDivideByPOT rounds ties away from zero);
     * `single_round`: TOSA SINGLE_ROUND, floor(x * m / 2^s + 1/2);
     * `double_round`: TOSA DOUBLE_ROUND;
     * `inexact_round`: TOSA INEXACT_ROUND, computed as `single_round`;

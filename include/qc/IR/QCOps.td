@@ -100,9 +100,9 @@ def QC_RequantOp : QC_Op<"requant", [Pure, SameOperandsAndResultShape]> {
     TOSA has.
 
     ```mlir
-    %o = qc.requant %acc by #qc.dyadic<1518500250 * 2**-37> output_zp(-3)
+    %o = qc.requant %acc by(#qc.dyadic<1518500250 * 2**-37>) output_zp(-3)
         : tensor<4x8xi32> -> tensor<4x8xi8>
-    %p = qc.requant %acc by #qc.dyadic<per_axis = 1, [1073741824 * 2**-31, 1073741824 * 2**-32]>
+    %p = qc.requant %acc by(#qc.dyadic<per_axis = 1, [1073741824 * 2**-31, 1073741824 * 2**-32]>)
         clamp [0, 127] rounding single_round : tensor<4x2xi32> -> tensor<4x2xi8>
     ```
   }];
@@ -119,7 +119,7 @@ def QC_RequantOp : QC_Op<"requant", [Pure, SameOperandsAndResultShape]> {
   );
   let results = (outs QC_IntegerTensor:$result);
   let assemblyFormat = [{
-    $input `by` custom<DyadicMultiplier>($multiplier)
+    $input `by` `(` qualified($multiplier) `)`
     (`input_zp` `(` $input_zp^ `)`)?
     (`output_zp` `(` $output_zp^ `)`)?
     (`clamp` $clamp^)?
