@@ -15,7 +15,7 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
-#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+#include "mlir/Transforms/DialectConversion.h"
 
 #include <limits>
 
@@ -464,9 +464,14 @@ namespace {
 struct LowerQuantOpsPass
     : public mlir::qc::impl::QCLowerQuantOpsBase<LowerQuantOpsPass> {
   void runOnOperation() override {
-    RewritePatternSet patterns(&getContext());
-    patterns.add<LowerRequant, LowerQuantize, LowerDequantize>(&getContext());
-    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+    MLIRContext *context = &getContext();
+    ConversionTarget target(*context);
+    target.addIllegalOp<QuantizeOp, DequantizeOp, RequantOp>();
+    target.markUnknownOpDynamicallyLegal([](Operation *) { return true; });
+    RewritePatternSet patterns(context);
+    patterns.add<LowerRequant, LowerQuantize, LowerDequantize>(context);
+    if (failed(applyPartialConversion(getOperation(), target,
+                                      std::move(patterns))))
       signalPassFailure();
   }
 };
