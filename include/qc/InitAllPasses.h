@@ -3,16 +3,19 @@
 #ifndef QC_INITALLPASSES_H
 #define QC_INITALLPASSES_H
 
+#include "qc/Pipelines/Pipelines.h"
 #include "qc/Transforms/Passes.h"
 
 #include "mlir/InitAllPasses.h"
 
 namespace mlir::qc {
 
-/// Registers the qc passes and every upstream pass and pipeline.
+/// Registers the qc passes and pipelines, and every upstream pass and
+/// pipeline.
 inline void registerAllPasses() {
   mlir::registerAllPasses();
   registerQCPasses();
+  registerQCPipelines();
 }
 
 } // namespace mlir::qc

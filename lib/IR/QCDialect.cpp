@@ -20,6 +20,15 @@ void QCDialect::initialize() {
       >();
 }
 
+/// Folded qc ops produce plain integer or float tensors.
+Operation *QCDialect::materializeConstant(OpBuilder &builder, Attribute value,
+                                          Type type, Location loc) {
+  auto typed = dyn_cast<TypedAttr>(value);
+  if (!typed || !arith::ConstantOp::isBuildableWith(typed, type))
+    return nullptr;
+  return arith::ConstantOp::create(builder, loc, type, typed);
+}
+
 //===----------------------------------------------------------------------===//
 // Discardable attributes: qc.scheme, qc.stats, qc.bitwidth
 //===----------------------------------------------------------------------===//

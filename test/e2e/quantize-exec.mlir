@@ -2,8 +2,8 @@
 // constant-folded by their folders after inlining, against hand-derived
 // values (ONNX QuantizeLinear / DequantizeLinear semantics).
 //
-// RUN: quant-opt %s --qc-lower-quant-ops --strip-func-quant-types --canonicalize %{qc_to_llvm} | %{run_main} | FileCheck %s
-// RUN: quant-opt %s --inline --canonicalize --qc-lower-quant-ops --strip-func-quant-types --canonicalize %{qc_to_llvm} | %{run_main} | FileCheck %s
+// RUN: quant-opt %s --qc-lower-to-llvm | %{run_main} | FileCheck %s
+// RUN: quant-opt %s --inline --canonicalize --qc-lower-to-llvm | %{run_main} | FileCheck %s
 
 !q8 = !quant.uniform<i8:f32, 0.5:-3>
 

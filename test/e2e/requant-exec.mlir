@@ -2,8 +2,8 @@
 // lowered by qc-lower-quant-ops and run on the CPU, and constant-folded by the
 // op's folder (numerics library) after inlining. Both must print the same.
 //
-// RUN: quant-opt %s --qc-lower-quant-ops %{qc_to_llvm} | %{run_main} | FileCheck %s
-// RUN: quant-opt %s --inline --canonicalize --qc-lower-quant-ops %{qc_to_llvm} | %{run_main} | FileCheck %s
+// RUN: quant-opt %s --qc-lower-to-llvm | %{run_main} | FileCheck %s
+// RUN: quant-opt %s --inline --canonicalize --qc-lower-to-llvm | %{run_main} | FileCheck %s
 
 // M = 0.09375 = 0.75 * 2^-3: m = round(0.75 * 2^31) = 1610612736, s = 34.
 // x * M = [0.375, -0.375, 1.125, -1.125, 1.875, 9.375, 1.5, -1.5, 0.46875, 187.5]

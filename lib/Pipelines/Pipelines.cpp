@@ -1,0 +1,41 @@
+//===- Pipelines.cpp - QC's named pass pipelines --------------------------===//
+
+#include "qc/Pipelines/Pipelines.h"
+
+#include "qc/Transforms/Passes.h"
+
+#include "mlir/Conversion/Passes.h"
+#include "mlir/Dialect/Bufferization/Transforms/Passes.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/Passes.h"
+#include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/Dialect/Quant/Transforms/Passes.h"
+#include "mlir/Pass/PassRegistry.h"
+#include "mlir/Transforms/Passes.h"
+
+using namespace mlir;
+
+void mlir::qc::buildLowerToLLVMPipeline(OpPassManager &pm) {
+  pm.addPass(createQCLowerQuantOps());
+  pm.addPass(quant::createStripFuncQuantTypes());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createConvertElementwiseToLinalgPass());
+  bufferization::OneShotBufferizePassOptions bufferization;
+  bufferization.bufferizeFunctionBoundaries = true;
+  pm.addPass(bufferization::createOneShotBufferizePass(bufferization));
+  pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
+  pm.addPass(createLowerAffinePass());
+  pm.addPass(createSCFToControlFlowPass());
+  pm.addPass(memref::createExpandStridedMetadataPass());
+  pm.addPass(createFinalizeMemRefToLLVMConversionPass());
+  pm.addPass(createConvertToLLVMPass());
+  pm.addPass(createReconcileUnrealizedCastsPass());
+}
+
+void mlir::qc::registerQCPipelines() {
+  PassPipelineRegistration<>(
+      "qc-lower-to-llvm",
+      "Lower qc ops on tensors to the LLVM dialect (reference lowering: "
+      "linalg, one-shot bufferization, scalar loops)",
+      buildLowerToLLVMPipeline);
+}

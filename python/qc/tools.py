@@ -1,0 +1,61 @@
+"""Locating and running QC's command-line tools."""
+
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+# Where a source checkout builds the tools (scripts/build.sh).
+_CHECKOUT_BIN = Path(__file__).resolve().parents[2] / "build" / "bin"
+
+
+class QCToolError(RuntimeError):
+    """A QC tool exited with an error; the message holds its diagnostics."""
+
+    def __init__(self, tool, returncode, stderr):
+        super().__init__(f"{tool} failed with exit code {returncode}:\n{stderr}")
+        self.tool = tool
+        self.returncode = returncode
+        self.stderr = stderr
+
+
+def find_tool(name):
+    """Path of a QC tool: $QC_TOOLS_DIR, then the checkout's build/bin, then PATH."""
+    candidates = []
+    if "QC_TOOLS_DIR" in os.environ:
+        candidates.append(Path(os.environ["QC_TOOLS_DIR"]) / name)
+    candidates.append(_CHECKOUT_BIN / name)
+    for candidate in candidates:
+        if candidate.is_file() and os.access(candidate, os.X_OK):
+            return str(candidate)
+    found = shutil.which(name)
+    if found is None:
+        raise FileNotFoundError(
+            f"{name} not found: set QC_TOOLS_DIR, build the checkout "
+            f"(scripts/build.sh) or put it on PATH")
+    return found
+
+
+def _run(tool, args, stdin):
+    result = subprocess.run([find_tool(tool), *args], input=stdin,
+                            capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        raise QCToolError(tool, result.returncode, result.stderr)
+    return result.stdout
+
+
+def opt(mlir, pipeline=(), extra_args=()):
+    """Runs quant-opt over MLIR text with the given passes and returns the result.
+
+    ``pipeline`` is a sequence of pass arguments without the leading dashes,
+    e.g. ``["qc-lower-quant-ops", "canonicalize"]``.
+    """
+    args = [f"--{p}" for p in pipeline] + list(extra_args)
+    return _run("quant-opt", args, mlir)
+
+
+def qc_passes():
+    """Names of the qc passes and pipelines quant-opt registers."""
+    help_text = _run("quant-opt", ["--help"], "")
+    return sorted(set(re.findall(r"--(qc-[a-z0-9-]+)", help_text)))
