@@ -23,15 +23,8 @@ tools = [
 ]
 llvm_config.add_tool_substitutions(tools, [config.qc_tools_dir])
 
-# Lowers the output of QC's lowering passes to the LLVM dialect (bufferized,
-# loops), and runs `main` of the result with MLIR's runner utilities.
-config.substitutions.append((
-    "%{qc_to_llvm}",
-    "--convert-elementwise-to-linalg"
-    " --one-shot-bufferize=bufferize-function-boundaries"
-    " --convert-linalg-to-loops --lower-affine --convert-scf-to-cf"
-    " --expand-strided-metadata --finalize-memref-to-llvm --convert-to-llvm"
-    " --reconcile-unrealized-casts"))
+# Runs `main` of LLVM-dialect IR (from --qc-lower-to-llvm) with MLIR's runner
+# utilities.
 runner_libs = [os.path.join(config.llvm_lib_dir, lib) for lib in
                ("libmlir_runner_utils.so", "libmlir_c_runner_utils.so")]
 config.substitutions.append((

@@ -23,9 +23,9 @@ def QCLowerQuantOps : Pass<"qc-lower-quant-ops"> {
     the result composes with upstream `strip-func-quant-types` and the
     canonicalizer (`quant.scast` pairs fold away).
 
-    Only the element types the op verifiers accept are lowered; shapes may be
-    dynamic. Sub-channel quantized types are lowered when each quantized
-    dimension is the only one its parameters vary along (blocks along one axis).
+    Per-tensor, per-axis and sub-channel (blocks along any axes) quantized
+    types are lowered; shapes may be dynamic. Ops whose operands are
+    constants fold instead, through the same numerics library.
   }];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
