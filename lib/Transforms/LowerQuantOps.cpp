@@ -315,6 +315,16 @@ static AffineMap buildParamMap(OpBuilder &builder, const QuantLayout &layout) {
                         builder.getContext());
 }
 
+/// Largest magnitude quantize saturates x / scale to before converting to
+/// i64: far beyond any storage range (<= 32 bits plus a zero point), exactly
+/// representable, and finite in the float type (f16 tops out at 65504).
+static double finiteBound(FloatType type) {
+  constexpr double kSafeBound = 1ull << 40;
+  double largest =
+      APFloat::getLargest(type.getFloatSemantics()).convertToDouble();
+  return std::min(kSafeBound, largest);
+}
+
 namespace {
 /// Scale and zero point of the element a body computes: constants for
 /// per-tensor types, else read from parameter tensors.
@@ -399,13 +409,14 @@ struct LowerQuantize : OpRewritePattern<QuantizeOp> {
           rounding == FloatRounding::half_to_even
               ? Value(math::RoundEvenOp::create(builder, bodyLoc, scaled))
               : Value(math::RoundOp::create(builder, bodyLoc, scaled));
-      // Saturate in float to a range that converts to i64 exactly, then add
-      // the zero point and saturate exactly in integers. NaN maps to 0.
-      constexpr double kSafeBound = 1ull << 40;
+      // Saturate in float to a finite range that converts to i64 exactly,
+      // then add the zero point and saturate exactly in integers. NaN maps
+      // to 0.
+      double bound = finiteBound(floatType);
       Value lo = arith::ConstantOp::create(
-          builder, bodyLoc, builder.getFloatAttr(floatType, -kSafeBound));
+          builder, bodyLoc, builder.getFloatAttr(floatType, -bound));
       Value hi = arith::ConstantOp::create(
-          builder, bodyLoc, builder.getFloatAttr(floatType, kSafeBound));
+          builder, bodyLoc, builder.getFloatAttr(floatType, bound));
       Value bounded = arith::MinimumFOp::create(
           builder, bodyLoc, arith::MaximumFOp::create(builder, bodyLoc, rounded, lo),
           hi);

@@ -129,6 +129,19 @@ func.func @quantize_half_away(%x: tensor<4xf32>) -> tensor<4x!quant.uniform<u8:f
 
 // -----
 
+// f16 saturates to its largest finite value, not to an infinity that would
+// make fptosi poison.
+// CHECK-LABEL: func @quantize_f16
+// CHECK-DAG:     arith.constant -6.550400e+04 : f16
+// CHECK-DAG:     arith.constant 6.550400e+04 : f16
+// CHECK:         arith.fptosi %{{.+}} : f16 to i64
+func.func @quantize_f16(%x: tensor<4xf16>) -> tensor<4x!quant.uniform<i8:f16, 0.5>> {
+  %0 = qc.quantize %x : tensor<4xf16> -> tensor<4x!quant.uniform<i8:f16, 0.5>>
+  return %0 : tensor<4x!quant.uniform<i8:f16, 0.5>>
+}
+
+// -----
+
 // Per-axis quantize: scales and zero points as constant tensors on the axis.
 // CHECK-DAG: #[[ROW:.+]] = affine_map<(d0, d1) -> (d0, 0)>
 // CHECK-LABEL: func @quantize_per_axis
