@@ -1,4 +1,4 @@
-//===- Dyadic.cpp - Dyadic approximation of real multipliers ---------------===//
+//===- Dyadic.cpp - Dyadic approximation of real multipliers --------------===//
 //
 // Turns a real requantization multiplier m into q * 2^-shift with a 31-bit
 // mantissa q in [2^30, 2^31), the way gemmlowp, TFLite and HAWQ-V3 do. The
@@ -16,10 +16,10 @@ using namespace qc::numerics;
 namespace {
 
 /// Fractional bits of the Q0.31 mantissa: q = round(f * 2^31) for f in
-/// [0.5, 1), so q lies in [2^30, 2^31].
+/// [0.5, 1), so q lies in [2^30, 2^31], and 2^31 itself does not fit int32.
 constexpr int kMantissaBits = 31;
-constexpr double kMantissaScale = 2147483648.0; // 2^31
 constexpr int64_t kMantissaOverflow = int64_t(1) << kMantissaBits;
+constexpr double kMantissaScale = static_cast<double>(kMantissaOverflow);
 
 /// Multipliers must stay below 2^31: a larger one needs a negative shift.
 constexpr double kMultiplierLimit = kMantissaScale;
@@ -74,6 +74,7 @@ std::optional<Dyadic> qc::numerics::quantizeMultiplier(double m) {
   // shifting every bit out.
   if (d.shift > kMaxShift)
     return kZeroMultiplier;
+  // The doubles just below 2^31 round to 2^31 itself (shift -1).
   if (d.shift < 0)
     return std::nullopt;
   return d;

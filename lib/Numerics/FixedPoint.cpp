@@ -1,4 +1,4 @@
-//===- FixedPoint.cpp - Fixed-point requantization primitives --------------===//
+//===- FixedPoint.cpp - Fixed-point requantization primitives -------------===//
 //
 // gemmlowp's fixed-point primitives, TOSA's apply_scale_32/16 and qc.requant.
 // Everything is computed on exact 64- or 128-bit products; the only
@@ -28,6 +28,9 @@ constexpr int32_t kInt32Max = std::numeric_limits<int32_t>::max();
 constexpr int kQ31FractionBits = 31;
 constexpr int64_t kQ31One = int64_t(1) << kQ31FractionBits;
 constexpr int64_t kQ31Half = kQ31One / 2;
+
+/// RoundingDivideByPOT shifts an int32, so by at most 31.
+[[maybe_unused]] constexpr int kMaxPOTExponent = 31;
 
 /// TOSA rescale shifts: at least 2, at most kMaxShift.
 constexpr int32_t kTosaMinShift = 2;
@@ -116,7 +119,8 @@ int32_t qc::numerics::saturatingRoundingDoublingHighMul(int32_t a, int32_t b) {
 }
 
 int32_t qc::numerics::roundingDivideByPOT(int32_t x, int exponent) {
-  assert(exponent >= 0 && exponent <= 31 && "exponent out of range");
+  assert(exponent >= 0 && exponent <= kMaxPOTExponent &&
+         "exponent out of range");
   // Ties away from zero: round up when the discarded bits x mod 2^exponent
   // exceed half, or equal half for non-negative x.
   const int32_t mask = static_cast<int32_t>((int64_t(1) << exponent) - 1);
@@ -128,8 +132,9 @@ int32_t qc::numerics::roundingDivideByPOT(int32_t x, int exponent) {
 int32_t qc::numerics::multiplyByQuantizedMultiplier(int32_t x, Dyadic d) {
   assert(d.shift >= 0 && d.shift <= kMaxShift && "shift out of range");
   if (d.shift >= kQ31FractionBits)
-    return roundingDivideByPOT(saturatingRoundingDoublingHighMul(x, d.multiplier),
-                               d.shift - kQ31FractionBits);
+    return roundingDivideByPOT(
+        saturatingRoundingDoublingHighMul(x, d.multiplier),
+        d.shift - kQ31FractionBits);
   // A multiplier of 1 or more shifts left first; |x| * 2^31 fits 64 bits.
   int64_t shifted = int64_t(x) * (int64_t(1) << (kQ31FractionBits - d.shift));
   return saturatingRoundingDoublingHighMul(saturateToInt32(shifted),
@@ -142,12 +147,14 @@ std::optional<int32_t> qc::numerics::tosaApplyScale32(int32_t value,
                                                       TosaRounding rounding) {
   if (multiplier < 0 || !isValidTosaShift(shift))
     return std::nullopt;
-  // -2^(shift-1) <= value < 2^(shift-1); always true for shift > 32.
+  // -2^(shift-1) <= value < 2^(shift-1); always true from shift 32 on.
   Int128 valueBound = pow2(shift - 1);
   if (value < -valueBound || value >= valueBound)
     return std::nullopt;
   Int128 result = tosaRoundingShift(value, multiplier, shift,
                                     rounding == TosaRounding::Double);
+  // The value REQUIRE already bounds |result| by about 2^30; the spec checks
+  // anyway, and so does QC.
   if (!fitsInt32(result))
     return std::nullopt;
   return static_cast<int32_t>(result);

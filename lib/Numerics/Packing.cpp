@@ -1,4 +1,4 @@
-//===- Packing.cpp - Sub-byte bit packing ----------------------------------===//
+//===- Packing.cpp - Sub-byte bit packing ---------------------------------===//
 //
 // Packs integers of 1 to 8 bits into a little-endian bit stream. Because no
 // value is wider than a byte, each value touches at most two adjacent bytes,
@@ -53,8 +53,8 @@ size_t qc::numerics::packedSizeInBytes(size_t count, unsigned bits) {
   return fullGroups * bits + (tailBits + kBitsPerByte - 1) / kBitsPerByte;
 }
 
-bool qc::numerics::packBits(const int32_t *values, size_t count,
-                            unsigned bits, bool isSigned, uint8_t *out) {
+bool qc::numerics::packBits(const int32_t *values, size_t count, unsigned bits,
+                            bool isSigned, uint8_t *out) {
   assert(isValidPackedBits(bits) && "unsupported bit width");
   const IntRange range = storageRange(bits, isSigned);
   const bool allFit = std::all_of(values, values + count, [&](int32_t v) {

@@ -1,4 +1,4 @@
-//===- Quantize.cpp - Float <-> integer quantization -----------------------===//
+//===- Quantize.cpp - Float <-> integer quantization ----------------------===//
 //
 // ONNX QuantizeLinear / DequantizeLinear on scalars, and the storage ranges of
 // integer types. The rounding does not depend on the floating-point
@@ -16,9 +16,9 @@ using namespace qc::numerics;
 
 namespace {
 
-/// The nearest integer to a finite y, ties to even. The IEEE remainder
-/// y - n * 1 picks n by rounding y half to even and is exact, so y minus it is
-/// exactly that n.
+/// The nearest integer to a finite y, ties to even, whatever the current
+/// rounding mode: the IEEE remainder r = y - n takes n as y rounded half to
+/// even and is exact, so y - r is exactly n.
 float roundHalfToEven(float y) { return y - std::remainder(y, 1.0f); }
 
 float roundToIntegral(float y, FloatRounding rounding) {

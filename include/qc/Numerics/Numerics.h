@@ -124,7 +124,8 @@ enum class RequantRounding {
   /// TOSA SINGLE_ROUND: floor(x * m / 2^s + 1/2), i.e. ties toward +inf
   /// (HAWQ-V3's round_half_up, TVM's UPWARD).
   SingleRound,
-  /// TOSA DOUBLE_ROUND (see TosaRounding::Double).
+  /// TOSA DOUBLE_ROUND (see TosaRounding::Double; the extra +-2^30 takes the
+  /// sign of x).
   DoubleRound,
   /// TOSA INEXACT_ROUND, computed as SingleRound.
   InexactRound,
@@ -156,9 +157,11 @@ enum class FloatRounding {
 
 /// ONNX QuantizeLinear: saturate(round(x / scale) + zeroPoint) into
 /// [qmin, qmax], with x / scale computed in float32. NaN maps to zeroPoint
-/// (clamped); +-inf saturate. Requires scale > 0.
+/// (clamped); +-inf saturate. Requires scale > 0 and qmin <= qmax. The
+/// rounding does not depend on the floating-point environment.
 int32_t quantize(float x, float scale, int32_t zeroPoint, int32_t qmin,
-                 int32_t qmax, FloatRounding rounding = FloatRounding::HalfToEven);
+                 int32_t qmax,
+                 FloatRounding rounding = FloatRounding::HalfToEven);
 
 /// ONNX DequantizeLinear: (q - zeroPoint) * scale in float32, the difference
 /// formed exactly and rounded to float once.
