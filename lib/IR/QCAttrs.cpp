@@ -15,6 +15,7 @@
 
 #include <cmath>
 #include <cstdlib>
+#include <limits>
 
 using namespace mlir;
 using namespace mlir::qc;
@@ -128,8 +129,13 @@ Attribute SchemeAttr::parse(AsmParser &parser, Type) {
       return {};
     if (found)
       break;
+    SMLoc narrowLoc = parser.getCurrentLocation();
     if (parser.parseKeyword("narrow"))
       return {};
+    if (narrowRange) {
+      parser.emitError(narrowLoc, "'narrow' given twice");
+      return {};
+    }
     narrowRange = true;
   }
   if (parser.parseGreater())
@@ -188,9 +194,9 @@ static ParseResult parseDyadicEntry(AsmParser &parser,
     return failure();
   if (base != kDyadicBase)
     return parser.emitError(loc, "expected 'm * 2**-s'");
-  if (exponent > 0 || exponent < std::numeric_limits<int32_t>::min())
-    return parser.emitError(loc, "expected a non-positive exponent, got ")
-           << exponent;
+  if (exponent > 0 || exponent < -::qc::numerics::kMaxShift)
+    return parser.emitError(loc, "expected an exponent in [-")
+           << ::qc::numerics::kMaxShift << ", 0], got " << exponent;
   multipliers.push_back(multiplier);
   shifts.push_back(static_cast<int32_t>(-exponent));
   return success();
@@ -277,20 +283,29 @@ bool DyadicAttr::isIdentity() const {
 
 /// Most significant digits a double needs to round-trip through text.
 static constexpr int kMaxDoubleDigits = 17;
+/// Decimal exponents printed in fixed rather than scientific notation (as
+/// printf's %g decides).
+static constexpr int kMinFixedExponent = -4;
+static constexpr int kMaxFixedExponent = 15;
 
-/// Prints `value` with the fewest digits that parse back to the same double,
-/// always as an MLIR float literal (with a '.').
+/// Prints `value` with the fewest significant digits that parse back to the
+/// same double, in fixed notation for moderate exponents, always as an MLIR
+/// float literal (with a '.'): 100.0, 0.1, 1.0e+16.
 static void printDouble(AsmPrinter &printer, double value) {
-  std::string text;
-  for (int digits = 1; digits <= kMaxDoubleDigits; ++digits) {
-    text = llvm::formatv("{0}", llvm::format("%.*g", digits, value)).str();
-    if (std::strtod(text.c_str(), nullptr) == value)
+  std::string scientific;
+  int digits = 1;
+  for (; digits <= kMaxDoubleDigits; ++digits) {
+    scientific = llvm::formatv("{0}", llvm::format("%.*e", digits - 1, value));
+    if (std::strtod(scientific.c_str(), nullptr) == value)
       break;
   }
-  if (text.find('.') == std::string::npos) {
-    size_t exponent = text.find('e');
-    text.insert(exponent == std::string::npos ? text.size() : exponent, ".0");
-  }
+  int exponent = std::atoi(scientific.c_str() + scientific.find('e') + 1);
+  std::string text = scientific;
+  if (exponent >= kMinFixedExponent && exponent <= kMaxFixedExponent)
+    text = llvm::formatv(
+        "{0}", llvm::format("%.*f", std::max(0, digits - 1 - exponent), value));
+  if (text.find('.') == std::string::npos)
+    text.insert(std::min(text.find('e'), text.size()), ".0");
   printer << text;
 }
 
@@ -312,7 +327,12 @@ Attribute StatsAttr::parse(AsmParser &parser, Type) {
   DenseF64ArrayAttr channelAbsMax, ranks, values;
   MLIRContext *context = parser.getContext();
   while (succeeded(parser.parseOptionalComma())) {
+    SMLoc clauseLoc = parser.getCurrentLocation();
     if (succeeded(parser.parseOptionalKeyword("absmax"))) {
+      if (channelAbsMax) {
+        parser.emitError(clauseLoc, "'absmax' given twice");
+        return {};
+      }
       int64_t axis;
       SmallVector<double> absMax;
       if (parser.parseLParen() || parser.parseKeyword("axis") ||
@@ -325,7 +345,13 @@ Attribute StatsAttr::parse(AsmParser &parser, Type) {
       continue;
     }
     SmallVector<double> rankList, valueList;
-    if (parser.parseKeyword("percentiles") || parser.parseEqual() ||
+    if (parser.parseKeyword("percentiles"))
+      return {};
+    if (ranks) {
+      parser.emitError(clauseLoc, "'percentiles' given twice");
+      return {};
+    }
+    if (parser.parseEqual() ||
         parser.parseCommaSeparatedList(AsmParser::Delimiter::Square, [&] {
           return failure(parser.parseFloat(rankList.emplace_back()) ||
                          parser.parseColon() ||
@@ -383,6 +409,8 @@ LogicalResult StatsAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                        << ", max = " << hi;
   if (channelAxis.has_value() != static_cast<bool>(channelAbsMax))
     return emitError() << "per-channel absmax needs both an axis and values";
+  if (channelAbsMax && channelAbsMax.empty())
+    return emitError() << "expected at least one per-channel absmax";
   if (channelAxis && *channelAxis < 0)
     return emitError() << "expected a non-negative channel axis, got "
                        << *channelAxis;
@@ -398,6 +426,8 @@ LogicalResult StatsAttr::verify(function_ref<InFlightDiagnostic()> emitError,
   ArrayRef<double> values = percentileValues.asArrayRef();
   if (ranks.size() != values.size())
     return emitError() << "expected one value per percentile rank";
+  if (ranks.empty())
+    return emitError() << "expected at least one percentile";
   for (size_t i = 0; i < ranks.size(); ++i) {
     if (!(ranks[i] > 0 && ranks[i] <= kMaxPercentileRank) ||
         (i > 0 && ranks[i] <= ranks[i - 1]))
@@ -416,16 +446,28 @@ LogicalResult StatsAttr::verify(function_ref<InFlightDiagnostic()> emitError,
 // BitWidthAttr
 //===----------------------------------------------------------------------===//
 
+/// Parses a bit count, rejecting negative values (which would wrap).
+static ParseResult parseBitCount(AsmParser &parser, unsigned &bits) {
+  SMLoc loc = parser.getCurrentLocation();
+  int64_t value;
+  if (parser.parseInteger(value))
+    return failure();
+  if (value < 0 || value > std::numeric_limits<unsigned>::max())
+    return parser.emitError(loc, "expected a bit count, got ") << value;
+  bits = static_cast<unsigned>(value);
+  return success();
+}
+
 Attribute BitWidthAttr::parse(AsmParser &parser, Type) {
-  unsigned weightBits;
+  unsigned weightBits = 0;
   std::optional<unsigned> activationBits;
   if (parser.parseLess() || parser.parseKeyword("weights") ||
-      parser.parseEqual() || parser.parseInteger(weightBits) ||
+      parser.parseEqual() || parseBitCount(parser, weightBits) ||
       parser.parseComma())
     return {};
   if (succeeded(parser.parseOptionalKeyword("activations"))) {
-    unsigned bits;
-    if (parser.parseEqual() || parser.parseInteger(bits) ||
+    unsigned bits = 0;
+    if (parser.parseEqual() || parseBitCount(parser, bits) ||
         parser.parseComma())
       return {};
     activationBits = bits;

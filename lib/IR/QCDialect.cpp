@@ -33,32 +33,51 @@ Operation *QCDialect::materializeConstant(OpBuilder &builder, Attribute value,
 // Discardable attributes: qc.scheme, qc.stats, qc.bitwidth
 //===----------------------------------------------------------------------===//
 
-/// Checks that an axis named by an annotation exists in the annotated value.
+/// Checks that an axis named by an annotation exists in the annotated value
+/// (a shaped value; unranked ones cannot be checked), and that a per-axis
+/// list has one entry per index of a static axis.
 static LogicalResult verifyAxisInRange(function_ref<InFlightDiagnostic()> emitError,
                                        StringRef attrName,
-                                       std::optional<int64_t> axis, Type type) {
-  auto shaped = dyn_cast<ShapedType>(type);
-  if (!axis || !shaped || !shaped.hasRank() || *axis < shaped.getRank())
+                                       std::optional<int64_t> axis, Type type,
+                                       std::optional<size_t> perAxisEntries) {
+  if (!axis)
     return success();
-  return emitError() << "'" << attrName << "' names axis " << *axis
-                     << " of a value of rank " << shaped.getRank();
+  auto shaped = dyn_cast<ShapedType>(type);
+  if (!shaped)
+    return emitError() << "'" << attrName << "' names axis " << *axis
+                       << " of a value that is not shaped: " << type;
+  if (!shaped.hasRank())
+    return success();
+  if (*axis >= shaped.getRank())
+    return emitError() << "'" << attrName << "' names axis " << *axis
+                       << " of a value of rank " << shaped.getRank();
+  int64_t dimSize = shaped.getDimSize(*axis);
+  if (perAxisEntries && !ShapedType::isDynamic(dimSize) &&
+      static_cast<int64_t>(*perAxisEntries) != dimSize)
+    return emitError() << "'" << attrName << "' has " << *perAxisEntries
+                       << " entries for axis " << *axis << " of size "
+                       << dimSize;
+  return success();
 }
 
 /// Checks one value annotation (scheme or stats) against the value's type.
 static LogicalResult
 verifyValueAnnotation(function_ref<InFlightDiagnostic()> emitError,
                       StringRef attrName, Attribute attr, Type valueType) {
-  std::optional<int64_t> axis;
   if (auto scheme = dyn_cast<SchemeAttr>(attr);
       scheme && attrName == QCDialect::kSchemeAttrName)
-    axis = scheme.getAxis();
-  else if (auto stats = dyn_cast<StatsAttr>(attr);
-           stats && attrName == QCDialect::kStatsAttrName)
-    axis = stats.getChannelAxis();
-  else
-    return emitError() << "'" << attrName << "' expects a #" << attrName
-                       << " attribute, got " << attr;
-  return verifyAxisInRange(emitError, attrName, axis, valueType);
+    return verifyAxisInRange(emitError, attrName, scheme.getAxis(), valueType,
+                             /*perAxisEntries=*/std::nullopt);
+  if (auto stats = dyn_cast<StatsAttr>(attr);
+      stats && attrName == QCDialect::kStatsAttrName) {
+    std::optional<size_t> entries;
+    if (DenseF64ArrayAttr absMax = stats.getChannelAbsMax())
+      entries = absMax.size();
+    return verifyAxisInRange(emitError, attrName, stats.getChannelAxis(),
+                             valueType, entries);
+  }
+  return emitError() << "'" << attrName << "' expects a #" << attrName
+                     << " attribute, got " << attr;
 }
 
 LogicalResult QCDialect::verifyOperationAttribute(Operation *op,

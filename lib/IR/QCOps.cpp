@@ -14,6 +14,9 @@
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
 
+#include <cstdlib>
+#include <limits>
+
 using namespace mlir;
 using namespace mlir::qc;
 namespace numerics = ::qc::numerics;
@@ -33,13 +36,50 @@ LogicalResult QuantizeOp::verify() {
                                elementTypeOf(getInput()));
 }
 
+/// Whether quantize(dequantize(q)) == q for every q of `quantType` computed
+/// in `floatType`. With p significand bits, q - Z is exact when |q - Z| <=
+/// 2^p, and fl(fl((q - Z) * S) / S) is within |q - Z| * 2^(1-p) of q - Z,
+/// which rounds back to q - Z while |q - Z| < 2^(p-2). The products must also
+/// stay normal (no overflow, no subnormal precision loss).
+static bool isDequantizeQuantizeExact(quant::QuantizedType quantType,
+                                      FloatType floatType,
+                                      ArrayRef<int64_t> shape) {
+  FailureOr<QuantLayout> layout = QuantLayout::get(quantType, shape);
+  if (failed(layout))
+    return false;
+  const llvm::fltSemantics &semantics = floatType.getFloatSemantics();
+  int64_t exactLimit = int64_t{1}
+                       << (APFloat::semanticsPrecision(semantics) - 2);
+  double largest = APFloat::getLargest(semantics).convertToDouble();
+  double smallestNormal =
+      APFloat::getSmallestNormalized(semantics).convertToDouble();
+  for (auto [scale, zeroPoint] :
+       llvm::zip_equal(layout->scales, layout->zeroPoints)) {
+    int64_t maxMagnitude =
+        std::max(std::abs(quantType.getStorageTypeMin() - zeroPoint),
+                 std::abs(quantType.getStorageTypeMax() - zeroPoint));
+    if (maxMagnitude >= exactLimit || scale < smallestNormal ||
+        scale * static_cast<double>(maxMagnitude) > largest)
+      return false;
+  }
+  return true;
+}
+
 OpFoldResult QuantizeOp::fold(FoldAdaptor) {
-  // quantize(dequantize(q)) == q for the same type: each (q - Z) * S, rounded
-  // back after dividing by S, lands on q (|error| << 1/2 for <= 32-bit q).
-  if (auto dequantize = getInput().getDefiningOp<DequantizeOp>())
-    if (dequantize.getInput().getType() == getType())
-      return dequantize.getInput();
-  return {};
+  auto dequantize = getInput().getDefiningOp<DequantizeOp>();
+  if (!dequantize || dequantize.getInput().getType() != getType())
+    return {};
+  auto quantType = cast<quant::QuantizedType>(getType().getElementType());
+  auto floatType = cast<FloatType>(elementTypeOf(getInput()));
+  if (!isDequantizeQuantizeExact(quantType, floatType, getType().getShape()))
+    return {};
+  return dequantize.getInput();
+}
+
+/// The constant folders evaluate with the numerics library's int32 API.
+static bool hasInt32StorageRange(quant::QuantizedType quantType) {
+  return quantType.getStorageTypeMin() >= std::numeric_limits<int32_t>::min() &&
+         quantType.getStorageTypeMax() <= std::numeric_limits<int32_t>::max();
 }
 
 namespace {
@@ -57,6 +97,8 @@ struct FoldConstantQuantize : OpRewritePattern<QuantizeOp> {
       return rewriter.notifyMatchFailure(op, "input is not an f32 constant");
     RankedTensorType resultType = op.getType();
     auto quantType = cast<quant::QuantizedType>(resultType.getElementType());
+    if (!hasInt32StorageRange(quantType))
+      return rewriter.notifyMatchFailure(op, "storage range exceeds int32");
     FailureOr<ElementQuantParams> params =
         ElementQuantParams::get(quantType, resultType.getShape());
     if (failed(params))
@@ -107,6 +149,8 @@ OpFoldResult DequantizeOp::fold(FoldAdaptor) {
       !getType().getElementType().isF32())
     return {};
   auto quantType = cast<quant::QuantizedType>(elementTypeOf(getInput()));
+  if (!hasInt32StorageRange(quantType))
+    return {};
   FailureOr<ElementQuantParams> params =
       ElementQuantParams::get(quantType, getType().getShape());
   if (failed(params))
@@ -134,6 +178,12 @@ static constexpr unsigned kMaxRequantWidth = 32;
 /// Widest input that may carry a zero point or be read as unsigned (TOSA's
 /// rule; keeps x * m plus rounding within 64 bits in the lowered code).
 static constexpr unsigned kMaxInputWidthWithZeroPoint = 16;
+
+/// Smallest non-zero gemmlowp multiplier: TFLite normalizes the fraction of
+/// a real multiplier into [0.5, 1), i.e. [2^30, 2^31) in Q0.31.
+static constexpr int32_t kMinQ31Multiplier = int32_t{1} << 30;
+/// Fraction bits of a Q0.31 multiplier.
+static constexpr int32_t kQ31FractionBits = 31;
 
 static unsigned widthOf(Value value) {
   return elementTypeOf(value).getIntOrFloatBitWidth();
@@ -169,9 +219,11 @@ LogicalResult RequantOp::verify() {
     return emitOpError() << "input_unsigned needs an input of at most "
                          << kMaxInputWidthWithZeroPoint << " bits, got i"
                          << inputWidth;
-  if (!contains(getInputRange(), getInputZp()))
+  numerics::IntRange inputRange = getInputRange();
+  if (!contains(inputRange, getInputZp()))
     return emitOpError() << "input_zp " << getInputZp()
-                         << " is outside the input type's range";
+                         << " is outside the input type's range ["
+                         << inputRange.min << ", " << inputRange.max << "]";
   numerics::IntRange typeRange =
       numerics::storageRange(resultWidth, !getOutputUnsigned());
   if (!contains(typeRange, getOutputZp()))
@@ -187,6 +239,14 @@ LogicalResult RequantOp::verify() {
   }
 
   DyadicAttr multiplier = getMultiplier();
+  if (getRounding() == RequantRounding::gemmlowp) {
+    for (int32_t m : multiplier.getMultipliers())
+      if (m != 0 && m < kMinQ31Multiplier)
+        return emitOpError()
+               << "gemmlowp rounding expects multipliers in Q0.31 form (0 or "
+                  "in [2^30, 2^31)), got "
+               << m;
+  }
   std::optional<int64_t> axis = multiplier.getAxis();
   if (!axis)
     return success();
@@ -241,17 +301,32 @@ static DenseElementsAttr foldConstantRequant(RequantOp op,
   return DenseElementsAttr::get(op.getType(), results);
 }
 
-OpFoldResult RequantOp::fold(FoldAdaptor adaptor) {
-  if (auto input = dyn_cast_if_present<DenseIntElementsAttr>(adaptor.getInput()))
-    return foldConstantRequant(*this, input);
-  // Multiplying by exactly 1 without zero points or a narrower clamp.
+bool RequantOp::isIdentity() {
   numerics::IntRange fullRange =
       numerics::storageRange(widthOf(getResult()), !getOutputUnsigned());
   numerics::IntRange range = getResultRange();
-  if (getInput().getType() == getType() && getMultiplier().isIdentity() &&
-      getInputZp() == 0 && getOutputZp() == 0 &&
-      getInputUnsigned() == getOutputUnsigned() && range.min == fullRange.min &&
-      range.max == fullRange.max)
+  if (getInput().getType() != getType() || !getMultiplier().isIdentity() ||
+      getInputZp() != 0 || getOutputZp() != 0 ||
+      getInputUnsigned() != getOutputUnsigned() ||
+      range.min != fullRange.min || range.max != fullRange.max)
+    return false;
+  if (getRounding() != RequantRounding::gemmlowp)
+    return true;
+  // gemmlowp first shifts x left by 31 - s, saturating to int32; m == 2^s is
+  // the identity only where no input saturates.
+  numerics::IntRange inputRange = getInputRange();
+  return llvm::all_of(getMultiplier().getShifts(), [&](int32_t shift) {
+    int64_t leftShift = kQ31FractionBits - shift;
+    int64_t factor = int64_t{1} << leftShift;
+    return inputRange.min * factor >= std::numeric_limits<int32_t>::min() &&
+           inputRange.max * factor <= std::numeric_limits<int32_t>::max();
+  });
+}
+
+OpFoldResult RequantOp::fold(FoldAdaptor adaptor) {
+  if (auto input = dyn_cast_if_present<DenseIntElementsAttr>(adaptor.getInput()))
+    return foldConstantRequant(*this, input);
+  if (isIdentity())
     return getInput();
   return {};
 }

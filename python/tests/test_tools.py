@@ -34,7 +34,8 @@ def test_canonicalize_folds_requant():
 
 REQUANT_ARG = """
 func.func @f(%acc: tensor<4xi32>) -> tensor<4xi8> {
-  %r = qc.requant %acc by(#qc.dyadic<1 * 2**-1>) : tensor<4xi32> -> tensor<4xi8>
+  %r = qc.requant %acc by(#qc.dyadic<1 * 2**-1>) rounding single_round
+      : tensor<4xi32> -> tensor<4xi8>
   return %r : tensor<4xi8>
 }
 """

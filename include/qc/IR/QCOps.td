@@ -9,6 +9,12 @@ include "mlir/Dialect/Quant/IR/QuantBase.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
 include "mlir/IR/BuiltinAttributeInterfaces.td"
 
+/// A zero point: an i64 attribute read as a signed value.
+def QC_ZeroPointAttr : TypedSignlessIntegerAttrBase<
+    I64, "int64_t", "64-bit signed zero point"> {
+  let convertFromStorage = "$_self.getValue().getSExtValue()";
+}
+
 def QC_FloatTensor : RankedTensorOf<[AnyFloat]>;
 def QC_QuantizedTensor : RankedTensorOf<[quant_QuantizedType]>;
 def QC_IntegerTensor : RankedTensorOf<[AnySignlessInteger]>;
@@ -95,6 +101,10 @@ def QC_RequantOp : QC_Op<"requant", [Pure, SameOperandsAndResultShape]> {
     are only allowed for inputs of at most 16 bits, as in TOSA, so that the
     intermediate product never exceeds 64 bits.
 
+    With `gemmlowp` rounding every multiplier must be in TFLite's Q0.31 form
+    (`2^30 <= m < 2^31`, or 0), as `QuantizeMultiplier` makes it; smaller
+    ones would saturate in its left shift.
+
     The arithmetic is the numerics library's `requantize`, which the folder
     uses too; `tosa.rescale` is the same operation for the rounding modes
     TOSA has.
@@ -109,8 +119,8 @@ def QC_RequantOp : QC_Op<"requant", [Pure, SameOperandsAndResultShape]> {
   let arguments = (ins
     QC_IntegerTensor:$input,
     QC_DyadicAttr:$multiplier,
-    DefaultValuedAttr<I64Attr, "0">:$input_zp,
-    DefaultValuedAttr<I64Attr, "0">:$output_zp,
+    DefaultValuedAttr<QC_ZeroPointAttr, "0">:$input_zp,
+    DefaultValuedAttr<QC_ZeroPointAttr, "0">:$output_zp,
     OptionalAttr<DenseI64ArrayAttr>:$clamp,
     UnitAttr:$input_unsigned,
     UnitAttr:$output_unsigned,
@@ -131,6 +141,8 @@ def QC_RequantOp : QC_Op<"requant", [Pure, SameOperandsAndResultShape]> {
     ::qc::numerics::IntRange getResultRange();
     /// The range of the input's storage type as read (signed or unsigned).
     ::qc::numerics::IntRange getInputRange();
+    /// True when the op returns its input unchanged for every input value.
+    bool isIdentity();
   }];
   let hasVerifier = 1;
   let hasFolder = 1;

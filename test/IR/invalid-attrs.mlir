@@ -1,0 +1,511 @@
+// Parser and verifier errors of the qc attributes.
+//
+// RUN: quant-opt %s -split-input-file -verify-diagnostics
+
+//===----------------------------------------------------------------------===//
+// #qc.scheme: storage type
+//===----------------------------------------------------------------------===//
+
+// A 0-bit signed storage type is below the range.
+// expected-error@+1 {{expected a storage bit width in [1, 16], got 0}}
+func.func private @scheme_i0() attributes {attr = #qc.scheme<i0, symmetric>}
+
+// -----
+
+// 17 bits is above the range.
+// expected-error@+1 {{expected a storage bit width in [1, 16], got 17}}
+func.func private @scheme_i17() attributes {attr = #qc.scheme<i17, symmetric>}
+
+// -----
+
+// The unsigned spelling is range-checked the same way.
+// expected-error@+1 {{expected a storage bit width in [1, 16], got 0}}
+func.func private @scheme_u0() attributes {attr = #qc.scheme<u0, affine>}
+
+// -----
+
+// expected-error@+1 {{expected a storage bit width in [1, 16], got 32}}
+func.func private @scheme_u32() attributes {attr = #qc.scheme<u32, affine>}
+
+// -----
+
+// 'u' without a width.
+// expected-error@+1 {{expected storage type iN or uN}}
+func.func private @scheme_u() attributes {attr = #qc.scheme<u, affine>}
+
+// -----
+
+// Trailing characters after the width of uN.
+// expected-error@+1 {{expected storage type iN or uN}}
+func.func private @scheme_u8x() attributes {attr = #qc.scheme<u8x, affine>}
+
+// -----
+
+// A width that does not fit an unsigned.
+// expected-error@+1 {{expected storage type iN or uN}}
+func.func private @scheme_u_huge() attributes {attr = #qc.scheme<u99999999999, affine>}
+
+// -----
+
+// Builtin signed (siN) and unsigned (uiN) integer types are not storage
+// spellings.
+// expected-error@+1 {{expected storage type iN or uN}}
+func.func private @scheme_si8() attributes {attr = #qc.scheme<si8, affine>}
+
+// -----
+
+// expected-error@+1 {{expected storage type iN or uN}}
+func.func private @scheme_ui8() attributes {attr = #qc.scheme<ui8, affine>}
+
+// -----
+
+// Non-integer types.
+// expected-error@+1 {{expected storage type iN or uN}}
+func.func private @scheme_f32() attributes {attr = #qc.scheme<f32, symmetric>}
+
+// -----
+
+// expected-error@+1 {{expected storage type iN or uN}}
+func.func private @scheme_index() attributes {attr = #qc.scheme<index, symmetric>}
+
+// -----
+
+// A bare number is neither a type nor a keyword.
+// expected-error@+2 {{expected valid keyword}}
+// expected-error@+1 {{expected storage type iN or uN}}
+func.func private @scheme_number() attributes {attr = #qc.scheme<8, symmetric>}
+
+// -----
+
+//===----------------------------------------------------------------------===//
+// #qc.scheme: the rest of the syntax
+//===----------------------------------------------------------------------===//
+
+// The mode is required.
+// expected-error@+1 {{expected ','}}
+func.func private @scheme_no_mode() attributes {attr = #qc.scheme<i8>}
+
+// -----
+
+// expected-error@+1 {{expected 'symmetric' or 'affine'}}
+func.func private @scheme_bad_mode() attributes {attr = #qc.scheme<i8, asymmetric>}
+
+// -----
+
+// Only 'narrow' or a granularity may follow the mode.
+// expected-error@+1 {{expected 'narrow'}}
+func.func private @scheme_bad_flag() attributes {attr = #qc.scheme<i8, symmetric, wide>}
+
+// -----
+
+// The granularity comes last.
+// expected-error@+1 {{expected '>'}}
+func.func private @scheme_narrow_after_axis() attributes {attr = #qc.scheme<i8, symmetric, per_axis = 0, narrow>}
+
+// -----
+
+// expected-error@+1 {{expected '='}}
+func.func private @scheme_per_axis_no_equal() attributes {attr = #qc.scheme<i8, symmetric, per_axis 0>}
+
+// -----
+
+// per_group needs 'axis : size'.
+// expected-error@+1 {{expected ':'}}
+func.func private @scheme_per_group_no_size() attributes {attr = #qc.scheme<i8, symmetric, per_group = 1>}
+
+// -----
+
+// expected-error@+1 {{expected integer value}}
+func.func private @scheme_per_group_empty_size() attributes {attr = #qc.scheme<i8, symmetric, per_group = 1 : >}
+
+// -----
+
+//===----------------------------------------------------------------------===//
+// #qc.scheme: verifier
+//===----------------------------------------------------------------------===//
+
+// A narrow range of 1 bit would be empty (signed: [0, 0]) or a single value.
+// expected-error@+1 {{a narrow range needs at least 2 bits}}
+func.func private @scheme_narrow_i1() attributes {attr = #qc.scheme<i1, symmetric, narrow>}
+
+// -----
+
+// expected-error@+1 {{a narrow range needs at least 2 bits}}
+func.func private @scheme_narrow_u1() attributes {attr = #qc.scheme<u1, affine, narrow>}
+
+// -----
+
+// expected-error@+1 {{expected a non-negative axis, got -1}}
+func.func private @scheme_negative_axis() attributes {attr = #qc.scheme<i8, symmetric, per_axis = -1>}
+
+// -----
+
+// expected-error@+1 {{expected a non-negative axis, got -2}}
+func.func private @scheme_negative_group_axis() attributes {attr = #qc.scheme<i8, symmetric, per_group = -2 : 4>}
+
+// -----
+
+// expected-error@+1 {{expected a positive group size, got 0}}
+func.func private @scheme_zero_group() attributes {attr = #qc.scheme<i4, symmetric, per_group = 0 : 0>}
+
+// -----
+
+// expected-error@+1 {{expected a positive group size, got -4}}
+func.func private @scheme_negative_group() attributes {attr = #qc.scheme<i4, symmetric, per_group = 0 : -4>}
+
+// -----
+
+//===----------------------------------------------------------------------===//
+// #qc.dyadic: parser
+//===----------------------------------------------------------------------===//
+
+// The base must be 2.
+// expected-error@+1 {{expected 'm * 2**-s'}}
+func.func private @dyadic_base() attributes {attr = #qc.dyadic<3 * 4**-2>}
+
+// -----
+
+// A positive exponent (a left shift) is not a dyadic multiplier.
+// expected-error@+1 {{expected an exponent in [-62, 0], got 2}}
+func.func private @dyadic_positive_exponent() attributes {attr = #qc.dyadic<3 * 2**2>}
+
+// -----
+
+// An exponent below INT32_MIN is rejected by the parser.
+// expected-error@+1 {{expected an exponent in [-62, 0], got -2147483649}}
+func.func private @dyadic_exponent_below_int32() attributes {attr = #qc.dyadic<3 * 2**-2147483649>}
+
+// -----
+
+// The multiplier is an int32.
+// expected-error@+1 {{integer value too large}}
+func.func private @dyadic_multiplier_too_large() attributes {attr = #qc.dyadic<2147483648 * 2**-31>}
+
+// -----
+
+// expected-error@+1 {{expected '*'}}
+func.func private @dyadic_caret() attributes {attr = #qc.dyadic<1 * 2^-1>}
+
+// -----
+
+// expected-error@+1 {{expected '*'}}
+func.func private @dyadic_no_exponent() attributes {attr = #qc.dyadic<1 * 2>}
+
+// -----
+
+// Per tensor is a single entry, without brackets.
+// expected-error@+1 {{expected integer value}}
+func.func private @dyadic_brackets_without_axis() attributes {attr = #qc.dyadic<[1 * 2**-1]>}
+
+// -----
+
+// expected-error@+1 {{expected '>'}}
+func.func private @dyadic_two_entries_per_tensor() attributes {attr = #qc.dyadic<1 * 2**-1, 2 * 2**-1>}
+
+// -----
+
+// A granularity is followed by ',' and a bracketed list.
+// expected-error@+1 {{expected ','}}
+func.func private @dyadic_per_axis_no_comma() attributes {attr = #qc.dyadic<per_axis = 0 [1 * 2**-1]>}
+
+// -----
+
+// expected-error@+1 {{expected '['}}
+func.func private @dyadic_per_axis_no_list() attributes {attr = #qc.dyadic<per_axis = 0, 1 * 2**-1>}
+
+// -----
+
+//===----------------------------------------------------------------------===//
+// #qc.dyadic: verifier
+//===----------------------------------------------------------------------===//
+
+// expected-error@+1 {{expected a non-negative multiplier, got -3}}
+func.func private @dyadic_negative_multiplier() attributes {attr = #qc.dyadic<-3 * 2**-2>}
+
+// -----
+
+// The shift bound is 62 (TOSA's).
+// expected-error@+1 {{expected an exponent in [-62, 0], got -63}}
+func.func private @dyadic_shift_63() attributes {attr = #qc.dyadic<3 * 2**-63>}
+
+// -----
+
+// Each entry of a list is checked.
+// expected-error@+1 {{expected a non-negative multiplier, got -1}}
+func.func private @dyadic_negative_entry() attributes {attr = #qc.dyadic<per_axis = 0, [1 * 2**-1, -1 * 2**-1]>}
+
+// -----
+
+// expected-error@+1 {{expected an exponent in [-62, 0], got -70}}
+func.func private @dyadic_shift_entry() attributes {attr = #qc.dyadic<per_group = 0 : 2, [1 * 2**-1, 1 * 2**-70]>}
+
+// -----
+
+// An empty list.
+// expected-error@+1 {{expected as many shifts as multipliers, and at least one of each}}
+func.func private @dyadic_empty() attributes {attr = #qc.dyadic<per_axis = 0, []>}
+
+// -----
+
+// expected-error@+1 {{expected a non-negative axis, got -1}}
+func.func private @dyadic_negative_axis() attributes {attr = #qc.dyadic<per_axis = -1, [1 * 2**-1]>}
+
+// -----
+
+// expected-error@+1 {{expected a positive group size, got 0}}
+func.func private @dyadic_zero_group() attributes {attr = #qc.dyadic<per_group = 0 : 0, [1 * 2**-1]>}
+
+// -----
+
+//===----------------------------------------------------------------------===//
+// #qc.stats: parser
+//===----------------------------------------------------------------------===//
+
+// Floats need a '.' (MLIR float literal syntax).
+// expected-error@+2 {{unexpected decimal integer literal for a floating point value}}
+// expected-note@+1 {{add a trailing dot to make the literal a float}}
+func.func private @stats_integer_literal() attributes {attr = #qc.stats<min = 1, max = 2.0>}
+
+// -----
+
+// There is no keyword for infinity.
+// expected-error@+1 {{expected floating point literal}}
+func.func private @stats_inf_keyword() attributes {attr = #qc.stats<min = -inf, max = 1.0>}
+
+// -----
+
+// max is required.
+// expected-error@+1 {{expected ','}}
+func.func private @stats_no_max() attributes {attr = #qc.stats<min = 1.0>}
+
+// -----
+
+// min comes first.
+// expected-error@+1 {{expected 'min'}}
+func.func private @stats_max_first() attributes {attr = #qc.stats<max = 1.0, min = 0.0>}
+
+// -----
+
+// expected-error@+1 {{expected '('}}
+func.func private @stats_absmax_no_axis() attributes {attr = #qc.stats<min = 0.0, max = 1.0, absmax = [1.0]>}
+
+// -----
+
+// expected-error@+1 {{expected 'axis'}}
+func.func private @stats_absmax_dim() attributes {attr = #qc.stats<min = 0.0, max = 1.0, absmax(dim = 0) = [1.0]>}
+
+// -----
+
+// Percentiles are 'rank : value' pairs.
+// expected-error@+1 {{expected ':'}}
+func.func private @stats_percentile_no_colon() attributes {attr = #qc.stats<min = 0.0, max = 1.0, percentiles = [50.0, 1.0]>}
+
+// -----
+
+// Unknown clause.
+// expected-error@+1 {{expected 'percentiles'}}
+func.func private @stats_unknown_clause() attributes {attr = #qc.stats<min = 0.0, max = 1.0, histogram = [1.0]>}
+
+// -----
+
+// expected-error@+1 {{expected 'percentiles'}}
+func.func private @stats_trailing_comma() attributes {attr = #qc.stats<min = 0.0, max = 1.0,>}
+
+// -----
+
+//===----------------------------------------------------------------------===//
+// #qc.stats: verifier. Doubles in these messages are printed by raw_ostream
+// (%e style).
+//===----------------------------------------------------------------------===//
+
+// expected-error@+1 {{expected finite min <= max, got min = 2.000000e+00, max = 1.000000e+00}}
+func.func private @stats_min_above_max() attributes {attr = #qc.stats<min = 2.0, max = 1.0>}
+
+// -----
+
+// +inf (0x7FF0000000000000) as min.
+// expected-error@+1 {{expected finite min <= max, got min = INF, max = 1.000000e+00}}
+func.func private @stats_inf_min() attributes {attr = #qc.stats<min = 0x7FF0000000000000, max = 1.0>}
+
+// -----
+
+// -inf (0xFFF0000000000000) as min: ordered, but not finite.
+// expected-error@+1 {{expected finite min <= max, got min = -INF, max = 1.000000e+00}}
+func.func private @stats_neg_inf_min() attributes {attr = #qc.stats<min = 0xFFF0000000000000, max = 1.0>}
+
+// -----
+
+// NaN (0x7FF8000000000000) as max.
+// expected-error@+1 {{expected finite min <= max, got min = 0.000000e+00, max = nan}}
+func.func private @stats_nan_max() attributes {attr = #qc.stats<min = 0.0, max = 0x7FF8000000000000>}
+
+// -----
+
+// expected-error@+1 {{expected a non-negative channel axis, got -1}}
+func.func private @stats_negative_axis() attributes {attr = #qc.stats<min = 0.0, max = 1.0, absmax(axis = -1) = [1.0]>}
+
+// -----
+
+// expected-error@+1 {{expected finite, non-negative per-channel absmax}}
+func.func private @stats_negative_absmax() attributes {attr = #qc.stats<min = 0.0, max = 1.0, absmax(axis = 0) = [1.0, -0.5]>}
+
+// -----
+
+// expected-error@+1 {{expected finite, non-negative per-channel absmax}}
+func.func private @stats_inf_absmax() attributes {attr = #qc.stats<min = 0.0, max = 1.0, absmax(axis = 0) = [1.0, 0x7FF0000000000000]>}
+
+// -----
+
+// expected-error@+1 {{expected finite, non-negative per-channel absmax}}
+func.func private @stats_nan_absmax() attributes {attr = #qc.stats<min = 0.0, max = 1.0, absmax(axis = 0) = [0x7FF8000000000000]>}
+
+// -----
+
+// Rank 0 is outside (0, 100].
+// expected-error@+1 {{expected ascending percentile ranks in (0, 1.000000e+02], got 0.000000e+00}}
+func.func private @stats_rank_zero() attributes {attr = #qc.stats<min = 0.0, max = 1.0, percentiles = [0.0 : 1.0]>}
+
+// -----
+
+// expected-error@+1 {{expected ascending percentile ranks in (0, 1.000000e+02], got 1.005000e+02}}
+func.func private @stats_rank_above_100() attributes {attr = #qc.stats<min = 0.0, max = 1.0, percentiles = [100.5 : 1.0]>}
+
+// -----
+
+// expected-error@+1 {{expected ascending percentile ranks in (0, 1.000000e+02], got nan}}
+func.func private @stats_rank_nan() attributes {attr = #qc.stats<min = 0.0, max = 1.0, percentiles = [0x7FF8000000000000 : 1.0]>}
+
+// -----
+
+// Descending ranks; the message names the offending (second) rank.
+// expected-error@+1 {{expected ascending percentile ranks in (0, 1.000000e+02], got 9.000000e+01}}
+func.func private @stats_ranks_descending() attributes {attr = #qc.stats<min = 0.0, max = 1.0, percentiles = [99.0 : 1.0, 90.0 : 2.0]>}
+
+// -----
+
+// Equal ranks are not ascending.
+// expected-error@+1 {{expected ascending percentile ranks in (0, 1.000000e+02], got 9.900000e+01}}
+func.func private @stats_ranks_equal() attributes {attr = #qc.stats<min = 0.0, max = 1.0, percentiles = [99.0 : 1.0, 99.0 : 2.0]>}
+
+// -----
+
+// expected-error@+1 {{expected non-negative, non-decreasing percentile values, got -1.000000e+00 at rank 9.900000e+01}}
+func.func private @stats_negative_percentile() attributes {attr = #qc.stats<min = 0.0, max = 1.0, percentiles = [99.0 : -1.0]>}
+
+// -----
+
+// expected-error@+1 {{expected non-negative, non-decreasing percentile values, got 1.500000e+00 at rank 9.900000e+01}}
+func.func private @stats_percentiles_decreasing() attributes {attr = #qc.stats<min = 0.0, max = 1.0, percentiles = [90.0 : 2.0, 99.0 : 1.5]>}
+
+// -----
+
+// expected-error@+1 {{expected non-negative, non-decreasing percentile values, got INF at rank 9.000000e+01}}
+func.func private @stats_percentile_inf() attributes {attr = #qc.stats<min = 0.0, max = 1.0, percentiles = [90.0 : 0x7FF0000000000000]>}
+
+// -----
+
+//===----------------------------------------------------------------------===//
+// #qc.bitwidth
+//===----------------------------------------------------------------------===//
+
+// expected-error@+1 {{expected weight bits in [1, 16], got 0}}
+func.func private @bitwidth_weights_zero() attributes {attr = #qc.bitwidth<weights = 0, method = manual>}
+
+// -----
+
+// expected-error@+1 {{expected weight bits in [1, 16], got 17}}
+func.func private @bitwidth_weights_17() attributes {attr = #qc.bitwidth<weights = 17, method = manual>}
+
+// -----
+
+// expected-error@+1 {{expected activation bits in [1, 16], got 0}}
+func.func private @bitwidth_activations_zero() attributes {attr = #qc.bitwidth<weights = 8, activations = 0, method = manual>}
+
+// -----
+
+// expected-error@+1 {{expected activation bits in [1, 16], got 17}}
+func.func private @bitwidth_activations_17() attributes {attr = #qc.bitwidth<weights = 8, activations = 17, method = uniform>}
+
+// -----
+
+// expected-error@+1 {{expected a bit count, got 4294967297}}
+func.func private @bitwidth_weights_huge() attributes {attr = #qc.bitwidth<weights = 4294967297, method = uniform>}
+
+// -----
+
+// expected-error@+1 {{expected a bit-width method (manual, uniform, mixquant or hawq), got 'foo'}}
+func.func private @bitwidth_bad_method() attributes {attr = #qc.bitwidth<weights = 8, method = foo>}
+
+// -----
+
+// expected-error@+1 {{expected valid keyword}}
+func.func private @bitwidth_numeric_method() attributes {attr = #qc.bitwidth<weights = 8, method = 3>}
+
+// -----
+
+// The method is required.
+// expected-error@+1 {{expected ','}}
+func.func private @bitwidth_no_method() attributes {attr = #qc.bitwidth<weights = 8>}
+
+// -----
+
+// weights comes first.
+// expected-error@+1 {{expected 'weights'}}
+func.func private @bitwidth_activations_first() attributes {attr = #qc.bitwidth<activations = 8, weights = 8, method = hawq>}
+
+// -----
+
+// Only 'pinned' may follow the method, once.
+// expected-error@+1 {{expected 'pinned'}}
+func.func private @bitwidth_bad_flag() attributes {attr = #qc.bitwidth<weights = 8, method = hawq, fixed>}
+
+// -----
+
+// expected-error@+1 {{expected '>'}}
+func.func private @bitwidth_pinned_twice() attributes {attr = #qc.bitwidth<weights = 8, method = hawq, pinned, pinned>}
+
+// -----
+
+//===----------------------------------------------------------------------===//
+// Rounding enums
+//===----------------------------------------------------------------------===//
+
+// expected-error@+2 {{expected ::mlir::qc::RequantRounding to be one of: gemmlowp, single_round, double_round, inexact_round, half_to_even}}
+// expected-error@+1 {{failed to parse QC_RequantRoundingAttr parameter 'value' which is to be a `::mlir::qc::RequantRounding`}}
+func.func private @requant_rounding_unknown() attributes {attr = #qc<requant_rounding nearest>}
+
+// -----
+
+// expected-error@+2 {{expected ::mlir::qc::FloatRounding to be one of: half_to_even, half_away_from_zero}}
+// expected-error@+1 {{failed to parse QC_FloatRoundingAttr parameter 'value' which is to be a `::mlir::qc::FloatRounding`}}
+func.func private @float_rounding_unknown() attributes {attr = #qc<float_rounding gemmlowp>}
+
+// -----
+
+// expected-error@+1 {{'narrow' given twice}}
+func.func private @scheme_narrow_twice() attributes {attr = #qc.scheme<i8, symmetric, narrow, narrow>}
+
+// -----
+
+// expected-error@+1 {{'absmax' given twice}}
+func.func private @stats_absmax_twice() attributes {attr = #qc.stats<min = 0.0, max = 1.0, absmax(axis = 0) = [1.0], absmax(axis = 0) = [0.5]>}
+
+// -----
+
+// expected-error@+1 {{'percentiles' given twice}}
+func.func private @stats_percentiles_twice() attributes {attr = #qc.stats<min = 0.0, max = 1.0, percentiles = [50.0 : 0.5], percentiles = [90.0 : 0.9]>}
+
+// -----
+
+// expected-error@+1 {{expected at least one per-channel absmax}}
+func.func private @stats_absmax_empty() attributes {attr = #qc.stats<min = 0.0, max = 1.0, absmax(axis = 0) = []>}
+
+// -----
+
+// expected-error@+1 {{expected at least one percentile}}
+func.func private @stats_percentiles_empty() attributes {attr = #qc.stats<min = 0.0, max = 1.0, percentiles = []>}
+
+// -----
+
+// expected-error@+1 {{expected a bit count, got -1}}
+func.func private @bitwidth_weights_negative() attributes {attr = #qc.bitwidth<weights = -1, method = hawq>}
