@@ -1,0 +1,155 @@
+//===- AttrVerifierTest.cpp - qc attribute invariants from C++ ------------===//
+//
+// The textual syntax cannot express some invalid attributes (a group size
+// without an axis, mismatched list lengths, half of an optional pair); C++
+// builders can. These tests build them with getChecked and check the
+// diagnostic.
+//
+//===----------------------------------------------------------------------===//
+
+#include "qc/IR/QC.h"
+
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/MLIRContext.h"
+
+#include "gtest/gtest.h"
+
+#include <string>
+
+using namespace mlir;
+using namespace mlir::qc;
+
+namespace {
+
+class AttrVerifierTest : public ::testing::Test {
+protected:
+  AttrVerifierTest() { context.loadDialect<QCDialect>(); }
+
+  /// Runs `build`, which returns the checked attribute (null on failure),
+  /// and returns the diagnostic it emitted ("" when none).
+  template <typename BuildFn>
+  std::string diagnosticOf(BuildFn build) {
+    std::string message;
+    ScopedDiagnosticHandler handler(&context, [&](Diagnostic &diagnostic) {
+      message = diagnostic.str();
+      return success();
+    });
+    Attribute attr = build(emitError);
+    EXPECT_EQ(static_cast<bool>(attr), message.empty());
+    return message;
+  }
+
+  static constexpr std::optional<int64_t> kNone = std::nullopt;
+
+  MLIRContext context;
+  Location location = UnknownLoc::get(&context);
+  function_ref<InFlightDiagnostic()> emitError = [this] {
+    return mlir::emitError(location);
+  };
+};
+
+TEST_F(AttrVerifierTest, SchemeGroupNeedsAxis) {
+  EXPECT_EQ(diagnosticOf([&](auto emit) {
+              return SchemeAttr::getChecked(emit, &context, 4u, true, true,
+                                            false, kNone,
+                                            std::optional<int64_t>(32));
+            }),
+            "a group size needs an axis");
+}
+
+TEST_F(AttrVerifierTest, SchemeValidPerGroup) {
+  EXPECT_EQ(diagnosticOf([&](auto emit) {
+              return SchemeAttr::getChecked(emit, &context, 4u, true, true,
+                                            false, std::optional<int64_t>(1),
+                                            std::optional<int64_t>(32));
+            }),
+            "");
+}
+
+TEST_F(AttrVerifierTest, DyadicCountsMustMatch) {
+  EXPECT_EQ(diagnosticOf([&](auto emit) {
+              return DyadicAttr::getChecked(emit, &context,
+                                            ArrayRef<int32_t>{1, 2},
+                                            ArrayRef<int32_t>{3},
+                                            std::optional<int64_t>(0), kNone);
+            }),
+            "expected as many shifts as multipliers, and at least one of "
+            "each");
+}
+
+TEST_F(AttrVerifierTest, DyadicPerTensorHasOneEntry) {
+  EXPECT_EQ(diagnosticOf([&](auto emit) {
+              return DyadicAttr::getChecked(emit, &context,
+                                            ArrayRef<int32_t>{1, 2},
+                                            ArrayRef<int32_t>{3, 4},
+                                            kNone, kNone);
+            }),
+            "a per-tensor multiplier has exactly one entry, got 2");
+}
+
+TEST_F(AttrVerifierTest, DyadicShiftRange) {
+  EXPECT_EQ(diagnosticOf([&](auto emit) {
+              return DyadicAttr::getChecked(emit, &context,
+                                            ArrayRef<int32_t>{1},
+                                            ArrayRef<int32_t>{63},
+                                            kNone, kNone);
+            }),
+            "expected a shift in [0, 62], got 63");
+}
+
+TEST_F(AttrVerifierTest, DyadicBuilderFromNumerics) {
+  auto dyadic = DyadicAttr::get(&context, ::qc::numerics::Dyadic{3, 1});
+  EXPECT_TRUE(dyadic.isPerTensor());
+  EXPECT_EQ(dyadic.getValue(0), (::qc::numerics::Dyadic{3, 1}));
+  EXPECT_FALSE(dyadic.isIdentity());
+  EXPECT_TRUE(DyadicAttr::get(&context, ::qc::numerics::Dyadic{4, 2})
+                  .isIdentity());
+}
+
+TEST_F(AttrVerifierTest, StatsAbsMaxNeedsAxisAndValues) {
+  auto absMax = DenseF64ArrayAttr::get(&context, {1.0});
+  EXPECT_EQ(diagnosticOf([&](auto emit) {
+              return StatsAttr::getChecked(emit, &context, APFloat(0.0),
+                                           APFloat(1.0), kNone, absMax,
+                                           DenseF64ArrayAttr(),
+                                           DenseF64ArrayAttr());
+            }),
+            "per-channel absmax needs both an axis and values");
+  EXPECT_EQ(diagnosticOf([&](auto emit) {
+              return StatsAttr::getChecked(emit, &context, APFloat(0.0),
+                                           APFloat(1.0), std::optional<int64_t>(0),
+                                           DenseF64ArrayAttr(),
+                                           DenseF64ArrayAttr(),
+                                           DenseF64ArrayAttr());
+            }),
+            "per-channel absmax needs both an axis and values");
+}
+
+TEST_F(AttrVerifierTest, StatsPercentilesNeedRanksAndValues) {
+  auto ranks = DenseF64ArrayAttr::get(&context, {50.0, 90.0});
+  auto values = DenseF64ArrayAttr::get(&context, {0.5});
+  EXPECT_EQ(diagnosticOf([&](auto emit) {
+              return StatsAttr::getChecked(emit, &context, APFloat(0.0),
+                                           APFloat(1.0), kNone, DenseF64ArrayAttr(),
+                                           ranks, DenseF64ArrayAttr());
+            }),
+            "percentiles need both ranks and values");
+  EXPECT_EQ(diagnosticOf([&](auto emit) {
+              return StatsAttr::getChecked(emit, &context, APFloat(0.0),
+                                           APFloat(1.0), kNone, DenseF64ArrayAttr(),
+                                           ranks, values);
+            }),
+            "expected one value per percentile rank");
+}
+
+TEST_F(AttrVerifierTest, StatsRejectsNaN) {
+  EXPECT_EQ(diagnosticOf([&](auto emit) {
+              return StatsAttr::getChecked(
+                  emit, &context, APFloat::getNaN(APFloat::IEEEdouble()),
+                  APFloat(1.0), kNone, DenseF64ArrayAttr(),
+                  DenseF64ArrayAttr(), DenseF64ArrayAttr());
+            }),
+            "expected finite min <= max, got min = nan, max = 1.000000e+00");
+}
+
+} // namespace
