@@ -228,7 +228,7 @@ Attribute DyadicAttr::parse(AsmParser &parser, Type) {
 
 void DyadicAttr::print(AsmPrinter &printer) const {
   auto printEntry = [&](size_t i) {
-    printer << getMultipliers()[i] << " * 2**-" << getShifts()[i];
+    printer << getMultipliers()[i] << " * 2**" << -getShifts()[i];
   };
   printer << '<';
   if (isPerTensor()) {

@@ -96,9 +96,9 @@ func.func @dyadic_per_tensor() attributes {
   return
 }
 
-// A shift of 0, written 2**0 or 2**-0, prints as 2**-0.
+// A shift of 0, written 2**0 or 2**-0, prints as 2**0.
 // CHECK-LABEL: func @dyadic_shift_zero()
-// ATTR: {a = #qc.dyadic<5 * 2**-0>, b = #qc.dyadic<7 * 2**-0>}
+// ATTR: {a = #qc.dyadic<5 * 2**0>, b = #qc.dyadic<7 * 2**0>}
 func.func @dyadic_shift_zero() attributes {
     a = #qc.dyadic<5 * 2**0>, b = #qc.dyadic<7 * 2**-0>} {
   return
@@ -123,7 +123,7 @@ func.func @dyadic_per_axis() attributes {
 
 // Per group: one entry per group of N indices along the axis.
 // CHECK-LABEL: func @dyadic_per_group()
-// ATTR: {attr = #qc.dyadic<per_group = 1 : 64, [1073741824 * 2**-31, 1288490189 * 2**-32, 3 * 2**-0]>}
+// ATTR: {attr = #qc.dyadic<per_group = 1 : 64, [1073741824 * 2**-31, 1288490189 * 2**-32, 3 * 2**0]>}
 func.func @dyadic_per_group() attributes {
     attr = #qc.dyadic<per_group = 1 : 64,
                       [1073741824 * 2**-31, 1288490189 * 2**-32, 3 * 2**0]>} {
