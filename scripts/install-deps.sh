@@ -10,6 +10,8 @@ packages=(
   llvm-22-dev llvm-22-tools libmlir-22-dev mlir-22-tools clang-22
   # Unit tests
   googletest libgtest-dev
+  # ONNX import (C++ protobuf API, checker, shape inference) and test data
+  libonnx-dev libprotobuf-dev libonnx-testdata python3-onnx
   # Python package and its tests
   python3 python3-numpy python3-pytest
 )

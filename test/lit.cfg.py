@@ -31,3 +31,11 @@ config.substitutions.append((
     "%{run_main}",
     "mlir-runner -e main -entry-point-result=void -shared-libs="
     + ",".join(runner_libs)))
+
+# ONNX test models are written in ONNX's textual syntax next to their checks
+# and converted with onnx.parser (Debian's python3-onnx).
+config.substitutions.append((
+    "%onnx_from_text",
+    config.qc_python + " " +
+    os.path.join(config.test_source_root, "lit-tools", "onnx_from_text.py")))
+config.excludes.append("lit-tools")

@@ -1,0 +1,95 @@
+//===- GraphBuilders.cpp - Building blocks for ONNX converters ------------===//
+
+#include "GraphBuilders.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Tosa/IR/TosaOps.h"
+#include "mlir/Dialect/Tosa/Utils/ConversionUtils.h"
+#include "mlir/IR/ImplicitLocOpBuilder.h"
+
+using namespace mlir;
+using namespace mlir::qc::onnx;
+
+Value mlir::qc::onnx::buildReshape(OpBuilder &builder, Location loc,
+                                   Value value, ArrayRef<int64_t> shape) {
+  auto type = cast<RankedTensorType>(value.getType());
+  if (type.getShape() == shape)
+    return value;
+  ImplicitLocOpBuilder b(loc, builder);
+  return tosa::ReshapeOp::create(b, type.clone(shape), value,
+                                 tosa::getTosaConstShape(b, shape));
+}
+
+Value mlir::qc::onnx::expandToRank(OpBuilder &builder, Location loc,
+                                   Value value, int64_t rank) {
+  auto type = cast<RankedTensorType>(value.getType());
+  SmallVector<int64_t> shape(rank - type.getRank(), 1);
+  llvm::append_range(shape, type.getShape());
+  return buildReshape(builder, loc, value, shape);
+}
+
+LogicalResult mlir::qc::onnx::equalizeRanks(NodeImporter &importer,
+                                            Value &lhs, Value &rhs) {
+  ImplicitLocOpBuilder b(importer.getLoc(), importer.getBuilder());
+  if (failed(tosa::EqualizeRanks(b, lhs, rhs)))
+    return importer.emitError() << "cannot broadcast the operands";
+  return success();
+}
+
+Value mlir::qc::onnx::buildSplat(OpBuilder &builder, Location loc,
+                                 RankedTensorType type, double value) {
+  Type elementType = type.getElementType();
+  TypedAttr element =
+      isa<FloatType>(elementType)
+          ? TypedAttr(builder.getFloatAttr(elementType, value))
+          : TypedAttr(builder.getIntegerAttr(elementType,
+                                             static_cast<int64_t>(value)));
+  return arith::ConstantOp::create(builder, loc,
+                                   SplatElementsAttr::get(type, element));
+}
+
+Value mlir::qc::onnx::buildScalarFloat(OpBuilder &builder, Location loc,
+                                       Type type, double value) {
+  return arith::ConstantOp::create(builder, loc,
+                                   builder.getFloatAttr(type, value));
+}
+
+/// The indexing map reading `operandType` broadcast into `resultRank` loops.
+static AffineMap broadcastMap(OpBuilder &builder, RankedTensorType operandType,
+                              RankedTensorType resultType) {
+  int64_t rank = resultType.getRank();
+  int64_t offset = rank - operandType.getRank();
+  SmallVector<AffineExpr> exprs;
+  for (int64_t dim = 0; dim < operandType.getRank(); ++dim) {
+    bool repeated = operandType.getDimSize(dim) == 1 &&
+                    resultType.getDimSize(dim + offset) != 1;
+    exprs.push_back(repeated ? builder.getAffineConstantExpr(0)
+                             : builder.getAffineDimExpr(dim + offset));
+  }
+  return AffineMap::get(rank, 0, exprs, builder.getContext());
+}
+
+Value mlir::qc::onnx::buildBroadcastElementwise(OpBuilder &builder,
+                                                Location loc,
+                                                RankedTensorType resultType,
+                                                ValueRange operands,
+                                                ScalarBuilder body) {
+  SmallVector<AffineMap> maps;
+  for (Value operand : operands)
+    maps.push_back(broadcastMap(
+        builder, cast<RankedTensorType>(operand.getType()), resultType));
+  maps.push_back(builder.getMultiDimIdentityMap(resultType.getRank()));
+  Value init = tensor::EmptyOp::create(builder, loc, resultType.getShape(),
+                                       resultType.getElementType());
+  SmallVector<utils::IteratorType> iterators(resultType.getRank(),
+                                             utils::IteratorType::parallel);
+  auto generic = linalg::GenericOp::create(
+      builder, loc, TypeRange{resultType}, operands, ValueRange{init}, maps,
+      iterators, [&](OpBuilder &nested, Location nestedLoc, ValueRange args) {
+        Value result = body(nested, nestedLoc, args.drop_back());
+        linalg::YieldOp::create(nested, nestedLoc, result);
+      });
+  return generic.getResult(0);
+}

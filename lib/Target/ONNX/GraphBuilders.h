@@ -1,0 +1,49 @@
+//===- GraphBuilders.h - Building blocks for ONNX converters ----*- C++ -*-===//
+//
+// TOSA reshapes and rank equalization for ONNX's numpy broadcasting, and an
+// elementwise linalg.generic with broadcasting indexing maps for ONNX ops that
+// TOSA cannot express exactly (float division, square root, negation,
+// activation formulas).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QC_LIB_TARGET_ONNX_GRAPHBUILDERS_H
+#define QC_LIB_TARGET_ONNX_GRAPHBUILDERS_H
+
+#include "NodeImporter.h"
+
+namespace mlir::qc::onnx {
+
+/// tosa.reshape of `value` to `shape`.
+Value buildReshape(OpBuilder &builder, Location loc, Value value,
+                   ArrayRef<int64_t> shape);
+
+/// Reshapes the lower-rank operand of a binary op by prepending unit
+/// dimensions (numpy broadcasting), as TOSA needs equal ranks.
+LogicalResult equalizeRanks(NodeImporter &importer, Value &lhs, Value &rhs);
+
+/// Reshapes `value` to rank `rank` by prepending unit dimensions.
+Value expandToRank(OpBuilder &builder, Location loc, Value value,
+                   int64_t rank);
+
+/// A splat constant of `type`.
+Value buildSplat(OpBuilder &builder, Location loc, RankedTensorType type,
+                 double value);
+
+/// The scalar body of an elementwise generic: element values in, result out.
+using ScalarBuilder =
+    function_ref<Value(OpBuilder &, Location, ValueRange elements)>;
+
+/// linalg.generic producing `resultType` from `operands` broadcast to it
+/// (numpy rules: missing leading dimensions and size-1 dimensions repeat).
+Value buildBroadcastElementwise(OpBuilder &builder, Location loc,
+                                RankedTensorType resultType,
+                                ValueRange operands, ScalarBuilder body);
+
+/// Floating-point constant of `type` (a scalar float type) in a body.
+Value buildScalarFloat(OpBuilder &builder, Location loc, Type type,
+                       double value);
+
+} // namespace mlir::qc::onnx
+
+#endif // QC_LIB_TARGET_ONNX_GRAPHBUILDERS_H
