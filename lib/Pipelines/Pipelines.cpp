@@ -5,6 +5,7 @@
 #include "qc/Transforms/Passes.h"
 
 #include "mlir/Conversion/Passes.h"
+#include "mlir/Conversion/TosaToLinalg/TosaToLinalg.h"
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/Passes.h"
@@ -16,6 +17,11 @@
 using namespace mlir;
 
 void mlir::qc::buildLowerToLLVMPipeline(OpPassManager &pm) {
+  // Imported graphs are TOSA; lower it to linalg, arith and tensor first.
+  pm.addNestedPass<func::FuncOp>(tosa::createTosaToLinalgNamed());
+  pm.addNestedPass<func::FuncOp>(tosa::createTosaToLinalg());
+  pm.addNestedPass<func::FuncOp>(createTosaToArithPass());
+  pm.addNestedPass<func::FuncOp>(createTosaToTensorPass());
   pm.addPass(createQCLowerQuantOps());
   pm.addPass(quant::createStripFuncQuantTypes());
   pm.addPass(createCanonicalizerPass());
@@ -24,9 +30,11 @@ void mlir::qc::buildLowerToLLVMPipeline(OpPassManager &pm) {
   bufferization.bufferizeFunctionBoundaries = true;
   pm.addPass(bufferization::createOneShotBufferizePass(bufferization));
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
+  // expand-strided-metadata emits affine.apply for reshaped views, so affine
+  // is lowered after it.
+  pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
   pm.addPass(createSCFToControlFlowPass());
-  pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createFinalizeMemRefToLLVMConversionPass());
   pm.addPass(createConvertToLLVMPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
@@ -35,7 +43,7 @@ void mlir::qc::buildLowerToLLVMPipeline(OpPassManager &pm) {
 void mlir::qc::registerQCPipelines() {
   PassPipelineRegistration<>(
       "qc-lower-to-llvm",
-      "Lower qc ops on tensors to the LLVM dialect (reference lowering: "
-      "linalg, one-shot bufferization, scalar loops)",
+      "Lower TOSA and qc ops on tensors to the LLVM dialect (reference "
+      "lowering: linalg, one-shot bufferization, scalar loops)",
       buildLowerToLLVMPipeline);
 }

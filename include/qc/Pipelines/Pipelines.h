@@ -12,8 +12,8 @@
 
 namespace mlir::qc {
 
-/// qc-lower-to-llvm: lowers qc ops on tensors to the LLVM dialect through
-/// linalg, one-shot bufferization and loops. A reference lowering (scalar
+/// qc-lower-to-llvm: lowers TOSA and qc ops on tensors to the LLVM dialect
+/// through linalg, one-shot bufferization and loops. A reference lowering (scalar
 /// loops, no tiling or vectorization) used by examples and execution tests.
 void buildLowerToLLVMPipeline(OpPassManager &pm);
 
