@@ -61,6 +61,43 @@ NodeImporter::getConstantOperand(unsigned index) const {
   return std::nullopt;
 }
 
+std::optional<SmallVector<int64_t>>
+NodeImporter::getConstantInts(unsigned index) const {
+  std::optional<DenseElementsAttr> constant = getConstantOperand(index);
+  if (!constant || !constant->getElementType().isInteger())
+    return std::nullopt;
+  SmallVector<int64_t> ints;
+  for (const APInt &value : constant->getValues<APInt>())
+    ints.push_back(value.getSExtValue());
+  return ints;
+}
+
+/// The ONNX type of value `name`: from shape inference, or the initializer.
+static const onnx_import::TensorInfo *findInfo(const onnx_import::Model &model,
+                                               const std::string &name) {
+  auto it = model.valueInfo.find(name);
+  if (it != model.valueInfo.end())
+    return &it->second;
+  for (const onnx_import::TensorData &tensor : model.initializers)
+    if (tensor.name == name)
+      return &tensor.info;
+  return nullptr;
+}
+
+const onnx_import::TensorInfo *
+NodeImporter::getInputInfo(unsigned index) const {
+  if (index >= node.inputs.size() || node.inputs[index].empty())
+    return nullptr;
+  return findInfo(model, node.inputs[index]);
+}
+
+const onnx_import::TensorInfo *
+NodeImporter::getOutputInfo(unsigned index) const {
+  if (index >= node.outputs.size())
+    return nullptr;
+  return findInfo(model, node.outputs[index]);
+}
+
 FailureOr<RankedTensorType> NodeImporter::getResultType(unsigned index) {
   const std::string &name = node.outputs[index];
   auto it = model.valueInfo.find(name);
@@ -212,6 +249,9 @@ public:
     registerElementwiseConverters(converters);
     registerLinearAlgebraConverters(converters);
     registerShapeConverters(converters);
+    registerTensorConverters(converters);
+    registerReduceConverters(converters);
+    registerNNConverters(converters);
   }
 
   OwningOpRef<ModuleOp> import();

@@ -46,6 +46,13 @@ public:
   /// Constant contents of input `index` when it is a small constant whose
   /// elements are visible (inline, not a resource blob).
   std::optional<DenseElementsAttr> getConstantOperand(unsigned index) const;
+  /// The integer contents of constant input `index`.
+  std::optional<SmallVector<int64_t>> getConstantInts(unsigned index) const;
+
+  /// ONNX type information of input or output `index` (signedness lives
+  /// only here: MLIR integers are signless).
+  const ::qc::onnx_import::TensorInfo *getInputInfo(unsigned index) const;
+  const ::qc::onnx_import::TensorInfo *getOutputInfo(unsigned index) const;
 
   /// The statically shaped type of result `index`, from shape inference.
   FailureOr<RankedTensorType> getResultType(unsigned index = 0);
@@ -83,6 +90,9 @@ using ConverterRegistry = llvm::StringMap<Converter>;
 void registerElementwiseConverters(ConverterRegistry &registry);
 void registerLinearAlgebraConverters(ConverterRegistry &registry);
 void registerShapeConverters(ConverterRegistry &registry);
+void registerTensorConverters(ConverterRegistry &registry);
+void registerReduceConverters(ConverterRegistry &registry);
+void registerNNConverters(ConverterRegistry &registry);
 
 /// The MLIR element type of an ONNX element type (signless integers).
 Type getElementType(MLIRContext *context,
