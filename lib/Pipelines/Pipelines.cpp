@@ -11,13 +11,16 @@
 #include "mlir/Dialect/Linalg/Passes.h"
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
 #include "mlir/Dialect/Quant/Transforms/Passes.h"
+#include "mlir/Dialect/Tosa/Transforms/Passes.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
 
 using namespace mlir;
 
 void mlir::qc::buildLowerToLLVMPipeline(OpPassManager &pm) {
-  // Imported graphs are TOSA; lower it to linalg, arith and tensor first.
+  // Imported graphs are TOSA; lower it to linalg, arith and tensor first
+  // (transpose_conv2d has no direct lowering: it decomposes into conv2d).
+  pm.addNestedPass<func::FuncOp>(tosa::createTosaOptionalDecompositionsPass());
   pm.addNestedPass<func::FuncOp>(tosa::createTosaToLinalgNamed());
   pm.addNestedPass<func::FuncOp>(tosa::createTosaToLinalg());
   pm.addNestedPass<func::FuncOp>(createTosaToArithPass());

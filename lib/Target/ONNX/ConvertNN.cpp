@@ -278,6 +278,83 @@ static LogicalResult convertConv(NodeImporter &importer) {
 }
 
 //===----------------------------------------------------------------------===//
+// ConvTranspose
+//===----------------------------------------------------------------------===//
+
+/// ConvTranspose (2-D, group 1, no dilation) as tosa.transpose_conv2d. Both
+/// scatter input[i] * weight[k] to output[i * stride + k - pad_begin]; TOSA
+/// expresses the ONNX pads as negative out_pad (a crop) and output_padding
+/// as extra end padding. The output size comes from shape inference, which
+/// also resolves auto_pad and output_shape.
+static LogicalResult convertConvTranspose(NodeImporter &importer) {
+  FailureOr<Value> x = importer.getRequiredOperand(0);
+  FailureOr<Value> w = importer.getRequiredOperand(1);
+  FailureOr<RankedTensorType> type = importer.getResultType();
+  if (failed(x) || failed(w) || failed(type))
+    return failure();
+  int64_t spatialRank = cast<RankedTensorType>(x->getType()).getRank() - 2;
+  if (spatialRank != 1 && spatialRank != 2)
+    return importer.emitError() << "only 1-D and 2-D transposed convolutions "
+                                   "are supported";
+  if (importer.getInt("group", 1) != 1)
+    return importer.emitError() << "grouped transposed convolutions are not "
+                                   "supported";
+  std::optional<std::vector<int64_t>> dilations = importer.getInts("dilations");
+  if (dilations && llvm::any_of(*dilations, [](int64_t d) { return d != 1; }))
+    return importer.emitError() << "dilated transposed convolutions are not "
+                                   "supported";
+  OpBuilder &builder = importer.getBuilder();
+  Location loc = importer.getLoc();
+  // 1-D runs as 2-D over a unit height: strides and begin pads get a leading
+  // 1 and 0.
+  Value x4 = asNCHW(builder, loc, *x), w4 = asNCHW(builder, loc, *w);
+  auto xType = cast<RankedTensorType>(x4.getType());
+  auto wType = cast<RankedTensorType>(w4.getType());
+  RankedTensorType nhwc = nhwcResultType(*type);
+  SmallVector<int64_t> strides(2 - spatialRank, 1), beginPads(2 - spatialRank, 0);
+  std::optional<std::vector<int64_t>> stridesAttr = importer.getInts("strides");
+  std::optional<std::vector<int64_t>> padsAttr = importer.getInts("pads");
+  for (int64_t dim = 0; dim < spatialRank; ++dim) {
+    strides.push_back(stridesAttr ? (*stridesAttr)[dim] : 1);
+    beginPads.push_back(padsAttr ? (*padsAttr)[dim] : 0);
+  }
+  // Begin padding from `pads` (or auto_pad SAME_* splitting the total); the
+  // end is whatever makes the inferred output size.
+  std::string autoPad = importer.getString("auto_pad", "NOTSET");
+  SmallVector<int64_t> outPad;
+  for (int64_t dim = 0; dim < 2; ++dim) {
+    int64_t in = xType.getDimSize(dim + 2), kernel = wType.getDimSize(dim + 2);
+    int64_t out = nhwc.getDimSize(dim + 1);
+    int64_t full = (in - 1) * strides[dim] + kernel;
+    int64_t total = full - out;
+    int64_t begin = beginPads[dim];
+    if (autoPad == "SAME_UPPER")
+      begin = total / 2;
+    else if (autoPad == "SAME_LOWER")
+      begin = total - total / 2;
+    outPad.push_back(-begin);
+    outPad.push_back(out - full + begin);
+  }
+  Value bias = importer.getOperand(2);
+  int64_t outChannels = wType.getDimSize(1);
+  if (!bias)
+    bias = buildSplat(builder, loc,
+                      RankedTensorType::get({outChannels}, type->getElementType()),
+                      0.0);
+  Value input = buildTranspose(builder, loc, x4, kToNHWC);
+  // [C_in, C_out, kH, kW] -> [C_out, kH, kW, C_in].
+  Value weight = buildTranspose(builder, loc, w4, {1, 2, 3, 0});
+  Type elementType = type->getElementType();
+  Value inputZp = *tosa::createZeroPointTensor(builder, loc, elementType, 0);
+  Value weightZp = *tosa::createZeroPointTensor(builder, loc, elementType, 0);
+  Value result = tosa::TransposeConv2DOp::create(
+      builder, loc, nhwc, input, weight, bias, inputZp,
+      weightZp, builder.getDenseI64ArrayAttr(outPad),
+      builder.getDenseI64ArrayAttr(strides), TypeAttr::get(elementType));
+  return importer.setResult(fromNHWC(builder, loc, result, *type));
+}
+
+//===----------------------------------------------------------------------===//
 // Pooling
 //===----------------------------------------------------------------------===//
 
@@ -385,6 +462,7 @@ static LogicalResult convertBatchNormalization(NodeImporter &importer) {
 
 void mlir::qc::onnx::registerNNConverters(ConverterRegistry &registry) {
   registry["Conv"] = convertConv;
+  registry["ConvTranspose"] = convertConvTranspose;
   registry["MaxPool"] = convertPool<tosa::MaxPool2dOp>;
   registry["AveragePool"] = convertPool<tosa::AvgPool2dOp>;
   registry["BatchNormalization"] = convertBatchNormalization;
