@@ -252,6 +252,7 @@ public:
     registerTensorConverters(converters);
     registerReduceConverters(converters);
     registerNNConverters(converters);
+    registerResizeConverters(converters);
   }
 
   OwningOpRef<ModuleOp> import();

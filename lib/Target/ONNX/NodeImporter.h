@@ -93,6 +93,7 @@ void registerShapeConverters(ConverterRegistry &registry);
 void registerTensorConverters(ConverterRegistry &registry);
 void registerReduceConverters(ConverterRegistry &registry);
 void registerNNConverters(ConverterRegistry &registry);
+void registerResizeConverters(ConverterRegistry &registry);
 
 /// The MLIR element type of an ONNX element type (signless integers).
 Type getElementType(MLIRContext *context,
