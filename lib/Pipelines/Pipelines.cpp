@@ -17,7 +17,8 @@
 
 using namespace mlir;
 
-void mlir::qc::buildLowerToLLVMPipeline(OpPassManager &pm) {
+void mlir::qc::buildLowerToLLVMPipeline(OpPassManager &pm,
+                                        const LowerToLLVMPipelineOptions &options) {
   // Imported graphs are TOSA; lower it to linalg, arith and tensor first
   // (transpose_conv2d has no direct lowering: it decomposes into conv2d).
   pm.addNestedPass<func::FuncOp>(tosa::createTosaOptionalDecompositionsPass());
@@ -31,7 +32,18 @@ void mlir::qc::buildLowerToLLVMPipeline(OpPassManager &pm) {
   pm.addPass(createConvertElementwiseToLinalgPass());
   bufferization::OneShotBufferizePassOptions bufferization;
   bufferization.bufferizeFunctionBoundaries = true;
+  // Dense row-major buffers at function boundaries: the calling convention
+  // of compiled models, and what buffer-results-to-out-params needs.
+  bufferization.functionBoundaryTypeConversion =
+      bufferization::LayoutMapOption::IdentityLayoutMap;
   pm.addPass(bufferization::createOneShotBufferizePass(bufferization));
+  if (options.resultsAsOutParams) {
+    bufferization::BufferResultsToOutParamsPassOptions outParams;
+    outParams.modifyPublicFunctions = true;
+    // The caller's buffer receives the result directly instead of a copy.
+    outParams.hoistStaticAllocs = true;
+    pm.addPass(bufferization::createBufferResultsToOutParamsPass(outParams));
+  }
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   // expand-strided-metadata emits affine.apply for reshaped views, so affine
   // is lowered after it.
@@ -44,7 +56,7 @@ void mlir::qc::buildLowerToLLVMPipeline(OpPassManager &pm) {
 }
 
 void mlir::qc::registerQCPipelines() {
-  PassPipelineRegistration<>(
+  PassPipelineRegistration<LowerToLLVMPipelineOptions>(
       "qc-lower-to-llvm",
       "Lower TOSA and qc ops on tensors to the LLVM dialect (reference "
       "lowering: linalg, one-shot bufferization, scalar loops)",

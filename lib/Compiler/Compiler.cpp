@@ -1,0 +1,229 @@
+//===- Compiler.cpp - ONNX or MLIR to a model library ---------------------===//
+
+#include "qc/Compiler/Compiler.h"
+
+#include "qc/Compiler/ModelABI.h"
+#include "qc/InitAllDialects.h"
+#include "qc/Pipelines/Pipelines.h"
+#include "qc/Target/ONNX/ImportONNX.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/ExecutionEngine/OptUtils.h"
+#include "mlir/IR/SymbolTable.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Support/FileUtilities.h"
+#include "mlir/Target/LLVMIR/Dialect/All.h"
+#include "mlir/Target/LLVMIR/Export.h"
+#include "llvm/IR/LegacyPassManager.h"
+#include "llvm/MC/TargetRegistry.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FileUtilities.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Program.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/TargetSelect.h"
+#include "llvm/Support/ToolOutputFile.h"
+#include "llvm/Target/TargetMachine.h"
+#include "llvm/TargetParser/Host.h"
+
+using namespace mlir;
+using namespace mlir::qc;
+
+/// Reads the input model: ONNX by extension, MLIR otherwise.
+static OwningOpRef<ModuleOp> loadModel(const CompileOptions &options,
+                                       MLIRContext &context) {
+  std::string error;
+  std::unique_ptr<llvm::MemoryBuffer> buffer =
+      openInputFile(options.inputPath, &error);
+  if (!buffer) {
+    emitError(UnknownLoc::get(&context)) << error;
+    return nullptr;
+  }
+  llvm::SourceMgr sourceMgr;
+  sourceMgr.AddNewSourceBuffer(std::move(buffer), llvm::SMLoc());
+  if (StringRef(options.inputPath).ends_with(".onnx")) {
+    ONNXImportOptions importOptions;
+    importOptions.inputShapes = options.inputShapes;
+    return importONNX(sourceMgr, &context, importOptions);
+  }
+  if (!options.inputShapes.empty()) {
+    emitError(UnknownLoc::get(&context))
+        << "--input-shape applies to ONNX models only";
+    return nullptr;
+  }
+  return parseSourceFile<ModuleOp>(sourceMgr, &context);
+}
+
+/// The model function, renamed so it cannot clash with an executable's main.
+static FailureOr<func::FuncOp> renameModelFunction(ModuleOp module) {
+  auto function = module.lookupSymbol<func::FuncOp>("main");
+  if (!function)
+    return module.emitError() << "expected the model as func.func @main";
+  if (failed(SymbolTable::replaceAllSymbolUses(
+          function, StringAttr::get(module.getContext(), kModelFunctionName),
+          module)))
+    return failure();
+  function.setName(kModelFunctionName);
+  return function;
+}
+
+static LogicalResult lowerToLLVMDialect(ModuleOp module) {
+  PassManager pm(module.getContext());
+  LowerToLLVMPipelineOptions options;
+  options.resultsAsOutParams = true;
+  buildLowerToLLVMPipeline(pm, options);
+  return pm.run(module);
+}
+
+static std::unique_ptr<llvm::TargetMachine>
+createTargetMachine(const CompileOptions &options, MLIRContext &context) {
+  llvm::InitializeNativeTarget();
+  llvm::InitializeNativeTargetAsmPrinter();
+  bool host = options.triple.empty() || options.triple == "host";
+  llvm::Triple triple(host ? llvm::sys::getDefaultTargetTriple()
+                           : llvm::Triple::normalize(options.triple));
+  std::string error;
+  const llvm::Target *target = llvm::TargetRegistry::lookupTarget(triple, error);
+  if (!target) {
+    emitError(UnknownLoc::get(&context)) << "unknown target '" << triple.str()
+                                         << "': " << error;
+    return nullptr;
+  }
+  std::string cpu = options.cpu;
+  if (cpu.empty() || cpu == "native")
+    cpu = host ? llvm::sys::getHostCPUName().str() : "generic";
+  std::string features = options.features;
+  if (host && (options.cpu.empty() || options.cpu == "native")) {
+    for (const auto &[feature, enabled] : llvm::sys::getHostCPUFeatures())
+      features += (features.empty() ? "" : ",") +
+                  std::string(enabled ? "+" : "-") + feature.str();
+  }
+  return std::unique_ptr<llvm::TargetMachine>(target->createTargetMachine(
+      triple, cpu, features, llvm::TargetOptions(), llvm::Reloc::PIC_));
+}
+
+static LogicalResult writeObject(llvm::Module &module,
+                                 llvm::TargetMachine &machine,
+                                 StringRef path, MLIRContext &context) {
+  std::error_code error;
+  llvm::ToolOutputFile output(path, error, llvm::sys::fs::OF_None);
+  if (error)
+    return emitError(UnknownLoc::get(&context))
+           << "cannot write '" << path << "': " << error.message();
+  llvm::legacy::PassManager passes;
+  if (machine.addPassesToEmitFile(passes, output.os(), nullptr,
+                                  llvm::CodeGenFileType::ObjectFile))
+    return emitError(UnknownLoc::get(&context))
+           << "the target cannot emit object files";
+  passes.run(module);
+  output.keep();
+  return success();
+}
+
+static LogicalResult linkSharedLibrary(const CompileOptions &options,
+                                       StringRef object,
+                                       MLIRContext &context) {
+  llvm::ErrorOr<std::string> linker =
+      llvm::sys::findProgramByName(options.linker);
+  if (!linker)
+    return emitError(UnknownLoc::get(&context))
+           << "cannot find the linker driver '" << options.linker << "'";
+  if (!llvm::sys::fs::exists(options.runtimeLibrary))
+    return emitError(UnknownLoc::get(&context))
+           << "cannot find the QC model runtime '" << options.runtimeLibrary
+           << "'";
+  // The whole runtime archive: nothing in the object references the C ABI
+  // functions, which the library exports for its callers.
+  SmallVector<StringRef> args = {*linker,
+                                 "-shared",
+                                 "-o",
+                                 options.outputPath,
+                                 object,
+                                 "-Wl,--whole-archive",
+                                 options.runtimeLibrary,
+                                 "-Wl,--no-whole-archive",
+                                 "-lm"};
+  std::string error;
+  int status = llvm::sys::ExecuteAndWait(*linker, args, std::nullopt, {}, 0, 0,
+                                         &error);
+  if (status != 0)
+    return emitError(UnknownLoc::get(&context))
+           << "linking '" << options.outputPath << "' failed"
+           << (error.empty() ? "" : ": ") << error;
+  return success();
+}
+
+LogicalResult mlir::qc::compile(const CompileOptions &options,
+                                MLIRContext &context) {
+  DialectRegistry registry;
+  mlir::qc::registerAllDialects(registry);
+  registerAllToLLVMIRTranslations(registry);
+  context.appendDialectRegistry(registry);
+
+  OwningOpRef<ModuleOp> module = loadModel(options, context);
+  if (!module)
+    return failure();
+  if (options.emit == EmitKind::MLIR) {
+    std::string error;
+    std::unique_ptr<llvm::ToolOutputFile> output =
+        openOutputFile(options.outputPath, &error);
+    if (!output)
+      return emitError(UnknownLoc::get(&context)) << error;
+    module->print(output->os());
+    output->keep();
+    return success();
+  }
+
+  FailureOr<func::FuncOp> function = renameModelFunction(*module);
+  if (failed(function))
+    return failure();
+  FailureOr<ModelSignature> signature = readModelSignature(*function);
+  if (failed(signature) || failed(lowerToLLVMDialect(*module)))
+    return failure();
+
+  llvm::LLVMContext llvmContext;
+  std::unique_ptr<llvm::Module> llvmModule =
+      translateModuleToLLVMIR(*module, llvmContext);
+  if (!llvmModule)
+    return emitError(UnknownLoc::get(&context))
+           << "translation to LLVM IR failed";
+  if (failed(emitModelABI(*llvmModule, *signature)))
+    return emitError(UnknownLoc::get(&context))
+           << "cannot generate the model's C ABI";
+
+  std::unique_ptr<llvm::TargetMachine> machine =
+      createTargetMachine(options, context);
+  if (!machine)
+    return failure();
+  llvmModule->setDataLayout(machine->createDataLayout());
+  llvmModule->setTargetTriple(machine->getTargetTriple());
+  auto optimize = makeOptimizingTransformer(options.optLevel,
+                                            /*sizeLevel=*/0, machine.get());
+  if (llvm::Error error = optimize(llvmModule.get()))
+    return emitError(UnknownLoc::get(&context))
+           << "LLVM optimization failed: " << llvm::toString(std::move(error));
+
+  if (options.emit == EmitKind::LLVM) {
+    std::string error;
+    std::unique_ptr<llvm::ToolOutputFile> output =
+        openOutputFile(options.outputPath, &error);
+    if (!output)
+      return emitError(UnknownLoc::get(&context)) << error;
+    llvmModule->print(output->os(), nullptr);
+    output->keep();
+    return success();
+  }
+  if (options.emit == EmitKind::Object)
+    return writeObject(*llvmModule, *machine, options.outputPath, context);
+
+  SmallString<128> object;
+  if (std::error_code error =
+          llvm::sys::fs::createTemporaryFile("qc-model", "o", object))
+    return emitError(UnknownLoc::get(&context))
+           << "cannot create a temporary object file: " << error.message();
+  llvm::FileRemover removeObject(object);
+  if (failed(writeObject(*llvmModule, *machine, object, context)))
+    return failure();
+  return linkSharedLibrary(options, object, context);
+}

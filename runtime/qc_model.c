@@ -1,0 +1,124 @@
+/*===- qc_model.c - The C ABI of compiled models ------------------*- C -*-===*
+ *
+ * Linked into every model library. quant-compile generates two symbols this
+ * file builds on:
+ *   qc_model_metadata  the signature (qc_model_metadata_t below)
+ *   qc_model_invoke    runs the model on an array of buffer pointers, inputs
+ *                      first, then outputs
+ *
+ *===----------------------------------------------------------------------===*/
+
+#include "qc/Runtime/qc_model.h"
+
+#include <stdio.h>
+
+/* Layout of the generated qc_model_metadata; quant-compile writes it. */
+typedef struct qc_model_metadata_t {
+  int32_t abi_version;
+  int32_t num_inputs;
+  int32_t num_outputs;
+  const qc_tensor_info *inputs;
+  const qc_tensor_info *outputs;
+} qc_model_metadata_t;
+
+extern const qc_model_metadata_t qc_model_metadata;
+extern void qc_model_invoke(void **buffers);
+
+/* Largest number of buffers a model may take: keeps the pointer array on
+ * the stack. */
+#define QC_MAX_BUFFERS 1024
+
+static _Thread_local char last_error[256];
+
+/* Records `message` (a printf format taking two size_t) and returns status. */
+static qc_status fail(qc_status status, const char *message, size_t a,
+                      size_t b) {
+  snprintf(last_error, sizeof(last_error), message, a, b);
+  return status;
+}
+
+int32_t qc_model_abi_version(void) { return qc_model_metadata.abi_version; }
+
+size_t qc_model_num_inputs(void) {
+  return (size_t)qc_model_metadata.num_inputs;
+}
+
+size_t qc_model_num_outputs(void) {
+  return (size_t)qc_model_metadata.num_outputs;
+}
+
+const qc_tensor_info *qc_model_input(size_t index) {
+  return index < qc_model_num_inputs() ? &qc_model_metadata.inputs[index]
+                                       : NULL;
+}
+
+const qc_tensor_info *qc_model_output(size_t index) {
+  return index < qc_model_num_outputs() ? &qc_model_metadata.outputs[index]
+                                        : NULL;
+}
+
+size_t qc_dtype_size(int32_t dtype) {
+  switch (dtype) {
+  case QC_DTYPE_UINT8:
+  case QC_DTYPE_INT8:
+  case QC_DTYPE_BOOL:
+    return 1;
+  case QC_DTYPE_UINT16:
+  case QC_DTYPE_INT16:
+  case QC_DTYPE_FLOAT16:
+  case QC_DTYPE_BFLOAT16:
+    return 2;
+  case QC_DTYPE_FLOAT32:
+  case QC_DTYPE_INT32:
+  case QC_DTYPE_UINT32:
+    return 4;
+  case QC_DTYPE_INT64:
+  case QC_DTYPE_FLOAT64:
+  case QC_DTYPE_UINT64:
+    return 8;
+  default:
+    return 0;
+  }
+}
+
+size_t qc_tensor_size_in_bytes(const qc_tensor_info *info) {
+  if (!info)
+    return 0;
+  size_t bytes = qc_dtype_size(info->dtype);
+  for (int32_t i = 0; i < info->rank; ++i)
+    bytes *= (size_t)info->shape[i];
+  return bytes;
+}
+
+qc_status qc_model_run(const void *const *inputs, size_t num_inputs,
+                       void *const *outputs, size_t num_outputs) {
+  size_t expected_inputs = qc_model_num_inputs();
+  size_t expected_outputs = qc_model_num_outputs();
+  if (num_inputs != expected_inputs || num_outputs != expected_outputs)
+    return fail(QC_ERROR_ARGUMENT_COUNT,
+                "expected %zu inputs and %zu outputs", expected_inputs,
+                expected_outputs);
+  if (expected_inputs + expected_outputs > QC_MAX_BUFFERS)
+    return fail(QC_ERROR_ARGUMENT_COUNT, "the model has %zu buffers, over %zu",
+                expected_inputs + expected_outputs, QC_MAX_BUFFERS);
+  if (expected_inputs && !inputs)
+    return fail(QC_ERROR_NULL_ARGUMENT, "the input array is null", 0, 0);
+  if (expected_outputs && !outputs)
+    return fail(QC_ERROR_NULL_ARGUMENT, "the output array is null", 0, 0);
+  void *buffers[QC_MAX_BUFFERS];
+  for (size_t i = 0; i < expected_inputs; ++i) {
+    if (!inputs[i])
+      return fail(QC_ERROR_NULL_ARGUMENT, "input %zu is null", i, 0);
+    buffers[i] = (void *)inputs[i];
+  }
+  for (size_t i = 0; i < expected_outputs; ++i) {
+    if (!outputs[i])
+      return fail(QC_ERROR_NULL_ARGUMENT, "output %zu is null", i, 0);
+    buffers[expected_inputs + i] = outputs[i];
+  }
+  qc_model_invoke(buffers);
+  last_error[0] = '\0';
+  return QC_OK;
+}
+
+const char *qc_model_last_error(void) { return last_error; }

@@ -1,0 +1,112 @@
+//===- quant-compile.cpp - ONNX or MLIR to a model library ----------------===//
+//
+//   quant-compile model.onnx -o model.so [--emit=mlir|llvm|obj|so]
+//                 [--input-shape name=1x3x48x320 ...]
+//                 [--target=host|<triple>] [--cpu=native|<name>]
+//                 [--features=+avx512f,...] [-O0..-O3]
+//
+// A thin driver over the registered pipelines: quant-translate --import-onnx
+// and quant-opt --qc-lower-to-llvm reproduce each stage.
+//
+//===----------------------------------------------------------------------===//
+
+#include "qc/Compiler/Compiler.h"
+#include "qc/Target/ONNX/ImportONNX.h"
+
+#include "mlir/IR/Diagnostics.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/SourceMgr.h"
+
+using namespace llvm;
+
+static cl::OptionCategory category("quant-compile options");
+
+static cl::opt<std::string> inputPath(cl::Positional, cl::Required,
+                                      cl::desc("<model.onnx|model.mlir>"),
+                                      cl::cat(category));
+static cl::opt<std::string> outputPath("o", cl::Required,
+                                       cl::desc("Output file"),
+                                       cl::value_desc("file"),
+                                       cl::cat(category));
+static cl::opt<mlir::qc::EmitKind> emit(
+    "emit", cl::desc("What to write (default: from the output's extension, "
+                     "else a shared library)"),
+    cl::values(clEnumValN(mlir::qc::EmitKind::MLIR, "mlir",
+                          "the imported model (func + TOSA)"),
+               clEnumValN(mlir::qc::EmitKind::LLVM, "llvm",
+                          "LLVM IR with the C ABI"),
+               clEnumValN(mlir::qc::EmitKind::Object, "obj", "an object file"),
+               clEnumValN(mlir::qc::EmitKind::SharedLibrary, "so",
+                          "a shared library exporting qc_model.h")),
+    cl::cat(category));
+static cl::list<std::string>
+    inputShapes("input-shape",
+                cl::desc("Static shape of a graph input, name=<d0>x<d1>... "
+                         "(repeatable)"),
+                cl::value_desc("name=shape"), cl::cat(category));
+static cl::opt<std::string>
+    target("target", cl::desc("Target triple, or 'host' (default)"),
+           cl::init("host"), cl::cat(category));
+static cl::opt<std::string>
+    cpu("cpu", cl::desc("Target CPU, or 'native' (default: the host's CPU "
+                        "and features for a host target)"),
+        cl::init("native"), cl::cat(category));
+static cl::opt<std::string>
+    features("features",
+             cl::desc("Extra LLVM target features, e.g. +avx512f,+avx512vnni"),
+             cl::cat(category));
+static cl::opt<unsigned> optLevel("O", cl::desc("LLVM optimization level"),
+                                  cl::init(3), cl::Prefix, cl::cat(category));
+
+/// The emit kind an output file name implies.
+static mlir::qc::EmitKind emitKindFromExtension(StringRef path) {
+  StringRef extension = sys::path::extension(path);
+  if (extension == ".mlir")
+    return mlir::qc::EmitKind::MLIR;
+  if (extension == ".ll")
+    return mlir::qc::EmitKind::LLVM;
+  if (extension == ".o")
+    return mlir::qc::EmitKind::Object;
+  return mlir::qc::EmitKind::SharedLibrary;
+}
+
+int main(int argc, char **argv) {
+  InitLLVM init(argc, argv);
+  cl::HideUnrelatedOptions(category);
+  cl::ParseCommandLineOptions(argc, argv,
+                              "QC: compile an ONNX or MLIR model\n");
+
+  mlir::qc::CompileOptions options;
+  options.inputPath = inputPath;
+  options.outputPath = outputPath;
+  options.emit = emit.getNumOccurrences() ? emit.getValue()
+                                          : emitKindFromExtension(outputPath);
+  options.triple = target;
+  options.cpu = cpu;
+  options.features = features;
+  options.optLevel = optLevel;
+  for (const std::string &text : inputShapes) {
+    std::string name;
+    std::vector<int64_t> shape;
+    if (!mlir::qc::parseInputShape(text, name, shape)) {
+      errs() << "error: malformed --input-shape '" << text
+             << "'; expected name=<d0>x<d1>..., e.g. x=1x3x48x320\n";
+      return 1;
+    }
+    options.inputShapes[name] = std::move(shape);
+  }
+  // The runtime library sits in <prefix>/lib next to <prefix>/bin.
+  std::string executable =
+      sys::fs::getMainExecutable(argv[0], reinterpret_cast<void *>(&main));
+  SmallString<256> runtime(sys::path::parent_path(sys::path::parent_path(executable)));
+  sys::path::append(runtime, "lib", "libQCModelRuntime.a");
+  options.runtimeLibrary = runtime.str().str();
+
+  mlir::MLIRContext context;
+  SourceMgr sourceMgr;
+  mlir::SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
+  return mlir::failed(mlir::qc::compile(options, context)) ? 1 : 0;
+}
