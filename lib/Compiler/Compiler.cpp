@@ -137,6 +137,10 @@ static LogicalResult linkSharedLibrary(const CompileOptions &options,
   // functions, which the library exports for its callers.
   SmallVector<StringRef> args = {*linker,
                                  "-shared",
+                                 // Calls inside the library bind to its own
+                                 // C ABI even when another model library
+                                 // loaded globally exports the same names.
+                                 "-Wl,-Bsymbolic",
                                  "-o",
                                  options.outputPath,
                                  object,

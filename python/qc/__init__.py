@@ -1,10 +1,12 @@
 """Python interface to QC, the quantization compiler.
 
-For now this drives ``quant-opt``: run pass pipelines over MLIR text and list
-the registered qc passes. Compiling and loading models come with the
-ONNX-to-binary work.
+``qc.compile`` turns an ONNX (or MLIR) model into a shared library with
+quant-compile, ``qc.load`` runs such a library on numpy arrays, ``qc.opt``
+runs quant-opt pass pipelines over MLIR text.
 """
 
-from qc.tools import QCToolError, find_tool, opt, qc_passes
+from qc.runtime import Model, TensorSpec, load
+from qc.tools import QCToolError, compile, find_tool, opt, qc_passes
 
-__all__ = ["QCToolError", "find_tool", "opt", "qc_passes"]
+__all__ = ["Model", "QCToolError", "TensorSpec", "compile", "find_tool",
+           "load", "opt", "qc_passes"]

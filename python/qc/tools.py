@@ -59,3 +59,23 @@ def qc_passes():
     """Names of the qc passes and pipelines quant-opt registers."""
     help_text = _run("quant-opt", ["--help"], "")
     return sorted(set(re.findall(r"--(qc-[a-z0-9-]+)", help_text)))
+
+
+def compile(model, output, input_shapes=None, emit=None, target=None,
+            cpu=None, features=None, opt_level=None):
+    """Compiles an ONNX or MLIR model with quant-compile; returns `output`.
+
+    ``input_shapes`` maps graph input names to static shapes (sequences of
+    ints), for models with dynamic dimensions.
+    """
+    args = [str(model), "-o", str(output)]
+    for name, shape in (input_shapes or {}).items():
+        args.append(f"--input-shape={name}=" + "x".join(str(d) for d in shape))
+    for flag, value in (("emit", emit), ("target", target), ("cpu", cpu),
+                        ("features", features)):
+        if value is not None:
+            args.append(f"--{flag}={value}")
+    if opt_level is not None:
+        args.append(f"-O{opt_level}")
+    _run("quant-compile", args, "")
+    return output
