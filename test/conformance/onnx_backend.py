@@ -36,7 +36,6 @@ import argparse
 import concurrent.futures
 import dataclasses
 import json
-import os
 import re
 import shutil
 import signal
@@ -696,7 +695,8 @@ def bfloat16_to_float32(bits: np.ndarray) -> np.ndarray:
 
 def decode_output(printed: PrintedTensor, element: str,
                   expected: TensorData) -> np.ndarray:
-    """The values of a printed bit pattern, as `expected`'s numpy dtype."""
+    """The values of a printed bit pattern of MLIR type `element`; the
+    signedness of integers comes from `expected`."""
     bits = element_bits(element)
     width = max(bits, 8)
     mask = (1 << width) - 1
@@ -706,9 +706,10 @@ def decode_output(printed: PrintedTensor, element: str,
         return bfloat16_to_float32(raw)
     if element == "i1":
         return raw != 0
-    kind = "f" if element.startswith("f") else expected.array.dtype.kind
-    if kind not in "iuf" or (kind == "f") != element.startswith("f"):
-        kind = "f" if element.startswith("f") else "i"
+    if element.startswith("f"):
+        return raw.view(np.dtype(f"<f{width // 8}"))
+    # MLIR integers are signless: the ONNX type says how to read them.
+    kind = "u" if expected.array.dtype.kind == "u" else "i"
     return raw.view(np.dtype(f"<{kind}{width // 8}"))
 
 

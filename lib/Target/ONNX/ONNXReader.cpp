@@ -456,3 +456,19 @@ std::optional<Model> qc::onnx_import::readModel(const char *data, size_t size,
   }
   return std::nullopt;
 }
+
+std::optional<TensorData> qc::onnx_import::readTensor(const char *data,
+                                                      size_t size,
+                                                      std::string &error) {
+  try {
+    onnx::TensorProto tensor;
+    if (size > static_cast<size_t>(INT_MAX) ||
+        !tensor.ParseFromArray(data, static_cast<int>(size)))
+      throw ReadError{"not a valid ONNX TensorProto: the protobuf is "
+                      "malformed or truncated"};
+    return toTensorData(tensor, /*baseDirectory=*/"");
+  } catch (const ReadError &readError) {
+    error = readError.message;
+  }
+  return std::nullopt;
+}

@@ -132,6 +132,10 @@ struct ReadOptions {
 std::optional<Model> readModel(const char *data, size_t size,
                                const ReadOptions &options, std::string &error);
 
+/// Parses a serialized TensorProto (the .pb files of ONNX test data).
+std::optional<TensorData> readTensor(const char *data, size_t size,
+                                     std::string &error);
+
 } // namespace qc::onnx_import
 
 #endif // QC_TARGET_ONNX_ONNXMODEL_H
