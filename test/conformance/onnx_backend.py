@@ -49,6 +49,7 @@ from typing import Iterable, Optional, Sequence
 
 import numpy as np
 import onnx
+import onnx.numpy_helper
 from onnx import numpy_helper
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -353,6 +354,8 @@ _UNSUPPORTED_PATTERNS = (
      lambda m: f"(IR version {m.group(1)})"),
     (re.compile(r"has unsupported type (\w+)"),
      lambda m: f"(type {m.group(1)})"),
+    (re.compile(r"zero-size tensors are not supported"),
+     lambda m: "(zero-size tensor)"),
 )
 
 
@@ -371,11 +374,54 @@ def shape_option(name: str, shape: Sequence[int]) -> str:
     return f"--input-shape={name}=" + "x".join(str(dim) for dim in shape)
 
 
-def import_model(case: TestCase, data: TestData, toolchain: Toolchain,
+# Inputs that ONNX ops read as compile-time parameters: shapes, axes, slice
+# bounds, pads, resize scales. QC compiles for static shapes, so graph inputs
+# feeding these slots are frozen into initializers holding the test's values
+# (documented in docs/conformance.md).
+PARAMETER_INPUTS = {
+    "ConstantOfShape": (0,), "Expand": (1,), "Pad": (1, 2, 3),
+    "ReduceMax": (1,), "ReduceMean": (1,), "ReduceMin": (1,),
+    "ReduceSum": (1,), "Reshape": (1,), "Resize": (1, 2, 3),
+    "Slice": (1, 2, 3, 4), "Split": (1,), "Squeeze": (1,), "Tile": (1,),
+    "Unsqueeze": (1,), "Upsample": (1,),
+}
+
+
+def parameter_input_names(graph: onnx.GraphProto) -> set[str]:
+    """Names of graph values that feed a parameter slot of some node."""
+    names = set()
+    for node in graph.node:
+        if node.domain not in ("", "ai.onnx"):
+            continue
+        for index in PARAMETER_INPUTS.get(node.op_type, ()):
+            if index < len(node.input) and node.input[index]:
+                names.add(node.input[index])
+    return names
+
+
+def freeze_parameter_inputs(model: onnx.ModelProto, data: TestData,
+                            workdir: Path) -> Optional[Path]:
+    """Moves graph inputs that feed parameter slots into initializers (and out
+    of `data.inputs`); returns the rewritten model's path, or None when no
+    input needed freezing."""
+    frozen = parameter_input_names(model.graph) & set(data.inputs)
+    if not frozen:
+        return None
+    for name in sorted(frozen):
+        model.graph.initializer.append(
+            onnx.numpy_helper.from_array(data.inputs.pop(name).array, name))
+    kept = [value for value in model.graph.input if value.name not in frozen]
+    del model.graph.input[:]
+    model.graph.input.extend(kept)
+    path = workdir / "frozen.onnx"
+    onnx.save(model, str(path))
+    return path
+
+
+def import_model(model_path: Path, data: TestData, toolchain: Toolchain,
                  deadline: Deadline) -> str:
     """Imports the test's model with static input shapes; returns the MLIR."""
-    argv = [toolchain.quant_translate, "--import-onnx",
-            case.directory / "model.onnx"]
+    argv = [toolchain.quant_translate, "--import-onnx", model_path]
     argv += [shape_option(name, tensor.array.shape)
              for name, tensor in data.inputs.items()]
     process = run_tool(argv, deadline, STAGE_IMPORT)
@@ -800,16 +846,17 @@ def run_test(case: TestCase, toolchain: Toolchain,
         model = onnx.load(str(case.directory / "model.onnx"))
         result.ops = sorted(graph_op_types(model.graph))
         data = load_test_data(case, model)
-        module = import_model(case, data, toolchain, deadline)
-        signature = parse_signature(module)
-        harness = build_harness(module, signature, data)
-        if keep_dir is not None:
-            workdir = keep_dir / case.suite / case.directory.name
-            workdir.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(prefix="qc-onnx-") as tmp:
+            workdir = Path(tmp)
+            if keep_dir is not None:
+                workdir = keep_dir / case.suite / case.directory.name
+                workdir.mkdir(parents=True, exist_ok=True)
+            model_path = (freeze_parameter_inputs(model, data, workdir)
+                          or case.directory / "model.onnx")
+            module = import_model(model_path, data, toolchain, deadline)
+            signature = parse_signature(module)
+            harness = build_harness(module, signature, data)
             stdout = lower_and_run(harness, workdir, toolchain, deadline)
-        else:
-            with tempfile.TemporaryDirectory(prefix="qc-onnx-") as tmp:
-                stdout = lower_and_run(harness, Path(tmp), toolchain, deadline)
         check_outputs(stdout, signature, data)
     except TestUnsupported as unsupported:
         result.status = UNSUPPORTED

@@ -2,8 +2,8 @@
 //
 // Unary and broadcasting binary/variadic ops. TOSA where it has the op with
 // ONNX's semantics; otherwise an elementwise linalg.generic whose body is the
-// exact arith/math formula (float division, square root, negation, and the
-// activation formulas with attributes).
+// exact arith/math formula (float division, mixed-type and integer powers,
+// square root, negation, and the activation formulas with attributes).
 //
 //===----------------------------------------------------------------------===//
 
@@ -145,6 +145,22 @@ static LogicalResult convertNeg(NodeImporter &importer) {
   });
 }
 
+/// Pow(T x, T1 y): y converted to T, then powf (float) or ipowi (integer);
+/// TOSA's pow is float-only and takes equal types.
+static LogicalResult convertPow(NodeImporter &importer) {
+  const ::qc::onnx_import::TensorInfo *exponentInfo = importer.getInputInfo(1);
+  bool exponentUnsigned = exponentInfo && isUnsigned(exponentInfo->type);
+  return convertFormula(importer, 2, [&](OpBuilder &b, Location loc,
+                                         ValueRange x) -> Value {
+    Type type = x[0].getType();
+    Value exponent = buildElementCast(b, loc, x[1], exponentUnsigned, type,
+                                      /*targetUnsigned=*/false);
+    if (isFloat(x[0]))
+      return math::PowFOp::create(b, loc, x[0], exponent);
+    return math::IPowIOp::create(b, loc, x[0], exponent);
+  });
+}
+
 static LogicalResult convertSqrt(NodeImporter &importer) {
   return convertFormula(importer, 1, [](OpBuilder &b, Location loc,
                                         ValueRange x) -> Value {
@@ -271,7 +287,7 @@ void mlir::qc::onnx::registerElementwiseConverters(ConverterRegistry &registry) 
   registry["Add"] = convertTosaBinary<tosa::AddOp>;
   registry["Sub"] = convertTosaBinary<tosa::SubOp>;
   registry["Mul"] = convertTosaBinary<tosa::MulOp>;
-  registry["Pow"] = convertTosaBinary<tosa::PowOp>;
+  registry["Pow"] = convertPow;
   registry["Max"] = convertTosaVariadic<tosa::MaximumOp>;
   registry["Min"] = convertTosaVariadic<tosa::MinimumOp>;
   registry["Equal"] = convertEqual;

@@ -61,7 +61,9 @@ getReductionAxes(NodeImporter &importer, int64_t rank,
     if (importer.getOperand(1)) {
       std::optional<SmallVector<int64_t>> given = importer.getConstantInts(1);
       if (!given)
-        return importer.emitError() << "expected constant axes";
+        return importer.emitError() << "axes given at run time are not "
+                                       "supported; QC compiles for static "
+                                       "shapes";
       axes = *given;
     }
   } else if (auto attr = importer.getInts("axes")) {

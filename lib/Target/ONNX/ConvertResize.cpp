@@ -53,19 +53,22 @@ public:
   Value floor(Value x) { return math::FloorOp::create(b, loc, x); }
   Value ceil(Value x) { return math::CeilOp::create(b, loc, x); }
 
-  /// Input coordinate of output coordinate `x` along an axis.
+  /// Input coordinate of output coordinate `x` along an axis. As in the
+  /// ONNX reference, the resized length is the unrounded in * scale.
   Value transform(const std::string &mode, Value x, double scale,
-                  int64_t inSize, int64_t outSize) {
+                  int64_t inSize) {
     Value s = f32(scale), half = f32(0.5);
+    double resizedLength = static_cast<double>(inSize) * scale;
     if (mode == "asymmetric")
       return div(x, s);
     if (mode == "align_corners")
-      return outSize == 1 ? f32(0.0)
-                          : mul(x, f32(static_cast<double>(inSize - 1) /
-                                       static_cast<double>(outSize - 1)));
+      return resizedLength <= 1.0
+                 ? f32(0.0)
+                 : mul(x, f32(static_cast<double>(inSize - 1) /
+                              (resizedLength - 1.0)));
     if (mode == "tf_half_pixel_for_nn")
       return div(add(x, half), s);
-    if (mode == "pytorch_half_pixel" && outSize == 1)
+    if (mode == "pytorch_half_pixel" && resizedLength <= 1.0)
       return f32(0.0);
     // half_pixel (and pytorch_half_pixel for longer axes).
     return sub(div(add(x, half), s), half);
@@ -182,7 +185,7 @@ static LogicalResult convertResize(NodeImporter &importer) {
         for (int64_t dim : resized)
           coordinates.push_back(body.transform(
               mode->transform, body.indexToF32(position[dim]), (*scales)[dim],
-              inputType.getDimSize(dim), type->getDimSize(dim)));
+              inputType.getDimSize(dim)));
         Value result;
         if (!mode->linear) {
           for (auto [dim, x] : llvm::zip(resized, coordinates))

@@ -94,10 +94,13 @@ static LogicalResult convertSlice(NodeImporter &importer) {
     axes = importer.getOperand(3) ? importer.getConstantInts(3) : std::nullopt;
     steps = importer.getOperand(4) ? importer.getConstantInts(4) : std::nullopt;
     if ((importer.getOperand(3) && !axes) || (importer.getOperand(4) && !steps))
-      return importer.emitError() << "expected constant axes and steps";
+      return importer.emitError() << "axes and steps given at run time are "
+                                     "not supported; QC compiles for static "
+                                     "shapes";
   }
   if (!starts)
-    return importer.emitError() << "expected constant starts";
+    return importer.emitError() << "starts given at run time are not "
+                                   "supported; QC compiles for static shapes";
   if (!axes) {
     axes.emplace();
     for (int64_t i = 0; i < static_cast<int64_t>(starts->size()); ++i)
@@ -200,7 +203,7 @@ static LogicalResult convertShape(NodeImporter &importer) {
       DenseElementsAttr::get(*type, ArrayRef<int64_t>(dims))));
 }
 
-static bool isUnsigned(onnx_import::ElementType type) {
+bool mlir::qc::onnx::isUnsigned(onnx_import::ElementType type) {
   switch (type) {
   case onnx_import::ElementType::UInt8:
   case onnx_import::ElementType::UInt16:
@@ -211,43 +214,6 @@ static bool isUnsigned(onnx_import::ElementType type) {
   default:
     return false;
   }
-}
-
-/// One element converted between ONNX types (arith's casts; float to int
-/// truncates toward zero, as ONNX Cast does).
-static Value castElement(OpBuilder &b, Location loc, Value value,
-                         bool sourceUnsigned, Type target, bool targetUnsigned) {
-  Type source = value.getType();
-  if (source == target)
-    return value;
-  auto sourceFloat = dyn_cast<FloatType>(source);
-  auto targetFloat = dyn_cast<FloatType>(target);
-  if (sourceFloat && targetFloat)
-    return sourceFloat.getWidth() < targetFloat.getWidth()
-               ? Value(arith::ExtFOp::create(b, loc, target, value))
-               : Value(arith::TruncFOp::create(b, loc, target, value));
-  if (targetFloat)
-    return sourceUnsigned ? Value(arith::UIToFPOp::create(b, loc, target, value))
-                          : Value(arith::SIToFPOp::create(b, loc, target, value));
-  if (target.isInteger(1)) {
-    // To bool: non-zero is true.
-    Value zero = sourceFloat
-                     ? Value(arith::ConstantOp::create(b, loc, b.getFloatAttr(source, 0)))
-                     : Value(arith::ConstantOp::create(b, loc, b.getIntegerAttr(source, 0)));
-    return sourceFloat ? Value(arith::CmpFOp::create(
-                             b, loc, arith::CmpFPredicate::UNE, value, zero))
-                       : Value(arith::CmpIOp::create(
-                             b, loc, arith::CmpIPredicate::ne, value, zero));
-  }
-  if (sourceFloat)
-    return targetUnsigned ? Value(arith::FPToUIOp::create(b, loc, target, value))
-                          : Value(arith::FPToSIOp::create(b, loc, target, value));
-  unsigned sourceWidth = source.getIntOrFloatBitWidth();
-  unsigned targetWidth = target.getIntOrFloatBitWidth();
-  if (sourceWidth > targetWidth)
-    return arith::TruncIOp::create(b, loc, target, value);
-  return sourceUnsigned ? Value(arith::ExtUIOp::create(b, loc, target, value))
-                        : Value(arith::ExtSIOp::create(b, loc, target, value));
 }
 
 static LogicalResult convertCast(NodeImporter &importer) {
@@ -265,8 +231,8 @@ static LogicalResult convertCast(NodeImporter &importer) {
   return importer.setResult(buildBroadcastElementwise(
       importer.getBuilder(), importer.getLoc(), *type, *input,
       [&](OpBuilder &b, Location loc, ValueRange x) {
-        return castElement(b, loc, x[0], sourceUnsigned, target,
-                           targetUnsigned);
+        return buildElementCast(b, loc, x[0], sourceUnsigned, target,
+                                targetUnsigned);
       }));
 }
 
@@ -316,7 +282,8 @@ static LogicalResult convertPad(NodeImporter &importer) {
     if (importer.getOperand(2)) {
       std::optional<DenseElementsAttr> value = importer.getConstantOperand(2);
       if (!value)
-        return importer.emitError() << "expected a constant pad value";
+        return importer.emitError() << "a pad value given at run time is "
+                                       "not supported";
       padValue = isa<FloatType>(value->getElementType())
                      ? (*value->getValues<APFloat>().begin()).convertToDouble()
                      : static_cast<double>(
@@ -326,7 +293,9 @@ static LogicalResult convertPad(NodeImporter &importer) {
       return importer.emitError() << "the axes input is not supported";
   }
   if (!pads || static_cast<int64_t>(pads->size()) != 2 * rank)
-    return importer.emitError() << "expected " << 2 * rank << " constant pads";
+    return importer.emitError() << "expected " << 2 * rank
+                                << " pads known at compile time (run-time "
+                                   "pads are not supported)";
   if (llvm::any_of(*pads, [](int64_t pad) { return pad < 0; }))
     return importer.emitError() << "negative pads are not supported";
   // ONNX lists all begins, then all ends; TOSA interleaves them per axis.

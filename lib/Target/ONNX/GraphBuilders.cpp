@@ -93,3 +93,41 @@ Value mlir::qc::onnx::buildBroadcastElementwise(OpBuilder &builder,
       });
   return generic.getResult(0);
 }
+
+/// One element converted between ONNX types (arith's casts; float to int
+/// truncates toward zero, as ONNX Cast does).
+Value mlir::qc::onnx::buildElementCast(OpBuilder &b, Location loc, Value value,
+                                       bool sourceUnsigned, Type target,
+                                       bool targetUnsigned) {
+  Type source = value.getType();
+  if (source == target)
+    return value;
+  auto sourceFloat = dyn_cast<FloatType>(source);
+  auto targetFloat = dyn_cast<FloatType>(target);
+  if (sourceFloat && targetFloat)
+    return sourceFloat.getWidth() < targetFloat.getWidth()
+               ? Value(arith::ExtFOp::create(b, loc, target, value))
+               : Value(arith::TruncFOp::create(b, loc, target, value));
+  if (targetFloat)
+    return sourceUnsigned ? Value(arith::UIToFPOp::create(b, loc, target, value))
+                          : Value(arith::SIToFPOp::create(b, loc, target, value));
+  if (target.isInteger(1)) {
+    // To bool: non-zero is true.
+    Value zero = sourceFloat
+                     ? Value(arith::ConstantOp::create(b, loc, b.getFloatAttr(source, 0)))
+                     : Value(arith::ConstantOp::create(b, loc, b.getIntegerAttr(source, 0)));
+    return sourceFloat ? Value(arith::CmpFOp::create(
+                             b, loc, arith::CmpFPredicate::UNE, value, zero))
+                       : Value(arith::CmpIOp::create(
+                             b, loc, arith::CmpIPredicate::ne, value, zero));
+  }
+  if (sourceFloat)
+    return targetUnsigned ? Value(arith::FPToUIOp::create(b, loc, target, value))
+                          : Value(arith::FPToSIOp::create(b, loc, target, value));
+  unsigned sourceWidth = source.getIntOrFloatBitWidth();
+  unsigned targetWidth = target.getIntOrFloatBitWidth();
+  if (sourceWidth > targetWidth)
+    return arith::TruncIOp::create(b, loc, target, value);
+  return sourceUnsigned ? Value(arith::ExtUIOp::create(b, loc, target, value))
+                        : Value(arith::ExtSIOp::create(b, loc, target, value));
+}

@@ -40,6 +40,14 @@ Value buildBroadcastElementwise(OpBuilder &builder, Location loc,
                                 RankedTensorType resultType,
                                 ValueRange operands, ScalarBuilder body);
 
+/// One element converted between types as ONNX Cast does (float to integer
+/// truncates toward zero; signedness from the ONNX types).
+Value buildElementCast(OpBuilder &builder, Location loc, Value value,
+                       bool sourceUnsigned, Type target, bool targetUnsigned);
+
+/// Whether ONNX reads `type` as unsigned (MLIR integers are signless).
+bool isUnsigned(::qc::onnx_import::ElementType type);
+
 /// Floating-point constant of `type` (a scalar float type) in a body.
 Value buildScalarFloat(OpBuilder &builder, Location loc, Type type,
                        double value);

@@ -110,6 +110,9 @@ FailureOr<RankedTensorType> NodeImporter::getResultType(unsigned index) {
   if (!elementType)
     return emitError() << "output '" << name << "' has unsupported type "
                        << onnx_import::elementTypeName(it->second.type);
+  if (it->second.numElements() == 0)
+    return emitError() << "output '" << name
+                       << "' is empty; zero-size tensors are not supported";
   return RankedTensorType::get(it->second.shape, elementType);
 }
 
@@ -300,6 +303,10 @@ GraphImporter::getValueType(StringRef what, StringRef name,
     }
     return diag << "; give it with --input-shape " << name << "=<d0>x<d1>...";
   }
+  if (info.numElements() == 0)
+    return emitError(fileLoc) << what << " '" << name
+                              << "' is empty; zero-size tensors are not "
+                                 "supported";
   return RankedTensorType::get(info.shape, elementType);
 }
 
