@@ -110,9 +110,6 @@ FailureOr<RankedTensorType> NodeImporter::getResultType(unsigned index) {
   if (!elementType)
     return emitError() << "output '" << name << "' has unsupported type "
                        << onnx_import::elementTypeName(it->second.type);
-  if (it->second.numElements() == 0)
-    return emitError() << "output '" << name
-                       << "' is empty; zero-size tensors are not supported";
   return RankedTensorType::get(it->second.shape, elementType);
 }
 
@@ -319,6 +316,15 @@ LogicalResult GraphImporter::importNode(OpBuilder &builder,
   auto converter = converters.find(node.opType);
   if (converter == converters.end())
     return importer.emitError() << "QC does not support this op";
+  // TOSA has no zero-size tensors; only constants (e.g. an empty Resize roi
+  // placeholder) may be empty.
+  if (node.opType != "Constant")
+    for (unsigned i = 0; i < node.outputs.size(); ++i)
+      if (const onnx_import::TensorInfo *info = importer.getOutputInfo(i);
+          info && info->hasShape && info->numElements() == 0)
+        return importer.emitError() << "output '" << node.outputs[i]
+                                    << "' is empty; zero-size tensors are "
+                                       "not supported";
   if (failed(converter->second(importer)))
     return failure();
   for (const std::string &output : node.outputs)

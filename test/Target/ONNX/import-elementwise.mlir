@@ -17,7 +17,9 @@
 // BINARY:         %[[M:.+]] = tosa.mul %[[S]], %{{.+}}, %{{.+}} : (tensor<2x3xf32>, tensor<1x3xf32>, tensor<1xi8>) -> tensor<2x3xf32>
 // BINARY:         %[[MAX:.+]] = tosa.maximum %[[M]], %[[X]]
 // BINARY:         %[[MIN:.+]] = tosa.minimum %[[MAX]], %[[X]]
-// BINARY:         %[[P:.+]] = tosa.pow %[[MIN]], %[[X]]
+// Pow takes a float or integer exponent of another type: a generic.
+// BINARY:         %[[P:.+]] = linalg.generic {{.*}} ins(%[[MIN]], %[[X]] :
+// BINARY:           math.powf
 // BINARY:         %[[D:.+]] = linalg.generic
 // BINARY-SAME:      ins(%[[P]], %[[Y]] : tensor<2x3xf32>, tensor<3xf32>)
 // BINARY:           arith.divf
