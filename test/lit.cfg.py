@@ -20,6 +20,8 @@ llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 tools = [
     ToolSubst("quant-opt", unresolved="fatal"),
     ToolSubst("quant-translate", unresolved="fatal"),
+    ToolSubst("quant-compile", unresolved="fatal"),
+    ToolSubst("quant-run", unresolved="fatal"),
 ]
 llvm_config.add_tool_substitutions(tools, [config.qc_tools_dir])
 
@@ -38,4 +40,7 @@ config.substitutions.append((
     "%onnx_from_text",
     config.qc_python + " " +
     os.path.join(config.test_source_root, "lit-tools", "onnx_from_text.py")))
-config.excludes.append("lit-tools")
+config.excludes.extend(["lit-tools", "conformance", "install"])
+
+# Debian's Python, with numpy and onnx, for test inputs and checks.
+config.substitutions.append(("%python", config.qc_python))
