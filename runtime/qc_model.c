@@ -109,7 +109,8 @@ qc_status qc_model_run(const void *const *inputs, size_t num_inputs,
   for (size_t i = 0; i < expected_inputs; ++i) {
     if (!inputs[i])
       return fail(QC_ERROR_NULL_ARGUMENT, "input %zu is null", i, 0);
-    buffers[i] = (void *)inputs[i];
+    /* The model only reads its inputs. */
+    buffers[i] = (void *)(uintptr_t)inputs[i];
   }
   for (size_t i = 0; i < expected_outputs; ++i) {
     if (!outputs[i])
@@ -122,3 +123,49 @@ qc_status qc_model_run(const void *const *inputs, size_t num_inputs,
 }
 
 const char *qc_model_last_error(void) { return last_error; }
+
+/*===----------------------------------------------------------------------===*
+ * memrefCopy: the generic copy MLIR's memref lowering calls for copies
+ * between buffers whose layouts are not both contiguous (MLIR's runner
+ * utilities define it too; compiled models must not depend on them).
+ *===----------------------------------------------------------------------===*/
+
+/* An unranked memref as the lowering passes it: rank and a pointer to a
+ * ranked descriptor {allocated, aligned, offset, sizes[rank], strides[rank]}. */
+typedef struct qc_unranked_memref {
+  int64_t rank;
+  void *descriptor;
+} qc_unranked_memref;
+
+typedef struct qc_memref_header {
+  char *allocated;
+  char *aligned;
+  int64_t offset;
+  int64_t sizes_and_strides[]; /* sizes[rank], then strides[rank] */
+} qc_memref_header;
+
+/* Copies the `dim`-th dimension and those inside it, element by element. */
+static void copy_dimension(int64_t element_size, int64_t rank, int64_t dim,
+                           const qc_memref_header *src, char *src_at,
+                           const qc_memref_header *dst, char *dst_at) {
+  if (dim == rank) {
+    for (int64_t byte = 0; byte < element_size; ++byte)
+      dst_at[byte] = src_at[byte];
+    return;
+  }
+  int64_t size = src->sizes_and_strides[dim];
+  int64_t src_stride = src->sizes_and_strides[rank + dim] * element_size;
+  int64_t dst_stride = dst->sizes_and_strides[rank + dim] * element_size;
+  for (int64_t i = 0; i < size; ++i)
+    copy_dimension(element_size, rank, dim + 1, src, src_at + i * src_stride,
+                   dst, dst_at + i * dst_stride);
+}
+
+void memrefCopy(int64_t element_size, qc_unranked_memref *source,
+                qc_unranked_memref *target) {
+  const qc_memref_header *src = source->descriptor;
+  const qc_memref_header *dst = target->descriptor;
+  copy_dimension(element_size, source->rank, 0, src,
+                 src->aligned + src->offset * element_size, dst,
+                 dst->aligned + dst->offset * element_size);
+}

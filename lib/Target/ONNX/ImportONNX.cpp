@@ -298,6 +298,8 @@ GraphImporter::getValueType(StringRef what, StringRef name,
       });
       diag << "]";
     }
+    if (what == "output")
+      return diag << "; give static input shapes with --input-shape";
     return diag << "; give it with --input-shape " << name << "=<d0>x<d1>...";
   }
   if (info.numElements() == 0)

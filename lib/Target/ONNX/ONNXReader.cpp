@@ -8,6 +8,8 @@
 
 #include "qc/Target/ONNX/ONNXModel.h"
 
+#include "ShapeFolding.h"
+
 #include <google/protobuf/io/coded_stream.h>
 #include <google/protobuf/io/zero_copy_stream_impl_lite.h>
 #include <onnx/checker.h>
@@ -322,6 +324,15 @@ void applyInputShapes(onnx::GraphProto &graph,
   }
 }
 
+/// Drops the declared shapes of graph outputs, keeping their element types:
+/// shape inference keeps a declared symbolic dimension (exporters often
+/// declare outputs [?, N]) instead of the size it infers from static inputs.
+void forgetOutputShapes(onnx::GraphProto &graph) {
+  for (onnx::ValueInfoProto &output : *graph.mutable_output())
+    if (output.type().has_tensor_type())
+      output.mutable_type()->mutable_tensor_type()->clear_shape();
+}
+
 Model convertModel(onnx::ModelProto &proto, int64_t opset,
                    const std::string &baseDirectory) {
   onnx::GraphProto &graph = *proto.mutable_graph();
@@ -442,11 +453,8 @@ std::optional<Model> qc::onnx_import::readModel(const char *data, size_t size,
     checkDomains(proto.graph(), opset);
     applyInputShapes(*proto.mutable_graph(), options.inputShapes);
     checkModel(proto, options.baseDirectory);
-    onnx::ShapeInferenceOptions inference(/*check_type_val=*/true,
-                                          /*strict_mode_val=*/1,
-                                          /*data_prop_val=*/true);
-    onnx::shape_inference::InferShapes(proto, onnx::OpSchemaRegistry::Instance(),
-                                       inference);
+    forgetOutputShapes(*proto.mutable_graph());
+    foldShapeComputations(proto, opset);
     return convertModel(proto, opset, options.baseDirectory);
   } catch (const ReadError &readError) {
     error = readError.message;
