@@ -258,7 +258,7 @@ public:
   OwningOpRef<ModuleOp> import();
 
 private:
-  FailureOr<RankedTensorType> getValueType(StringRef what, StringRef name,
+  FailureOr<RankedTensorType> getInputType(StringRef name,
                                            const onnx_import::TensorInfo &info);
   LogicalResult importNode(OpBuilder &builder, const onnx_import::Node &node);
   /// The node's name, or its first output's for unnamed nodes.
@@ -278,15 +278,15 @@ private:
 } // namespace
 
 FailureOr<RankedTensorType>
-GraphImporter::getValueType(StringRef what, StringRef name,
+GraphImporter::getInputType(StringRef name,
                             const onnx_import::TensorInfo &info) {
   Type elementType = getElementType(context, info.type);
   if (!elementType)
-    return emitError(fileLoc) << what << " '" << name << "' has unsupported type "
+    return emitError(fileLoc) << "input '" << name << "' has unsupported type "
                               << onnx_import::elementTypeName(info.type);
   if (!info.isStatic()) {
     InFlightDiagnostic diag = emitError(fileLoc)
-                              << what << " '" << name
+                              << "input '" << name
                               << "' has an unresolved shape";
     if (info.hasShape) {
       diag << " [";
@@ -298,12 +298,10 @@ GraphImporter::getValueType(StringRef what, StringRef name,
       });
       diag << "]";
     }
-    if (what == "output")
-      return diag << "; give static input shapes with --input-shape";
     return diag << "; give it with --input-shape " << name << "=<d0>x<d1>...";
   }
   if (info.numElements() == 0)
-    return emitError(fileLoc) << what << " '" << name
+    return emitError(fileLoc) << "input '" << name
                               << "' is empty; zero-size tensors are not "
                                  "supported";
   return RankedTensorType::get(info.shape, elementType);
@@ -340,30 +338,24 @@ OwningOpRef<ModuleOp> GraphImporter::import() {
   OwningOpRef<ModuleOp> module = ModuleOp::create(fileLoc);
   OpBuilder builder = OpBuilder::atBlockEnd(module->getBody());
 
-  SmallVector<Type> inputTypes, outputTypes;
+  SmallVector<Type> inputTypes;
   for (const auto &[name, info] : model.inputs) {
-    FailureOr<RankedTensorType> type = getValueType("input", name, info);
+    FailureOr<RankedTensorType> type = getInputType(name, info);
     if (failed(type))
       return nullptr;
     inputTypes.push_back(*type);
   }
-  for (const auto &[name, info] : model.outputs) {
-    FailureOr<RankedTensorType> type = getValueType("output", name, info);
-    if (failed(type))
-      return nullptr;
-    outputTypes.push_back(*type);
-  }
 
+  // The result types are those of the returned values, known once the
+  // nodes are imported (an unsupported node is reported before its output).
   auto function = func::FuncOp::create(
-      builder, fileLoc, "main", builder.getFunctionType(inputTypes, outputTypes));
+      builder, fileLoc, "main", builder.getFunctionType(inputTypes, {}));
   auto nameAttr = [&](StringRef name) {
-    return builder.getNamedAttr("onnx.name", builder.getStringAttr(name));
+    return builder.getDictionaryAttr(
+        builder.getNamedAttr("onnx.name", builder.getStringAttr(name)));
   };
   for (auto [index, input] : llvm::enumerate(model.inputs))
-    function.setArgAttrs(index, builder.getDictionaryAttr(nameAttr(input.first)));
-  for (auto [index, output] : llvm::enumerate(model.outputs))
-    function.setResultAttrs(index,
-                            builder.getDictionaryAttr(nameAttr(output.first)));
+    function.setArgAttrs(index, nameAttr(input.first));
 
   Block *body = function.addEntryBlock();
   builder.setInsertionPointToStart(body);
@@ -387,6 +379,10 @@ OwningOpRef<ModuleOp> GraphImporter::import() {
     results.push_back(value);
   }
   func::ReturnOp::create(builder, fileLoc, results);
+  function.setType(
+      builder.getFunctionType(inputTypes, ValueRange(results).getTypes()));
+  for (auto [index, output] : llvm::enumerate(model.outputs))
+    function.setResultAttrs(index, nameAttr(output.first));
   if (failed(verify(*module)))
     return nullptr;
   return module;
