@@ -132,7 +132,12 @@ int64_t normalize(int64_t index, int64_t size) {
 /// Elementwise integer arithmetic with a scalar or equal-length operand.
 std::optional<IntTensor> binary(const IntTensor &a, const IntTensor &b,
                                 const std::string &op) {
-  const IntTensor &shape = a.values.size() >= b.values.size() ? a : b;
+  // The result has the larger rank (numpy broadcasting of a scalar or a
+  // one-element tensor against a vector).
+  const IntTensor &shape =
+      a.dims.size() != b.dims.size()
+          ? (a.dims.size() > b.dims.size() ? a : b)
+          : (a.values.size() >= b.values.size() ? a : b);
   if (a.values.size() != b.values.size() && a.values.size() != 1 &&
       b.values.size() != 1)
     return std::nullopt;
@@ -295,7 +300,12 @@ bool foldOnce(onnx::ModelProto &model, int64_t opset) {
         value = evaluate(node, opset, known, shapes);
       }
     }
-    if (value && value->values.size() <= kMaxFoldedElements) {
+    // Empty results stay nodes: with an empty initializer in their place,
+    // ONNX 1.12's shape inference rejects a following Concat (seen in the
+    // expanded LayerNormalization backend tests); its data propagation
+    // handles them.
+    if (value && !value->values.empty() &&
+        value->values.size() <= kMaxFoldedElements) {
       known[node.output(0)] = *value;
       *graph.add_initializer() = toProto(*value, node.output(0));
       changed = true;
