@@ -12,6 +12,7 @@ onnxruntime-node under build/external).
 """
 
 import argparse
+import os
 import re
 import subprocess
 import sys
@@ -51,9 +52,11 @@ def qc_median_ms(library, input_npy, runs, out_dir):
 
 def ort_median_ms(external, onnx_path, input_bin, shape, output_bin, runs,
                   threads):
+    # Node resolves modules next to the script; point it at the fetched one.
+    env = dict(os.environ, NODE_PATH=str(external / "onnxruntime/node_modules"))
     process = run(["node", ROOT / "bench/onnxruntime/ort_run.js", onnx_path,
                    input_bin, "x".join(map(str, shape)), output_bin, runs,
-                   threads], cwd=external / "onnxruntime")
+                   threads], env=env)
     return float(re.search(r"median_ms ([0-9.]+)", process.stdout).group(1))
 
 
@@ -72,7 +75,7 @@ def main():
             x = np.random.default_rng(0).uniform(-1, 1, shape).astype(np.float32)
             np.save(tmp / "x.npy", x)
             x.tofile(tmp / "x.bin")
-            out_dir = tmp / "qc-out"
+            out_dir = tmp / f"qc-out-{file}"
             out_dir.mkdir(exist_ok=True)
             qc_ms = qc_median_ms(library, tmp / "x.npy", args.runs, out_dir)
             ort_ms = {threads: ort_median_ms(external, onnx_path, tmp / "x.bin",
