@@ -103,6 +103,18 @@ createTargetMachine(const CompileOptions &options, MLIRContext &context) {
       triple, cpu, features, llvm::TargetOptions(), llvm::Reloc::PIC_));
 }
 
+/// Writes `path` with `print`; reports a file that cannot be opened.
+static LogicalResult writeText(StringRef path, MLIRContext &context,
+                               function_ref<void(raw_ostream &)> print) {
+  std::string error;
+  std::unique_ptr<llvm::ToolOutputFile> output = openOutputFile(path, &error);
+  if (!output)
+    return emitError(UnknownLoc::get(&context)) << error;
+  print(output->os());
+  output->keep();
+  return success();
+}
+
 static LogicalResult writeObject(llvm::Module &module,
                                  llvm::TargetMachine &machine,
                                  StringRef path, MLIRContext &context) {
@@ -168,16 +180,9 @@ LogicalResult mlir::qc::compile(const CompileOptions &options,
   OwningOpRef<ModuleOp> module = loadModel(options, context);
   if (!module)
     return failure();
-  if (options.emit == EmitKind::MLIR) {
-    std::string error;
-    std::unique_ptr<llvm::ToolOutputFile> output =
-        openOutputFile(options.outputPath, &error);
-    if (!output)
-      return emitError(UnknownLoc::get(&context)) << error;
-    module->print(output->os());
-    output->keep();
-    return success();
-  }
+  if (options.emit == EmitKind::MLIR)
+    return writeText(options.outputPath, context,
+                     [&](raw_ostream &os) { module->print(os); });
 
   FailureOr<func::FuncOp> function = renameModelFunction(*module);
   if (failed(function))
@@ -208,16 +213,10 @@ LogicalResult mlir::qc::compile(const CompileOptions &options,
     return emitError(UnknownLoc::get(&context))
            << "LLVM optimization failed: " << llvm::toString(std::move(error));
 
-  if (options.emit == EmitKind::LLVM) {
-    std::string error;
-    std::unique_ptr<llvm::ToolOutputFile> output =
-        openOutputFile(options.outputPath, &error);
-    if (!output)
-      return emitError(UnknownLoc::get(&context)) << error;
-    llvmModule->print(output->os(), nullptr);
-    output->keep();
-    return success();
-  }
+  if (options.emit == EmitKind::LLVM)
+    return writeText(options.outputPath, context, [&](raw_ostream &os) {
+      llvmModule->print(os, nullptr);
+    });
   if (options.emit == EmitKind::Object)
     return writeObject(*llvmModule, *machine, options.outputPath, context);
 
