@@ -81,14 +81,11 @@ std::optional<Array> qc::npy::parse(const std::string &contents,
 }
 
 std::string qc::npy::serialize(const Array &array) {
+  // A Python tuple: "()", "(3,)", "(2, 3)".
   std::string shape = "(";
-  for (int64_t dim : array.shape)
-    shape += std::to_string(dim) + (array.shape.size() == 1 ? ",)" : ", ");
-  if (array.shape.size() != 1) {
-    if (array.shape.size() > 1)
-      shape.resize(shape.size() - 2);
-    shape += ")";
-  }
+  for (size_t i = 0; i < array.shape.size(); ++i)
+    shape += (i ? ", " : "") + std::to_string(array.shape[i]);
+  shape += array.shape.size() == 1 ? ",)" : ")";
   std::string header = "{'descr': '" + array.descr +
                        "', 'fortran_order': False, 'shape': " + shape + ", }";
   // Pad with spaces and end with a newline so data starts aligned.

@@ -203,19 +203,6 @@ static LogicalResult convertShape(NodeImporter &importer) {
       DenseElementsAttr::get(*type, ArrayRef<int64_t>(dims))));
 }
 
-bool mlir::qc::onnx::isUnsigned(onnx_import::ElementType type) {
-  switch (type) {
-  case onnx_import::ElementType::UInt8:
-  case onnx_import::ElementType::UInt16:
-  case onnx_import::ElementType::UInt32:
-  case onnx_import::ElementType::UInt64:
-  case onnx_import::ElementType::Bool:
-    return true;
-  default:
-    return false;
-  }
-}
-
 static LogicalResult convertCast(NodeImporter &importer) {
   FailureOr<RankedTensorType> type = importer.getResultType();
   const onnx_import::TensorInfo *from = importer.getInputInfo(0);

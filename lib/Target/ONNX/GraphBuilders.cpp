@@ -131,3 +131,16 @@ Value mlir::qc::onnx::buildElementCast(OpBuilder &b, Location loc, Value value,
   return sourceUnsigned ? Value(arith::ExtUIOp::create(b, loc, target, value))
                         : Value(arith::ExtSIOp::create(b, loc, target, value));
 }
+
+bool mlir::qc::onnx::isUnsigned(::qc::onnx_import::ElementType type) {
+  switch (type) {
+  case ::qc::onnx_import::ElementType::UInt8:
+  case ::qc::onnx_import::ElementType::UInt16:
+  case ::qc::onnx_import::ElementType::UInt32:
+  case ::qc::onnx_import::ElementType::UInt64:
+  case ::qc::onnx_import::ElementType::Bool:
+    return true;
+  default:
+    return false;
+  }
+}
