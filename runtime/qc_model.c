@@ -11,6 +11,7 @@
 #include "qc/Runtime/qc_model.h"
 
 #include <stdio.h>
+#include <string.h>
 
 /* Layout of the generated qc_model_metadata; quant-compile writes it. */
 typedef struct qc_model_metadata_t {
@@ -144,18 +145,23 @@ typedef struct qc_memref_header {
   int64_t sizes_and_strides[]; /* sizes[rank], then strides[rank] */
 } qc_memref_header;
 
-/* Copies the `dim`-th dimension and those inside it, element by element. */
+/* Copies the `dim`-th dimension and those inside it; rows contiguous in
+ * both buffers at once. */
 static void copy_dimension(int64_t element_size, int64_t rank, int64_t dim,
                            const qc_memref_header *src, char *src_at,
                            const qc_memref_header *dst, char *dst_at) {
   if (dim == rank) {
-    for (int64_t byte = 0; byte < element_size; ++byte)
-      dst_at[byte] = src_at[byte];
+    memcpy(dst_at, src_at, (size_t)element_size);
     return;
   }
   int64_t size = src->sizes_and_strides[dim];
   int64_t src_stride = src->sizes_and_strides[rank + dim] * element_size;
   int64_t dst_stride = dst->sizes_and_strides[rank + dim] * element_size;
+  if (dim == rank - 1 && src_stride == element_size &&
+      dst_stride == element_size) {
+    memcpy(dst_at, src_at, (size_t)(size * element_size));
+    return;
+  }
   for (int64_t i = 0; i < size; ++i)
     copy_dimension(element_size, rank, dim + 1, src, src_at + i * src_stride,
                    dst, dst_at + i * dst_stride);

@@ -72,6 +72,7 @@ static LogicalResult lowerToLLVMDialect(ModuleOp module) {
   PassManager pm(module.getContext());
   LowerToLLVMPipelineOptions options;
   options.resultsAsOutParams = true;
+  options.runtimeAllocator = true;
   buildLowerToLLVMPipeline(pm, options);
   return pm.run(module);
 }

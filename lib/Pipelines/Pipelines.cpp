@@ -6,6 +6,7 @@
 
 #include "mlir/Conversion/Passes.h"
 #include "mlir/Conversion/TosaToLinalg/TosaToLinalg.h"
+#include "mlir/Conversion/VectorToSCF/VectorToSCF.h"
 #include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -13,10 +14,27 @@
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
 #include "mlir/Dialect/Quant/Transforms/Passes.h"
 #include "mlir/Dialect/Tosa/Transforms/Passes.h"
+#include "mlir/Dialect/SCF/Transforms/Passes.h"
+#include "mlir/Dialect/Vector/Transforms/Passes.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
 
 using namespace mlir;
+
+/// Register tiles on tensors, before bufferization; the accumulator reads and
+/// writes of a tile's reduction loop are hoisted out of it.
+static void
+addTileAndVectorizePasses(OpPassManager &pm,
+                          const qc::LowerToLLVMPipelineOptions &options) {
+  pm.addPass(qc::createQCConvertConvLayouts());
+  qc::QCTileAndVectorizeOptions tiling;
+  tiling.vectorWidth = options.vectorWidth;
+  tiling.parallel = options.parallel;
+  pm.addPass(qc::createQCTileAndVectorize(tiling));
+  pm.addPass(createLoopInvariantSubsetHoistingPass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+}
 
 void mlir::qc::buildLowerToLLVMPipeline(OpPassManager &pm,
                                         const LowerToLLVMPipelineOptions &options) {
@@ -31,6 +49,8 @@ void mlir::qc::buildLowerToLLVMPipeline(OpPassManager &pm,
   pm.addPass(quant::createStripFuncQuantTypes());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createConvertElementwiseToLinalgPass());
+  if (options.vectorize)
+    addTileAndVectorizePasses(pm, options);
   bufferization::OneShotBufferizePassOptions bufferization;
   bufferization.bufferizeFunctionBoundaries = true;
   // Dense row-major buffers at function boundaries: the calling convention
@@ -50,17 +70,36 @@ void mlir::qc::buildLowerToLLVMPipeline(OpPassManager &pm,
   bufferization::buildBufferDeallocationPipeline(pm);
   pm.addPass(createConvertBufferizationToMemRefPass());
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
+  if (options.parallel)
+    pm.addPass(createForallToParallelLoopPass());
+  // Vector transfers of tiles become loads and stores, vector reductions
+  // become shuffles before LLVM sees them. Transfers are unrolled into 1-D
+  // ones rather than staged through stack buffers, which would be allocated
+  // inside the tile loops.
+  VectorTransferToSCFOptions transfersToSCF;
+  transfersToSCF.enableFullUnroll();
+  pm.addPass(createConvertVectorToSCFPass(transfersToSCF));
+  pm.addNestedPass<func::FuncOp>(vector::createLowerVectorMultiReductionPass());
   // expand-strided-metadata emits affine.apply for reshaped views, so affine
   // is lowered after it.
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
+  if (options.parallel)
+    pm.addPass(createConvertSCFToOpenMPPass());
   pm.addPass(createSCFToControlFlowPass());
-  pm.addPass(createFinalizeMemRefToLLVMConversionPass());
+  FinalizeMemRefToLLVMConversionPassOptions memrefToLLVM;
+  memrefToLLVM.useGenericFunctions = options.runtimeAllocator;
+  pm.addPass(createFinalizeMemRefToLLVMConversionPass(memrefToLLVM));
   // Integer powers become generated functions; math functions LLVM has no
   // intrinsic for (erf, ...) become libm calls.
   pm.addPass(createConvertMathToFuncs());
   pm.addPass(createConvertMathToLLVMPass());
   pm.addPass(createConvertMathToLibmPass());
+  ConvertVectorToLLVMPassOptions vectorToLLVM;
+  // Contractions are register tiles: outer products are broadcast-FMAs.
+  vectorToLLVM.vectorContractLowering =
+      vector::VectorContractLowering::OuterProduct;
+  pm.addPass(createConvertVectorToLLVMPass(vectorToLLVM));
   pm.addPass(createConvertToLLVMPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
 }
@@ -68,7 +107,7 @@ void mlir::qc::buildLowerToLLVMPipeline(OpPassManager &pm,
 void mlir::qc::registerQCPipelines() {
   PassPipelineRegistration<LowerToLLVMPipelineOptions>(
       "qc-lower-to-llvm",
-      "Lower TOSA and qc ops on tensors to the LLVM dialect (reference "
-      "lowering: linalg, one-shot bufferization, scalar loops)",
+      "Lower TOSA and qc ops on tensors to the LLVM dialect (linalg, "
+      "register tiles and vectors, one-shot bufferization, LLVM)",
       buildLowerToLLVMPipeline);
 }

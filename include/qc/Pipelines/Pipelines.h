@@ -20,12 +20,33 @@ struct LowerToLLVMPipelineOptions
       llvm::cl::desc("Return function results through caller-allocated "
                      "buffers (the calling convention of compiled models)"),
       llvm::cl::init(false)};
+  PassOptions::Option<bool> vectorize{
+      *this, "vectorize",
+      llvm::cl::desc("Tile and vectorize linalg ops (qc-convert-conv-layouts, "
+                     "qc-tile-and-vectorize); off: scalar reference loops"),
+      llvm::cl::init(true)};
+  PassOptions::Option<int64_t> vectorWidth{
+      *this, "vector-width",
+      llvm::cl::desc("f32 lanes of the target's vector registers (16 for "
+                     "AVX-512, 8 for AVX2)"),
+      llvm::cl::init(16)};
+  PassOptions::Option<bool> runtimeAllocator{
+      *this, "runtime-allocator",
+      llvm::cl::desc("Allocate buffers through _mlir_memref_to_llvm_alloc/"
+                     "free, which the model runtime implements with a cache "
+                     "reused across runs (model libraries link it)"),
+      llvm::cl::init(false)};
+  PassOptions::Option<bool> parallel{
+      *this, "parallel",
+      llvm::cl::desc("Run large ops on several threads through OpenMP (the "
+                     "compiled code then needs libomp)"),
+      llvm::cl::init(false)};
 };
 
 /// qc-lower-to-llvm: lowers TOSA and qc ops on tensors to the LLVM dialect
-/// through linalg, one-shot bufferization and loops. A reference lowering
-/// (scalar loops, no tiling or vectorization) used by examples, execution
-/// tests and quant-compile.
+/// through linalg, register tiling and vectorization, one-shot
+/// bufferization and loops; with `vectorize=false`, a scalar reference
+/// lowering. Used by examples, execution tests and quant-compile.
 void buildLowerToLLVMPipeline(OpPassManager &pm,
                               const LowerToLLVMPipelineOptions &options);
 

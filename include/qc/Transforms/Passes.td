@@ -49,4 +49,75 @@ def QCStripObserve : Pass<"qc-strip-observe"> {
   ];
 }
 
+def QCConvertConvLayouts : Pass<"qc-convert-conv-layouts"> {
+  let summary = "Rewrite convolutions into the layouts the CPU kernels vectorize";
+  let description = [{
+    TOSA lowers `conv2d` to `linalg.conv_2d_nhwc_fhwc` and `depthwise_conv2d`
+    to `linalg.depthwise_conv_2d_nhwc_hwcm`. Linalg's convolution
+    decomposition and vectorizer (used by `qc-tile-and-vectorize`) handle
+    the HWCF filter layout, where the output channel is innermost so a filter
+    row is one contiguous vector, and the depthwise form without a channel
+    multiplier. This pass rewrites:
+
+    * `linalg.conv_2d_nhwc_fhwc` into a `linalg.transpose` of the filter and
+      `linalg.conv_2d_nhwc_hwcf`;
+    * `linalg.depthwise_conv_2d_nhwc_hwcm` whose multiplier is 1 into
+      `linalg.depthwise_conv_2d_nhwc_hwc` between reshapes;
+    * `linalg.transpose` of a constant into the transposed constant (a new
+      resource blob), so the filter is stored in its new layout and the
+      transpose costs nothing at run time.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::linalg::LinalgDialect",
+    "::mlir::tensor::TensorDialect",
+  ];
+}
+
+def QCTileAndVectorize : Pass<"qc-tile-and-vectorize"> {
+  let summary = "Tile linalg ops on tensors into register tiles and vectorize them";
+  let description = [{
+    Tiles every statically shaped linalg op on tensors into register-sized
+    tiles (`scf.for` over `tensor.extract_slice`/`tensor.insert_slice`) and
+    vectorizes the tiles with linalg's vectorizer:
+
+    * contractions (`linalg.matmul`, `linalg.batch_matmul`, contraction
+      `linalg.generic`s): 8 rows by two vectors of the output, one K step
+      at a time: an outer-product micro-kernel;
+    * `linalg.conv_2d_nhwc_hwcf`, `linalg.depthwise_conv_2d_nhwc_hwc` and
+      NHWC sum/max pooling: one output row segment (up to 8 pixels by two
+      vectors of channels) per tile, unit filter height, whole filter width,
+      8 input channels per step; linalg's decomposition turns the tiles into
+      1-D convolutions its vectorizer unrolls over the filter width;
+    * every other op: vectors along the loop that writes the output's
+      innermost dimension, reductions whole up to 1024 elements.
+
+    Tile sizes are the largest divisors of the loop extents not above these
+    bounds, so every tile is static and no masking is needed. Ops with a
+    dynamic shape, or more than one output, stay whole (scalar loops after
+    `convert-linalg-to-loops`); so do ops the vectorizer does not support.
+
+    With `parallel`, ops with at least 32768 iterations first get their
+    outermost parallel loop that spans several register tiles split into an
+    `scf.forall`, one register tile per iteration; `scf-forall-to-parallel`
+    and `convert-scf-to-openmp` turn it into threads.
+
+    Run it after `qc-convert-conv-layouts` and before bufferization.
+  }];
+  let options = [
+    Option<"vectorWidth", "vector-width", "int64_t", /*default=*/"16",
+           "Elements of the op's element type in one vector register "
+           "(16 for f32 with AVX-512, 8 with AVX2)">,
+    Option<"parallel", "parallel", "bool", /*default=*/"false",
+           "Split the outermost parallel loop of large ops into an scf.forall">,
+  ];
+  let dependentDialects = [
+    "::mlir::affine::AffineDialect",
+    "::mlir::linalg::LinalgDialect",
+    "::mlir::scf::SCFDialect",
+    "::mlir::tensor::TensorDialect",
+    "::mlir::vector::VectorDialect",
+  ];
+}
+
 #endif // QC_TRANSFORMS_PASSES_TD
