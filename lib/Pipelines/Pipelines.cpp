@@ -27,6 +27,7 @@ static void
 addTileAndVectorizePasses(OpPassManager &pm,
                           const qc::LowerToLLVMPipelineOptions &options) {
   pm.addPass(qc::createQCConvertConvLayouts());
+  pm.addPass(qc::createQCFuseElementwise());
   qc::QCTileAndVectorizeOptions tiling;
   tiling.vectorWidth = options.vectorWidth;
   tiling.parallel = options.parallel;

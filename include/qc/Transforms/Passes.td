@@ -74,6 +74,21 @@ def QCConvertConvLayouts : Pass<"qc-convert-conv-layouts"> {
   ];
 }
 
+def QCFuseElementwise : Pass<"qc-fuse-elementwise"> {
+  let summary = "Fuse chains of elementwise linalg ops on tensors";
+  let description = [{
+    An imported graph is a chain of small ops; each activation, scale, bias,
+    residual add and layout transpose reads and writes a whole tensor. This
+    pass generalizes `linalg.transpose`, `linalg.broadcast` and `linalg.map`
+    into `linalg.generic` and fuses elementwise producers into their
+    consumers (linalg's elementwise fusion), so a chain becomes one loop
+    nest whose intermediate values stay in registers. A producer is fused
+    only into its single consumer: with several it would be recomputed by
+    each. Convolutions, contractions and fills keep their named forms.
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect"];
+}
+
 def QCTileAndVectorize : Pass<"qc-tile-and-vectorize"> {
   let summary = "Tile linalg ops on tensors into register tiles and vectorize them";
   let description = [{
