@@ -31,6 +31,14 @@ extern void qc_model_invoke(void **buffers);
 
 static _Thread_local char last_error[256];
 
+/* OpenMP's functions, present when the library was compiled parallel (it
+ * then links libomp); weak so single-threaded libraries need no libomp. */
+extern void omp_set_num_threads(int) __attribute__((weak));
+extern int omp_get_max_threads(void) __attribute__((weak));
+
+/* Threads set by qc_model_set_num_threads; 0: OpenMP's default. */
+static _Atomic int32_t requested_threads;
+
 /* Records `message` (a printf format taking two size_t) and returns status. */
 static qc_status fail(qc_status status, const char *message, size_t a,
                       size_t b) {
@@ -118,9 +126,31 @@ qc_status qc_model_run(const void *const *inputs, size_t num_inputs,
       return fail(QC_ERROR_NULL_ARGUMENT, "output %zu is null", i, 0);
     buffers[expected_inputs + i] = outputs[i];
   }
+  /* OpenMP's thread count is per calling thread: set it on each run, so
+   * the setting holds whichever thread runs the model. */
+  int32_t threads = requested_threads;
+  if (threads > 0 && omp_set_num_threads)
+    omp_set_num_threads(threads);
   qc_model_invoke(buffers);
   last_error[0] = '\0';
   return QC_OK;
+}
+
+qc_status qc_model_set_num_threads(int32_t num_threads) {
+  if (num_threads < 0)
+    return fail(QC_ERROR_INVALID_ARGUMENT,
+                "expected a thread count of at least 0, got %zd",
+                (size_t)num_threads, 0);
+  requested_threads = num_threads;
+  last_error[0] = '\0';
+  return QC_OK;
+}
+
+int32_t qc_model_num_threads(void) {
+  if (!omp_get_max_threads)
+    return 1;
+  int32_t threads = requested_threads;
+  return threads > 0 ? threads : omp_get_max_threads();
 }
 
 const char *qc_model_last_error(void) { return last_error; }

@@ -12,6 +12,8 @@ packages=(
   googletest libgtest-dev
   # ONNX import (C++ protobuf API, checker, shape inference) and test data
   libonnx-dev libprotobuf-dev libonnx-testdata python3-onnx
+  # Threads in compiled models (LLVM's OpenMP runtime)
+  libomp-22-dev
   # Python package and its tests
   python3 python3-numpy python3-pytest
 )

@@ -16,10 +16,12 @@
 #include "mlir/Target/LLVMIR/Dialect/All.h"
 #include "mlir/Target/LLVMIR/Export.h"
 #include "llvm/IR/LegacyPassManager.h"
+#include "llvm/MC/MCSubtargetInfo.h"
 #include "llvm/MC/TargetRegistry.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FileUtilities.h"
 #include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/Program.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/TargetSelect.h"
@@ -68,12 +70,26 @@ static FailureOr<func::FuncOp> renameModelFunction(ModuleOp module) {
   return function;
 }
 
-static LogicalResult lowerToLLVMDialect(ModuleOp module) {
+/// f32 lanes of the widest vector registers `machine` has.
+static int64_t getVectorWidth(const llvm::TargetMachine &machine) {
+  const llvm::MCSubtargetInfo *subtarget = machine.getMCSubtargetInfo();
+  if (subtarget->checkFeatures("+avx512f"))
+    return 16;
+  if (subtarget->checkFeatures("+avx"))
+    return 8;
+  return 4;
+}
+
+static LogicalResult lowerToLLVMDialect(ModuleOp module,
+                                        const CompileOptions &options,
+                                        const llvm::TargetMachine &machine) {
   PassManager pm(module.getContext());
-  LowerToLLVMPipelineOptions options;
-  options.resultsAsOutParams = true;
-  options.runtimeAllocator = true;
-  buildLowerToLLVMPipeline(pm, options);
+  LowerToLLVMPipelineOptions pipeline;
+  pipeline.resultsAsOutParams = true;
+  pipeline.runtimeAllocator = true;
+  pipeline.vectorWidth = getVectorWidth(machine);
+  pipeline.parallel = options.parallel;
+  buildLowerToLLVMPipeline(pm, pipeline);
   return pm.run(module);
 }
 
@@ -161,6 +177,17 @@ static LogicalResult linkSharedLibrary(const CompileOptions &options,
                                  options.runtimeLibrary,
                                  "-Wl,--no-whole-archive",
                                  "-lm"};
+  std::string openmpRunPath;
+  if (options.parallel) {
+    if (!llvm::sys::fs::exists(options.openmpLibrary))
+      return emitError(UnknownLoc::get(&context))
+             << "cannot find the OpenMP runtime '" << options.openmpLibrary
+             << "' (compile with --parallel=false for a single-threaded "
+                "library)";
+    openmpRunPath =
+        "-Wl,-rpath," + llvm::sys::path::parent_path(options.openmpLibrary).str();
+    args.append({options.openmpLibrary, openmpRunPath});
+  }
   std::string error;
   int status = llvm::sys::ExecuteAndWait(*linker, args, std::nullopt, {}, 0, 0,
                                          &error);
@@ -189,7 +216,10 @@ LogicalResult mlir::qc::compile(const CompileOptions &options,
   if (failed(function))
     return failure();
   FailureOr<ModelSignature> signature = readModelSignature(*function);
-  if (failed(signature) || failed(lowerToLLVMDialect(*module)))
+  std::unique_ptr<llvm::TargetMachine> machine =
+      createTargetMachine(options, context);
+  if (failed(signature) || !machine ||
+      failed(lowerToLLVMDialect(*module, options, *machine)))
     return failure();
 
   llvm::LLVMContext llvmContext;
@@ -202,10 +232,6 @@ LogicalResult mlir::qc::compile(const CompileOptions &options,
     return emitError(UnknownLoc::get(&context))
            << "cannot generate the model's C ABI";
 
-  std::unique_ptr<llvm::TargetMachine> machine =
-      createTargetMachine(options, context);
-  if (!machine)
-    return failure();
   llvmModule->setDataLayout(machine->createDataLayout());
   llvmModule->setTargetTriple(machine->getTargetTriple());
   auto optimize = makeOptimizingTransformer(options.optLevel,

@@ -85,8 +85,12 @@ void mlir::qc::buildLowerToLLVMPipeline(OpPassManager &pm,
   // is lowered after it.
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
-  if (options.parallel)
+  if (options.parallel) {
     pm.addPass(createConvertSCFToOpenMPPass());
+    // The conversion wraps loop bodies in memref.alloca_scope; tiles
+    // allocate nothing on the stack, so the canonicalizer inlines them.
+    pm.addPass(createCanonicalizerPass());
+  }
   pm.addPass(createSCFToControlFlowPass());
   FinalizeMemRefToLLVMConversionPassOptions memrefToLLVM;
   memrefToLLVM.useGenericFunctions = options.runtimeAllocator;

@@ -39,6 +39,8 @@ struct FilterToHWCF : OpRewritePattern<linalg::Conv2DNhwcFhwcOp> {
                                 PatternRewriter &rewriter) const override {
     if (!conv.hasPureTensorSemantics())
       return rewriter.notifyMatchFailure(conv, "expected tensor operands");
+    if (!cast<ShapedType>(conv.getInputs()[1].getType()).hasStaticShape())
+      return rewriter.notifyMatchFailure(conv, "expected a static filter");
     return linalg::transposeConv2D(rewriter, conv);
   }
 };
@@ -77,9 +79,12 @@ struct DropUnitChannelMultiplier
 };
 
 /// Bytes of a dense constant, whether inline or in a resource blob; none for
-/// splats (which transpose trivially) and non-byte-sized elements.
+/// splats (which transpose trivially) and elements that are not whole bytes
+/// of an integer or float.
 std::optional<ArrayRef<char>> getDenseBytes(ElementsAttr value) {
-  if (value.getElementType().getIntOrFloatBitWidth() % 8 != 0)
+  Type elementType = value.getElementType();
+  if (!elementType.isIntOrFloat() ||
+      elementType.getIntOrFloatBitWidth() % 8 != 0)
     return std::nullopt;
   if (auto dense = dyn_cast<DenseElementsAttr>(value)) {
     if (dense.isSplat())

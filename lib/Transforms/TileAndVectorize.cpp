@@ -122,7 +122,7 @@ getContractionTileSizes(linalg::LinalgOp op, ArrayRef<int64_t> extents,
 }
 
 /// Tile sizes of any other op: vectors along the contiguous output loop,
-/// reductions whole when small.
+/// reductions whole when small; the tile stays within what is vectorized.
 SmallVector<int64_t> getGenericTileSizes(linalg::LinalgOp op,
                                          ArrayRef<int64_t> extents,
                                          int64_t vectorWidth) {
@@ -131,9 +131,12 @@ SmallVector<int64_t> getGenericTileSizes(linalg::LinalgOp op,
   for (auto [loop, iterator] : llvm::enumerate(iterators))
     if (iterator == utils::IteratorType::reduction)
       sizes[loop] = largestDivisorAtMost(extents[loop], kMaxWholeReduction);
-  if (std::optional<unsigned> contiguous = getContiguousOutputLoop(op))
+  if (std::optional<unsigned> contiguous = getContiguousOutputLoop(op)) {
+    int64_t budget = kMaxVectorizedIterations / llvm::product_of(sizes);
     sizes[*contiguous] = largestDivisorAtMost(
-        extents[*contiguous], vectorWidth * kElementwiseVectors);
+        extents[*contiguous],
+        std::min(vectorWidth * kElementwiseVectors, budget));
+  }
   return sizes;
 }
 
@@ -220,7 +223,7 @@ struct TileAndVectorizePass
     if (vectorWidth < 1) {
       getOperation()->emitError("qc-tile-and-vectorize: vector-width must be "
                                 "positive, got ")
-          << vectorWidth;
+          << static_cast<int64_t>(vectorWidth);
       return signalPassFailure();
     }
     if (failed(tileOps()) || failed(decomposeWindowedOps()) ||

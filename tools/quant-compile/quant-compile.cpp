@@ -58,6 +58,11 @@ static cl::opt<std::string>
     features("features",
              cl::desc("Extra LLVM target features, e.g. +avx512f,+avx512vnni"),
              cl::cat(category));
+static cl::opt<bool>
+    parallel("parallel",
+             cl::desc("Run large ops on several threads through OpenMP (the "
+                      "library then needs libomp.so.5; default: on)"),
+             cl::init(true), cl::cat(category));
 static cl::opt<unsigned> optLevel("O", cl::desc("LLVM optimization level"),
                                   cl::init(3), cl::Prefix, cl::cat(category));
 
@@ -88,6 +93,8 @@ int main(int argc, char **argv) {
   options.cpu = cpu;
   options.features = features;
   options.optLevel = optLevel;
+  options.parallel = parallel;
+  options.openmpLibrary = QC_OPENMP_LIBRARY;
   for (const std::string &text : inputShapes) {
     std::string name;
     std::vector<int64_t> shape;

@@ -43,6 +43,11 @@ struct CompileOptions {
   /// LLVM feature string, e.g. "+avx512f,+avx512vnni" (added to the CPU's).
   std::string features;
   unsigned optLevel = 3;
+  /// Run large ops on several threads (OpenMP); the library then links
+  /// `openmpLibrary`.
+  bool parallel = true;
+  /// The OpenMP runtime (libomp.so) parallel libraries link.
+  std::string openmpLibrary;
   /// The static runtime library linked into shared libraries.
   std::string runtimeLibrary;
   /// The program that links shared libraries (a C compiler driver).

@@ -5,6 +5,7 @@
  *
  *   size_t n = qc_model_num_inputs();
  *   const qc_tensor_info *x = qc_model_input(0);   // name, dtype, shape
+ *   qc_model_set_num_threads(2);                    // optional
  *   qc_status s = qc_model_run(inputs, n_in, outputs, n_out);
  *   if (s != QC_OK) fprintf(stderr, "%s\n", qc_model_last_error());
  *
@@ -50,7 +51,9 @@ typedef enum qc_status {
   /* The number of input or output buffers differs from the model's. */
   QC_ERROR_ARGUMENT_COUNT = 2,
   /* An index past the model's inputs or outputs. */
-  QC_ERROR_OUT_OF_RANGE = 3
+  QC_ERROR_OUT_OF_RANGE = 3,
+  /* An argument outside its documented range. */
+  QC_ERROR_INVALID_ARGUMENT = 4
 } qc_status;
 
 typedef struct qc_tensor_info {
@@ -78,6 +81,13 @@ size_t qc_tensor_size_in_bytes(const qc_tensor_info *info);
  * says why (thread-local). */
 qc_status qc_model_run(const void *const *inputs, size_t num_inputs,
                        void *const *outputs, size_t num_outputs);
+
+/* Threads later runs use (from any calling thread): 0 restores the
+ * default (OMP_NUM_THREADS, else one per core). Libraries compiled with
+ * --parallel=false always run on the calling thread alone. */
+qc_status qc_model_set_num_threads(int32_t num_threads);
+/* Threads a run uses now. */
+int32_t qc_model_num_threads(void);
 
 /* The message of the last failure on this thread ("" after a success). */
 const char *qc_model_last_error(void);

@@ -109,8 +109,10 @@ def QCTileAndVectorize : Pass<"qc-tile-and-vectorize"> {
 
     Tile sizes are the largest divisors of the loop extents not above these
     bounds, so every tile is static and no masking is needed. Ops with a
-    dynamic shape, or more than one output, stay whole (scalar loops after
-    `convert-linalg-to-loops`); so do ops the vectorizer does not support.
+    dynamic shape or several outputs are not tiled: they are vectorized
+    whole when their iteration space has at most 16384 points, and stay
+    scalar loops (after `convert-linalg-to-loops`) otherwise. Ops on `i1`
+    and ops the vectorizer does not support stay scalar too.
 
     With `parallel`, ops with at least 32768 iterations first get their
     outermost parallel loop that spans several register tiles split into an
