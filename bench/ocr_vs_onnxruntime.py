@@ -44,9 +44,10 @@ def compile_model(onnx_path, shape, library):
     return time.monotonic() - start, peak_kib / 1024
 
 
-def qc_median_ms(library, input_npy, runs, out_dir):
+def qc_median_ms(library, input_npy, runs, out_dir, threads):
     process = run([ROOT / "build/bin/quant-run", library, f"--input=x={input_npy}",
-                   f"--output-dir={out_dir}", f"--benchmark={runs}"])
+                   f"--output-dir={out_dir}", f"--benchmark={runs}",
+                   f"--num-threads={threads}"])
     return float(re.search(r"median ([0-9.]+) ms", process.stdout).group(1))
 
 
@@ -77,7 +78,9 @@ def main():
             x.tofile(tmp / "x.bin")
             out_dir = tmp / f"qc-out-{file}"
             out_dir.mkdir(exist_ok=True)
-            qc_ms = qc_median_ms(library, tmp / "x.npy", args.runs, out_dir)
+            qc_ms = {threads: qc_median_ms(library, tmp / "x.npy", args.runs,
+                                           out_dir, threads)
+                     for threads in (1, 2)}
             ort_ms = {threads: ort_median_ms(external, onnx_path, tmp / "x.bin",
                                              shape, tmp / "ort.bin", args.runs,
                                              threads) for threads in (1, 2)}
@@ -85,14 +88,17 @@ def main():
             ort_out = np.fromfile(tmp / "ort.bin", np.float32)
             big = np.abs(ort_out) > 1e-3
             rel = float(np.max(np.abs(qc_out - ort_out)[big] / np.abs(ort_out[big])))
-            rows.append((label, "x".join(map(str, shape)), qc_ms, ort_ms[1],
-                         ort_ms[2], qc_ms / ort_ms[1], rel, seconds, peak))
-    print("| model | input | QC 1 thread (ms) | ORT 1 thread (ms) | ORT 2 threads (ms) "
-          "| QC / ORT (1 thread) | max rel. error | compile (s) | compile peak (MiB) |")
-    print("|---|---|--:|--:|--:|--:|--:|--:|--:|")
+            rows.append((label, "x".join(map(str, shape)),
+                         qc_ms[1], ort_ms[1], qc_ms[1] / ort_ms[1],
+                         qc_ms[2], ort_ms[2], qc_ms[2] / ort_ms[2],
+                         rel, seconds, peak))
+    print("| model | input | QC 1 thread (ms) | ORT 1 thread (ms) | QC / ORT "
+          "| QC 2 threads (ms) | ORT 2 threads (ms) | QC / ORT "
+          "| max rel. error | compile (s) | compile peak (MiB) |")
+    print("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|")
     for row in rows:
-        print("| {} | {} | {:.2f} | {:.2f} | {:.2f} | {:.1f}x | {:.1e} | {:.1f} | {:.0f} |"
-              .format(*row))
+        print("| {} | {} | {:.2f} | {:.2f} | {:.2f}x | {:.2f} | {:.2f} | {:.2f}x "
+              "| {:.1e} | {:.1f} | {:.0f} |".format(*row))
     return 0
 
 

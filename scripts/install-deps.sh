@@ -16,6 +16,8 @@ packages=(
   libomp-22-dev
   # Python package and its tests
   python3 python3-numpy python3-pytest
+  # Rendering text lines for OCR examples and accuracy (PIL, DejaVu fonts)
+  python3-pil fonts-dejavu-core
 )
 
 missing=()

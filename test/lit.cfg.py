@@ -44,3 +44,10 @@ config.excludes.extend(["lit-tools", "conformance", "install", "Inputs"])
 
 # Debian's Python, with numpy and onnx, for test inputs and checks.
 config.substitutions.append(("%python", config.qc_python))
+
+# Code lowered with qc-lower-to-llvm parallel=true calls libomp (__kmpc_*);
+# `%{run_main} %{libomp}` loads it. Tests that run such code REQUIRE libomp.
+libomp = os.path.join(config.llvm_lib_dir, "libomp.so")
+if os.path.exists(libomp):
+    config.available_features.add("libomp")
+config.substitutions.append(("%{libomp}", "-shared-libs=" + libomp))

@@ -54,6 +54,9 @@ class Model:
         lib.qc_model_abi_version.restype = ctypes.c_int32
         lib.qc_model_last_error.restype = ctypes.c_char_p
         lib.qc_model_run.restype = ctypes.c_int
+        lib.qc_model_set_num_threads.restype = ctypes.c_int
+        lib.qc_model_set_num_threads.argtypes = [ctypes.c_int32]
+        lib.qc_model_num_threads.restype = ctypes.c_int32
         lib.qc_model_run.argtypes = [
             ctypes.POINTER(ctypes.c_void_p), ctypes.c_size_t,
             ctypes.POINTER(ctypes.c_void_p), ctypes.c_size_t]
@@ -108,6 +111,19 @@ class Model:
             raise RuntimeError(self._lib.qc_model_last_error().decode())
         return outputs
 
+    @property
+    def num_threads(self):
+        """Threads a run uses (1 for libraries compiled with
+        parallel=False)."""
+        return self._lib.qc_model_num_threads()
+
+    @num_threads.setter
+    def num_threads(self, count):
+        """Sets the threads later runs use; 0 restores the default
+        (OMP_NUM_THREADS, else one per core)."""
+        if self._lib.qc_model_set_num_threads(int(count)) != 0:
+            raise ValueError(self._lib.qc_model_last_error().decode())
+
     def __repr__(self):
         def describe(specs):
             return ", ".join(f"{s.name}: {s.dtype}{list(s.shape)}"
@@ -116,6 +132,10 @@ class Model:
                 f"({describe(self.outputs)})>")
 
 
-def load(path):
-    """Loads a model library made by quant-compile (or qc.compile)."""
-    return Model(path)
+def load(path, num_threads=None):
+    """Loads a model library made by quant-compile (or qc.compile); with
+    ``num_threads``, its runs use that many threads."""
+    model = Model(path)
+    if num_threads is not None:
+        model.num_threads = num_threads
+    return model

@@ -62,11 +62,12 @@ def qc_passes():
 
 
 def compile(model, output, input_shapes=None, emit=None, target=None,
-            cpu=None, features=None, opt_level=None):
+            cpu=None, features=None, opt_level=None, parallel=None):
     """Compiles an ONNX or MLIR model with quant-compile; returns `output`.
 
     ``input_shapes`` maps graph input names to static shapes (sequences of
-    ints), for models with dynamic dimensions.
+    ints), for models with dynamic dimensions. ``parallel=False`` makes a
+    single-threaded library that does not need libomp.
     """
     args = [str(model), "-o", str(output)]
     for name, shape in (input_shapes or {}).items():
@@ -77,5 +78,7 @@ def compile(model, output, input_shapes=None, emit=None, target=None,
             args.append(f"--{flag}={value}")
     if opt_level is not None:
         args.append(f"-O{opt_level}")
+    if parallel is not None:
+        args.append(f"--parallel={'true' if parallel else 'false'}")
     _run("quant-compile", args, "")
     return output

@@ -163,3 +163,52 @@ def test_runs_do_not_leak_memory(tmp_path):
     after_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     # A leak of the intermediates would add 50 * 1 MiB = 50 MiB.
     assert after_kib - before_kib < 16 * 1024
+
+
+@pytest.fixture(scope="module")
+def wide_matmul(tmp_path_factory):
+    """A matmul large enough to be split across threads, as ONNX."""
+    directory = tmp_path_factory.mktemp("wide")
+    weight = RNG.standard_normal((256, 128)).astype(np.float32)
+    graph = helper.make_graph(
+        [helper.make_node("MatMul", ["x", "w"], ["y"])], "wide",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [256, 256])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [256, 128])],
+        [numpy_helper.from_array(weight, "w")])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
+    model.ir_version = 8
+    onnx.save(model, directory / "wide.onnx")
+    return directory / "wide.onnx", weight
+
+
+def test_thread_count_changes_nothing_but_speed(wide_matmul, tmp_path):
+    onnx_path, weight = wide_matmul
+    model = qc.load(qc.compile(onnx_path, tmp_path / "wide.so"))
+    x = RNG.standard_normal((256, 256)).astype(np.float32)
+    model.num_threads = 1
+    assert model.num_threads == 1
+    (one,) = model(x)
+    model.num_threads = 2
+    assert model.num_threads == 2
+    (two,) = model(x)
+    np.testing.assert_array_equal(one, two)
+    np.testing.assert_allclose(one, x @ weight, rtol=1e-4, atol=1e-4)
+    model.num_threads = 0  # back to the default
+    assert model.num_threads >= 1
+
+
+def test_negative_thread_count_is_rejected(wide_matmul, tmp_path):
+    onnx_path, _ = wide_matmul
+    model = qc.load(qc.compile(onnx_path, tmp_path / "wide.so"))
+    with pytest.raises(ValueError, match="thread count of at least 0"):
+        model.num_threads = -1
+
+
+def test_single_threaded_library_needs_no_libomp(wide_matmul, tmp_path):
+    onnx_path, weight = wide_matmul
+    library = qc.compile(onnx_path, tmp_path / "serial.so", parallel=False)
+    model = qc.load(library, num_threads=4)
+    assert model.num_threads == 1
+    assert b"libomp" not in Path(library).read_bytes()
+    x = RNG.standard_normal((256, 256)).astype(np.float32)
+    np.testing.assert_allclose(model(x)[0], x @ weight, rtol=1e-4, atol=1e-4)

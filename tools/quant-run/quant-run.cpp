@@ -47,6 +47,11 @@ static cl::opt<std::string> outputDir("output-dir",
 static cl::opt<unsigned> benchmarkRuns(
     "benchmark", cl::desc("Time this many runs and report the median"),
     cl::init(0), cl::cat(category));
+static cl::opt<unsigned>
+    numThreads("num-threads",
+            cl::desc("Threads the model runs on (default: OMP_NUM_THREADS, "
+                     "else one per core)"),
+            cl::init(0), cl::cat(category));
 static cl::opt<unsigned> seed("seed", cl::desc("Seed of random inputs"),
                               cl::init(0), cl::cat(category));
 
@@ -58,6 +63,7 @@ struct ModelLibrary {
   decltype(&qc_model_input) input;
   decltype(&qc_model_output) output;
   decltype(&qc_model_run) run;
+  decltype(&qc_model_set_num_threads) setNumThreads;
   decltype(&qc_model_last_error) lastError;
   decltype(&qc_tensor_size_in_bytes) sizeInBytes;
   decltype(&qc_dtype_size) dtypeSize;
@@ -89,6 +95,7 @@ static bool loadLibrary(const std::string &path, ModelLibrary &library,
       !lookup(library.input, "qc_model_input") ||
       !lookup(library.output, "qc_model_output") ||
       !lookup(library.run, "qc_model_run") ||
+      !lookup(library.setNumThreads, "qc_model_set_num_threads") ||
       !lookup(library.lastError, "qc_model_last_error") ||
       !lookup(library.sizeInBytes, "qc_tensor_size_in_bytes") ||
       !lookup(library.dtypeSize, "qc_dtype_size")) {
@@ -200,6 +207,8 @@ int main(int argc, char **argv) {
   std::string error;
   if (!loadLibrary(modelPath, model, error))
     return fail("cannot load '" + modelPath + "': " + error);
+  if (model.setNumThreads(static_cast<int32_t>(numThreads)) != QC_OK)
+    return fail(model.lastError());
 
   size_t numInputs = model.numInputs(), numOutputs = model.numOutputs();
   std::vector<std::string> inputs(numInputs);
