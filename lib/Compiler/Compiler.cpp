@@ -150,9 +150,12 @@ static LogicalResult writeObject(llvm::Module &module,
   return success();
 }
 
-static LogicalResult linkSharedLibrary(const CompileOptions &options,
-                                       StringRef object,
-                                       MLIRContext &context) {
+/// Links `object` into options.outputPath with the system C compiler
+/// driver: the object, then `kindArgs` (what makes the output a library or
+/// an executable), the whole runtime archive, libm and, for a parallel
+/// model, libomp with a run path to it.
+static LogicalResult link(const CompileOptions &options, StringRef object,
+                          ArrayRef<StringRef> kindArgs, MLIRContext &context) {
   llvm::ErrorOr<std::string> linker =
       llvm::sys::findProgramByName(options.linker);
   if (!linker)
@@ -162,28 +165,19 @@ static LogicalResult linkSharedLibrary(const CompileOptions &options,
     return emitError(UnknownLoc::get(&context))
            << "cannot find the QC model runtime '" << options.runtimeLibrary
            << "'";
+  SmallVector<StringRef> args = {*linker, "-o", options.outputPath, object};
+  args.append(kindArgs.begin(), kindArgs.end());
   // The whole runtime archive: nothing in the object references the C ABI
-  // functions, which the library exports for its callers.
-  SmallVector<StringRef> args = {*linker,
-                                 "-shared",
-                                 // Calls inside the library bind to its own
-                                 // C ABI even when another model library
-                                 // loaded globally exports the same names.
-                                 "-Wl,-Bsymbolic",
-                                 "-o",
-                                 options.outputPath,
-                                 object,
-                                 "-Wl,--whole-archive",
-                                 options.runtimeLibrary,
-                                 "-Wl,--no-whole-archive",
-                                 "-lm"};
+  // functions, which a library exports for its callers.
+  args.append({"-Wl,--whole-archive", options.runtimeLibrary,
+               "-Wl,--no-whole-archive", "-lm"});
   std::string openmpRunPath;
   if (options.parallel) {
     if (!llvm::sys::fs::exists(options.openmpLibrary))
       return emitError(UnknownLoc::get(&context))
              << "cannot find the OpenMP runtime '" << options.openmpLibrary
              << "' (compile with --parallel=false for a single-threaded "
-                "library)";
+                "model)";
     openmpRunPath =
         "-Wl,-rpath," + llvm::sys::path::parent_path(options.openmpLibrary).str();
     args.append({options.openmpLibrary, openmpRunPath});
@@ -196,6 +190,25 @@ static LogicalResult linkSharedLibrary(const CompileOptions &options,
            << "linking '" << options.outputPath << "' failed"
            << (error.empty() ? "" : ": ") << error;
   return success();
+}
+
+static LogicalResult linkSharedLibrary(const CompileOptions &options,
+                                       StringRef object,
+                                       MLIRContext &context) {
+  // -Bsymbolic: calls inside the library bind to its own C ABI even when
+  // another model library loaded globally exports the same names.
+  return link(options, object, {"-shared", "-Wl,-Bsymbolic"}, context);
+}
+
+/// The model with the driver's main() (runtime/qc_main.c), which the
+/// linker takes from its archive because the C startup code needs main.
+static LogicalResult linkExecutable(const CompileOptions &options,
+                                    StringRef object, MLIRContext &context) {
+  if (!llvm::sys::fs::exists(options.mainLibrary))
+    return emitError(UnknownLoc::get(&context))
+           << "cannot find the QC model driver '" << options.mainLibrary
+           << "'";
+  return link(options, object, {options.mainLibrary}, context);
 }
 
 LogicalResult mlir::qc::compile(const CompileOptions &options,
@@ -255,5 +268,7 @@ LogicalResult mlir::qc::compile(const CompileOptions &options,
   llvm::FileRemover removeObject(object);
   if (failed(writeObject(*llvmModule, *machine, object, context)))
     return failure();
+  if (options.emit == EmitKind::Executable)
+    return linkExecutable(options, object, context);
   return linkSharedLibrary(options, object, context);
 }

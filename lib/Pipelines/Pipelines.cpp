@@ -70,6 +70,8 @@ void mlir::qc::buildLowerToLLVMPipeline(OpPassManager &pm,
   // returned buffers it does not own are cloned (clones become copies).
   bufferization::buildBufferDeallocationPipeline(pm);
   pm.addPass(createConvertBufferizationToMemRefPass());
+  if (options.vectorize)
+    pm.addPass(qc::createQCOutlineKernels());
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   if (options.parallel)
     pm.addPass(createForallToParallelLoopPass());

@@ -24,6 +24,7 @@
 #include "qc/Transforms/Passes.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
+#include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -83,75 +84,133 @@ std::optional<unsigned> getContiguousOutputLoop(linalg::LinalgOp op) {
   return dim.getPosition();
 }
 
+bool isWindowed(linalg::LinalgOp op) {
+  return isa<linalg::Conv2DNhwcHwcfOp, linalg::DepthwiseConv2DNhwcHwcOp,
+             linalg::PoolingNhwcSumOp, linalg::PoolingNhwcMaxOp>(op);
+}
+
+/// The product of the reduction loops' tile sizes of a generic op:
+/// reductions up to kMaxWholeReduction are vectorized whole.
+int64_t getReductionTileVolume(linalg::LinalgOp op, ArrayRef<int64_t> extents) {
+  int64_t volume = 1;
+  for (auto [loop, iterator] : llvm::enumerate(op.getIteratorTypesArray()))
+    if (iterator == utils::IteratorType::reduction)
+      volume *= largestDivisorAtMost(extents[loop], kMaxWholeReduction);
+  return volume;
+}
+
+/// The loop vectors run along and the tile it should get there (a multiple
+/// of the vector width): the output channels of windowed ops, the output's
+/// contiguous dimension otherwise.
+struct VectorLoop {
+  unsigned loop;
+  int64_t tile;
+};
+std::optional<VectorLoop> getVectorLoop(linalg::LinalgOp op,
+                                        ArrayRef<int64_t> extents,
+                                        int64_t vectorWidth) {
+  if (isWindowed(op))
+    return VectorLoop{3, vectorWidth * kAccumulatorVectorsPerRow};
+  std::optional<unsigned> contiguous = getContiguousOutputLoop(op);
+  if (!contiguous)
+    return std::nullopt;
+  if (linalg::isaContractionOpInterface(op))
+    return VectorLoop{*contiguous, vectorWidth * kAccumulatorVectorsPerRow};
+  int64_t budget =
+      kMaxVectorizedIterations / getReductionTileVolume(op, extents);
+  int64_t vectors = std::clamp<int64_t>(budget / vectorWidth, 1,
+                                        kElementwiseVectors);
+  return VectorLoop{*contiguous, vectors * vectorWidth};
+}
+
 /// Tile sizes of a convolution or pooling op whose loops are
 /// [n, oh, ow, c-or-f, kh, kw, (c)]: one output row segment per tile, unit
 /// filter height, whole filter width.
-SmallVector<int64_t> getWindowedTileSizes(ArrayRef<int64_t> extents,
-                                          int64_t vectorWidth) {
+SmallVector<int64_t> getWindowedTileSizes(ArrayRef<int64_t> extents) {
   SmallVector<int64_t> sizes(extents.size(), 1);
   sizes[2] = largestDivisorAtMost(extents[2], kAccumulatorRows);
-  sizes[3] = largestDivisorAtMost(extents[3],
-                                  vectorWidth * kAccumulatorVectorsPerRow);
   sizes[5] = extents[5];
   if (extents.size() == 7)
     sizes[6] = largestDivisorAtMost(extents[6], kConvChannelStep);
   return sizes;
 }
 
-/// Tile sizes of a contraction: kAccumulatorRows x (two vectors) of the
-/// output, K one at a time.
+/// Tile sizes of a contraction: kAccumulatorRows rows of the output, K one
+/// at a time.
 std::optional<SmallVector<int64_t>>
 getContractionTileSizes(linalg::LinalgOp op, ArrayRef<int64_t> extents,
-                        int64_t vectorWidth) {
+                        unsigned vectorLoop) {
   FailureOr<linalg::ContractionDimensions> dims =
       linalg::inferContractionDims(op);
-  std::optional<unsigned> contiguous = getContiguousOutputLoop(op);
-  if (failed(dims) || !contiguous)
+  if (failed(dims))
     return std::nullopt;
   SmallVector<int64_t> sizes(extents.size(), 1);
-  sizes[*contiguous] = largestDivisorAtMost(
-      extents[*contiguous], vectorWidth * kAccumulatorVectorsPerRow);
   // The innermost M (or N, when M writes the contiguous dimension) loop
   // gives the accumulator rows.
   ArrayRef<unsigned> rowLoops =
-      llvm::is_contained(dims->n, *contiguous) ? dims->m : dims->n;
+      llvm::is_contained(dims->n, vectorLoop) ? dims->m : dims->n;
   if (!rowLoops.empty())
     sizes[rowLoops.back()] =
         largestDivisorAtMost(extents[rowLoops.back()], kAccumulatorRows);
   return sizes;
 }
 
-/// Tile sizes of any other op: vectors along the contiguous output loop,
-/// reductions whole when small; the tile stays within what is vectorized.
+/// Tile sizes of any other op: reductions whole when small.
 SmallVector<int64_t> getGenericTileSizes(linalg::LinalgOp op,
-                                         ArrayRef<int64_t> extents,
-                                         int64_t vectorWidth) {
+                                         ArrayRef<int64_t> extents) {
   SmallVector<int64_t> sizes(extents.size(), 1);
-  SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
-  for (auto [loop, iterator] : llvm::enumerate(iterators))
+  for (auto [loop, iterator] : llvm::enumerate(op.getIteratorTypesArray()))
     if (iterator == utils::IteratorType::reduction)
       sizes[loop] = largestDivisorAtMost(extents[loop], kMaxWholeReduction);
-  if (std::optional<unsigned> contiguous = getContiguousOutputLoop(op)) {
-    int64_t budget = kMaxVectorizedIterations / llvm::product_of(sizes);
-    sizes[*contiguous] = largestDivisorAtMost(
-        extents[*contiguous],
-        std::min(vectorWidth * kElementwiseVectors, budget));
-  }
   return sizes;
 }
 
-/// Register tile sizes for `op`, or none when it is not tiled.
+/// Whether `op` has static loops and one output: what is tiled.
+bool isTileable(linalg::LinalgOp op) {
+  return op.getNumDpsInits() == 1 &&
+         !llvm::any_of(op.getStaticLoopRanges(), ShapedType::isDynamic);
+}
+
+/// Register tile sizes for a tileable `op`.
 std::optional<SmallVector<int64_t>> getRegisterTileSizes(linalg::LinalgOp op,
                                                          int64_t vectorWidth) {
   SmallVector<int64_t> extents = op.getStaticLoopRanges();
-  if (llvm::any_of(extents, ShapedType::isDynamic) || op.getNumDpsInits() != 1)
+  std::optional<SmallVector<int64_t>> sizes;
+  std::optional<VectorLoop> vectorLoop =
+      getVectorLoop(op, extents, vectorWidth);
+  if (isWindowed(op))
+    sizes = getWindowedTileSizes(extents);
+  else if (linalg::isaContractionOpInterface(op))
+    sizes = vectorLoop ? getContractionTileSizes(op, extents, vectorLoop->loop)
+                       : std::nullopt;
+  else
+    sizes = getGenericTileSizes(op, extents);
+  if (sizes && vectorLoop)
+    (*sizes)[vectorLoop->loop] =
+        largestDivisorAtMost(extents[vectorLoop->loop], vectorLoop->tile);
+  return sizes;
+}
+
+/// Splits `op` along its vector loop where whole vector tiles end, so the
+/// first part tiles into whole vectors and only the second, narrower than
+/// one tile, has a ragged width; none when the tile already divides it.
+std::optional<std::pair<linalg::LinalgOp, linalg::LinalgOp>>
+splitAtLastWholeTile(RewriterBase &rewriter, linalg::LinalgOp op,
+                     int64_t vectorWidth) {
+  SmallVector<int64_t> extents = op.getStaticLoopRanges();
+  std::optional<VectorLoop> vectorLoop =
+      getVectorLoop(op, extents, vectorWidth);
+  if (!vectorLoop)
     return std::nullopt;
-  if (isa<linalg::Conv2DNhwcHwcfOp, linalg::DepthwiseConv2DNhwcHwcOp,
-          linalg::PoolingNhwcSumOp, linalg::PoolingNhwcMaxOp>(op))
-    return getWindowedTileSizes(extents, vectorWidth);
-  if (linalg::isaContractionOpInterface(op))
-    return getContractionTileSizes(op, extents, vectorWidth);
-  return getGenericTileSizes(op, extents, vectorWidth);
+  int64_t extent = extents[vectorLoop->loop];
+  if (extent <= vectorLoop->tile || extent % vectorLoop->tile == 0)
+    return std::nullopt;
+  rewriter.setInsertionPoint(op);
+  auto [whole, rest] = linalg::splitOp(
+      rewriter, cast<TilingInterface>(*op), vectorLoop->loop,
+      rewriter.getIndexAttr(extent - extent % vectorLoop->tile));
+  return std::make_pair(cast<linalg::LinalgOp>(*whole),
+                        cast<linalg::LinalgOp>(*rest));
 }
 
 /// Thread-level tile sizes: the outermost parallel loop that has more than
@@ -215,6 +274,44 @@ bool isVectorizable(linalg::LinalgOp op) {
          llvm::product_of(extents) <= kMaxVectorizedIterations;
 }
 
+/// insert_slice(transfer_write(%v, %slice), %dest) -> transfer_write(%v,
+/// %dest) when the write covers the whole slice. Tiles of decomposed
+/// convolutions write a rank-reduced vector (the unit filter row dropped),
+/// which upstream's folder does not take; written to %dest directly, the
+/// accumulator's write pairs with its read, and loop-invariant subset
+/// hoisting keeps it in registers across the reduction loop.
+struct FoldInsertSliceOfCoveringWrite
+    : OpRewritePattern<tensor::InsertSliceOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(tensor::InsertSliceOp insert,
+                                PatternRewriter &rewriter) const override {
+    auto write = insert.getSource().getDefiningOp<vector::TransferWriteOp>();
+    if (!write || !isa_and_present<vector::ContractionOp>(
+                      write.getVector().getDefiningOp()))
+      return rewriter.notifyMatchFailure(insert, "not an accumulator tile");
+    if (write.getMask() || write.hasOutOfBoundsDim() ||
+        !insert.hasUnitStride() ||
+        insert.getSourceType().getRank() != insert.getDestType().getRank() ||
+        !write.getPermutationMap().isMinorIdentity() ||
+        !llvm::all_of(write.getIndices(), isZeroInteger))
+      return rewriter.notifyMatchFailure(insert, "not a covering write");
+    ArrayRef<int64_t> slice = write.getShapedType().getShape();
+    ArrayRef<int64_t> vector = write.getVectorType().getShape();
+    size_t unwritten = slice.size() - vector.size();
+    if (!llvm::all_of(slice.take_front(unwritten),
+                      [](int64_t size) { return size == 1; }) ||
+        slice.drop_front(unwritten) != vector)
+      return rewriter.notifyMatchFailure(insert, "the write misses elements");
+    SmallVector<Value> offsets = getValueOrCreateConstantIndexOp(
+        rewriter, insert.getLoc(), insert.getMixedOffsets());
+    rewriter.replaceOpWithNewOp<vector::TransferWriteOp>(
+        insert, write.getVector(), insert.getDest(), offsets,
+        write.getPermutationMapAttr(), write.getInBoundsAttr());
+    return success();
+  }
+};
+
 struct TileAndVectorizePass
     : public mlir::qc::impl::QCTileAndVectorizeBase<TileAndVectorizePass> {
   using Base::Base;
@@ -232,13 +329,18 @@ struct TileAndVectorizePass
   }
 
   LogicalResult tileOps() {
-    SmallVector<linalg::LinalgOp> ops;
+    SmallVector<linalg::LinalgOp> worklist;
     getOperation()->walk([&](linalg::LinalgOp op) {
-      if (op.hasPureTensorSemantics())
-        ops.push_back(op);
+      if (op.hasPureTensorSemantics() && isTileable(op))
+        worklist.push_back(op);
     });
     IRRewriter rewriter(&getContext());
-    for (linalg::LinalgOp op : ops) {
+    while (!worklist.empty()) {
+      linalg::LinalgOp op = worklist.pop_back_val();
+      if (auto parts = splitAtLastWholeTile(rewriter, op, vectorWidth)) {
+        worklist.append({parts->first, parts->second});
+        continue;
+      }
       std::optional<SmallVector<int64_t>> registerTiles =
           getRegisterTileSizes(op, vectorWidth);
       if (!registerTiles)
@@ -291,6 +393,7 @@ struct TileAndVectorizePass
   LogicalResult cleanUpVectors() {
     RewritePatternSet patterns(&getContext());
     tensor::populateFoldTensorSubsetIntoVectorTransferPatterns(patterns);
+    patterns.add<FoldInsertSliceOfCoveringWrite>(&getContext());
     vector::populateVectorTransferPermutationMapLoweringPatterns(patterns);
     vector::populateVectorReductionToContractPatterns(patterns);
     vector::TransferReadOp::getCanonicalizationPatterns(patterns, &getContext());

@@ -3,20 +3,28 @@
 // __kmpc_fork_call of outlined bodies. Small ops, and parallel=false, stay serial.
 // RUN: quant-opt %s --qc-lower-to-llvm=parallel=true | FileCheck %s --check-prefix=OMP
 // RUN: quant-opt %s --qc-lower-to-llvm | FileCheck %s --check-prefix=NO-OMP
-// RUN: quant-opt %s --qc-lower-to-llvm=parallel=true | quant-translate --mlir-to-llvmir | FileCheck %s --check-prefix=PAR
+// RUN: quant-opt %s --qc-lower-to-llvm=parallel=true | quant-translate --mlir-to-llvmir | FileCheck %s --check-prefix=PAR --implicit-check-not=small_matmul..omp_par
 // RUN: quant-opt %s --qc-lower-to-llvm | quant-translate --mlir-to-llvmir | FileCheck %s --check-prefix=SEQ
 
+// Loop nests of functions with several are outlined (qc-outline-kernels)
+// into <function>_kernel<N>, defined before the function that calls them;
+// the parallel loops are in those kernels.
 // 16 * 24 * 64 iterations: too few for threads even with parallel=true.
 // OMP-LABEL:  llvm.func @small_matmul(
 // OMP-NOT:      omp.
+// OMP:        llvm.func @matmul_kernel{{[0-9]+}}(
+// OMP:          omp.parallel
+// OMP:            omp.wsloop
+// OMP-NEXT:         omp.loop_nest
 // OMP-LABEL:  llvm.func @matmul(
+// OMP:          llvm.call @matmul_kernel
+// OMP:        llvm.func @conv_kernel{{[0-9]+}}(
 // OMP:          omp.parallel
 // OMP:            omp.wsloop
 // OMP-NEXT:         omp.loop_nest
 // OMP-LABEL:  llvm.func @conv(
-// OMP:          omp.parallel
-// OMP:            omp.wsloop
-// OMP-NEXT:         omp.loop_nest
+// OMP:          llvm.call @conv_kernel
+// A function with a single loop nest keeps it.
 // OMP-LABEL:  llvm.func @chain(
 // OMP:          omp.parallel
 // OMP:            omp.wsloop
@@ -26,21 +34,12 @@
 // NO-OMP:      llvm.func @chain(
 // NO-OMP-NOT:  omp.
 
-// PAR-LABEL:  define {{.*}} @small_matmul(
-// PAR-NOT:      __kmpc_fork_call
-// PAR-LABEL:  define {{.*}} @matmul(
-// PAR:          call {{.*}} @__kmpc_fork_call(
-// PAR:        define internal void @{{.*}}omp_par{{.*}}(
-// PAR:          call {{.*}} @__kmpc_for_static_init_{{.*}}(
-// PAR-LABEL:  define {{.*}} @conv(
-// PAR:          call {{.*}} @__kmpc_fork_call(
-// PAR:        define internal void @{{.*}}omp_par{{.*}}(
-// PAR:          call {{.*}} @__kmpc_for_static_init_{{.*}}(
-// PAR-LABEL:  define {{.*}} @chain(
-// PAR:          call {{.*}} @__kmpc_fork_call(
-// PAR:        define internal void @{{.*}}omp_par{{.*}}(
-// PAR:          call {{.*}} @__kmpc_for_static_init_{{.*}}(
-// PAR:        declare {{.*}} @__kmpc_fork_call(
+// PAR-DAG:    call {{.*}} @__kmpc_fork_call({{.*}}@matmul_kernel{{[0-9]+}}..omp_par
+// PAR-DAG:    call {{.*}} @__kmpc_fork_call({{.*}}@conv_kernel{{[0-9]+}}..omp_par
+// PAR-DAG:    call {{.*}} @__kmpc_fork_call({{.*}}@chain..omp_par
+// PAR-DAG:    define internal void @matmul_kernel{{[0-9]+}}..omp_par(
+// PAR-DAG:    call {{.*}} @__kmpc_for_static_init_{{.*}}(
+// PAR-DAG:    declare {{.*}} @__kmpc_fork_call(
 
 // SEQ-NOT:    __kmpc
 // SEQ-NOT:    omp_par

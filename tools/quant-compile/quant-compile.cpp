@@ -1,12 +1,15 @@
 //===- quant-compile.cpp - ONNX or MLIR to a model library ----------------===//
 //
-//   quant-compile model.onnx -o model.so [--emit=mlir|llvm|obj|so]
+//   quant-compile model.onnx -o model.so [--emit=mlir|llvm|obj|so|exe]
 //                 [--input-shape name=1x3x48x320 ...]
 //                 [--target=host|<triple>] [--cpu=native|<name>]
-//                 [--features=+avx512f,...] [-O0..-O3]
+//                 [--features=+avx512f,...] [-O0..-O3] [--parallel=false]
 //
 // A thin driver over the registered pipelines: quant-translate --import-onnx
-// and quant-opt --qc-lower-to-llvm reproduce each stage.
+// and quant-opt --qc-lower-to-llvm reproduce each stage. --emit=exe links
+// the model with runtime/qc_main.c into a program that runs it on .npy
+// files (`./model --help`); it is never inferred from the output name, so
+// `-o model` without an extension stays a shared library.
 //
 //===----------------------------------------------------------------------===//
 
@@ -33,14 +36,17 @@ static cl::opt<std::string> outputPath("o", cl::Required,
                                        cl::cat(category));
 static cl::opt<mlir::qc::EmitKind> emit(
     "emit", cl::desc("What to write (default: from the output's extension, "
-                     "else a shared library)"),
+                     ".mlir, .ll or .o, else a shared library)"),
     cl::values(clEnumValN(mlir::qc::EmitKind::MLIR, "mlir",
                           "the imported model (func + TOSA)"),
                clEnumValN(mlir::qc::EmitKind::LLVM, "llvm",
                           "LLVM IR with the C ABI"),
                clEnumValN(mlir::qc::EmitKind::Object, "obj", "an object file"),
                clEnumValN(mlir::qc::EmitKind::SharedLibrary, "so",
-                          "a shared library exporting qc_model.h")),
+                          "a shared library exporting qc_model.h"),
+               clEnumValN(mlir::qc::EmitKind::Executable, "exe",
+                          "a program running the model on .npy files, like "
+                          "quant-run (never inferred; ./model --help)")),
     cl::cat(category));
 static cl::list<std::string>
     inputShapes("input-shape",
@@ -66,7 +72,9 @@ static cl::opt<bool>
 static cl::opt<unsigned> optLevel("O", cl::desc("LLVM optimization level"),
                                   cl::init(3), cl::Prefix, cl::cat(category));
 
-/// The emit kind an output file name implies.
+/// The emit kind an output file name implies. Executables have no extension
+/// of their own: `-o model` has always meant a shared library, so --emit=exe
+/// is never inferred.
 static mlir::qc::EmitKind emitKindFromExtension(StringRef path) {
   StringRef extension = sys::path::extension(path);
   if (extension == ".mlir")
@@ -105,12 +113,19 @@ int main(int argc, char **argv) {
     }
     options.inputShapes[name] = std::move(shape);
   }
-  // The runtime library sits in <prefix>/lib next to <prefix>/bin.
+  // The runtime libraries sit in <prefix>/lib next to <prefix>/bin.
   std::string executable =
       sys::fs::getMainExecutable(argv[0], reinterpret_cast<void *>(&main));
-  SmallString<256> runtime(sys::path::parent_path(sys::path::parent_path(executable)));
-  sys::path::append(runtime, "lib", "libQCModelRuntime.a");
-  options.runtimeLibrary = runtime.str().str();
+  SmallString<256> libraryDir(
+      sys::path::parent_path(sys::path::parent_path(executable)));
+  sys::path::append(libraryDir, "lib");
+  auto libraryPath = [&](StringRef name) {
+    SmallString<256> path(libraryDir);
+    sys::path::append(path, name);
+    return path.str().str();
+  };
+  options.runtimeLibrary = libraryPath("libQCModelRuntime.a");
+  options.mainLibrary = libraryPath("libQCModelMain.a");
 
   mlir::MLIRContext context;
   SourceMgr sourceMgr;

@@ -2,7 +2,7 @@
 //
 // The driver behind quant-compile: import, lower with the registered
 // pipelines, translate to LLVM IR, add the C ABI of qc_model.h, generate
-// code for the target and link a shared library.
+// code for the target and link a shared library or an executable.
 //
 //===----------------------------------------------------------------------===//
 
@@ -29,6 +29,9 @@ enum class EmitKind {
   Object,
   /// A shared library exporting the C ABI of qc_model.h.
   SharedLibrary,
+  /// A program: the model with the driver of runtime/qc_main.c, which runs
+  /// it on .npy inputs (`./model --help`).
+  Executable,
 };
 
 struct CompileOptions {
@@ -48,9 +51,13 @@ struct CompileOptions {
   bool parallel = true;
   /// The OpenMP runtime (libomp.so) parallel libraries link.
   std::string openmpLibrary;
-  /// The static runtime library linked into shared libraries.
+  /// The static runtime library linked into shared libraries and
+  /// executables.
   std::string runtimeLibrary;
-  /// The program that links shared libraries (a C compiler driver).
+  /// The static library with the main() of executables (qc_main.c).
+  std::string mainLibrary;
+  /// The program that links libraries and executables (a C compiler
+  /// driver).
   std::string linker = "cc";
 };
 

@@ -12,6 +12,9 @@ class AffineDialect;
 namespace arith {
 class ArithDialect;
 } // namespace arith
+namespace func {
+class FuncDialect;
+} // namespace func
 namespace linalg {
 class LinalgDialect;
 } // namespace linalg
