@@ -2,9 +2,11 @@
 """Character accuracy of PP-OCRv4 rec compiled by QC against onnxruntime.
 
 Renders text lines of Moby-Dick (DejaVu Sans, PaddleOCR preprocessing to
-1x3x48x320), reads each with the QC-compiled model and with onnxruntime-node
-on the same inputs, decodes both with CTC greedy decoding, and prints a
-markdown table: character accuracy and exact lines of each, lines whose text
+1x3x48x320 for rec and 1x3x48x192 for the PP-OCR direction classifier cls),
+runs each with the QC-compiled models and with onnxruntime-node on the same
+inputs, decodes rec's output with CTC greedy decoding, and prints a markdown
+table: character accuracy and exact lines of each, lines cls finds upright,
+lines whose text
 differs between the two, and how far their outputs differ: the largest
 elementwise relative difference (over elements above 1e-3), the largest
 normwise one (per line, ||QC - ORT||_2 / ||ORT||_2) and the share of elements
@@ -27,21 +29,47 @@ sys.path.insert(0, str(ROOT / "python"))
 import qc  # noqa: E402
 from qc import ocr  # noqa: E402
 
-MODEL = "ch_PP-OCRv4_rec_infer.onnx"
-SHAPE = (1, 3, 48, 320)
+REC = ("ch_PP-OCRv4_rec_infer.onnx", (1, 3, 48, 320))
+CLS = ("ch_ppocr_mobile_v2.0_cls_infer.onnx", (1, 3, 48, 192))
 # Elements of the output below this are ignored in the relative difference.
 RELATIVE_FLOOR = 1e-3
 
 
-def onnxruntime_outputs(external, onnx_path, inputs, tmp):
+def onnxruntime_outputs(external, onnx_path, inputs, shape, tmp):
     """Runs every input through onnxruntime-node (one thread)."""
     inputs.astype(np.float32).tofile(tmp / "inputs.bin")
     env = {"NODE_PATH": str(external / "onnxruntime/node_modules"),
            "PATH": "/usr/bin:/bin"}
     subprocess.run(["node", ROOT / "bench/onnxruntime/ort_run.js", onnx_path,
-                    tmp / "inputs.bin", "x".join(map(str, SHAPE)),
+                    tmp / "inputs.bin", "x".join(map(str, shape)),
                     tmp / "outputs.bin", "0", "1"], check=True, env=env)
     return np.fromfile(tmp / "outputs.bin", np.float32)
+
+
+def run_both(external, model_file, shape, images, tmp):
+    """The outputs of QC's compiled model and of onnxruntime on the
+    preprocessed images, one row per image."""
+    onnx_path = external / "ocr-models/assets" / model_file
+    inputs = np.concatenate([ocr.preprocess(image, shape[3])
+                             for image in images])
+    model = qc.load(qc.compile(onnx_path, tmp / (model_file + ".so"),
+                               input_shapes={"x": shape}))
+    qc_out = np.stack([model(x[None])[0][0] for x in inputs])
+    ort_out = onnxruntime_outputs(external, onnx_path, inputs, shape, tmp)
+    return qc_out, ort_out.reshape(qc_out.shape)
+
+
+def describe_difference(qc_out, ort_out):
+    """Elementwise and normwise relative differences of two output sets."""
+    large = np.abs(ort_out) > RELATIVE_FLOOR
+    elementwise = np.abs(qc_out - ort_out)[large] / np.abs(ort_out[large])
+    rows = len(qc_out)
+    normwise = (np.linalg.norm((qc_out - ort_out).reshape(rows, -1), axis=1)
+                / np.linalg.norm(ort_out.reshape(rows, -1), axis=1))
+    within = np.isclose(qc_out, ort_out, rtol=1e-4, atol=0).mean()
+    return (f"elementwise relative max {elementwise.max():.1e}, normwise "
+            f"relative max {normwise.max():.1e}, {100 * within:.2f}% of "
+            f"elements within 1e-4 relative")
 
 
 def main():
@@ -52,42 +80,32 @@ def main():
     external = Path(subprocess.run([ROOT / "scripts/fetch-models.sh"],
                                    check=True, capture_output=True,
                                    text=True).stdout.strip())
-    onnx_path = external / "ocr-models/assets" / MODEL
     dictionary = ocr.load_dictionary(
         external / "ocr-models/assets/ppocr_keys_v1.txt")
-    lines = ocr.book_lines(external / "moby-dick/data", SHAPE[3], args.lines,
+    lines = ocr.book_lines(external / "moby-dick/data", REC[1][3], args.lines,
                            args.first_chapter)
-    inputs = np.concatenate([ocr.preprocess(ocr.render_line(line), SHAPE[3])
-                             for line in lines])
-
+    images = [ocr.render_line(line) for line in lines]
     with tempfile.TemporaryDirectory() as tmp:
-        tmp = Path(tmp)
-        model = qc.load(qc.compile(onnx_path, tmp / "rec.so",
-                                   input_shapes={"x": SHAPE}))
-        qc_out = np.stack([model(x[None])[0][0] for x in inputs])
-        ort_out = onnxruntime_outputs(external, onnx_path, inputs,
-                                      tmp).reshape(qc_out.shape)
+        rec_qc, rec_ort = run_both(external, *REC, images, Path(tmp))
+        cls_qc, cls_ort = run_both(external, *CLS, images, Path(tmp))
 
-    qc_text = [ocr.ctc_decode(p, dictionary) for p in qc_out]
-    ort_text = [ocr.ctc_decode(p, dictionary) for p in ort_out]
-    large = np.abs(ort_out) > RELATIVE_FLOOR
-    relative = np.abs(qc_out - ort_out)[large] / np.abs(ort_out[large])
+    qc_text = [ocr.ctc_decode(p, dictionary) for p in rec_qc]
+    ort_text = [ocr.ctc_decode(p, dictionary) for p in rec_ort]
     print(f"{len(lines)} lines of Moby-Dick from chapter {args.first_chapter}, "
           f"{sum(map(len, lines))} characters")
-    print("| reader | character accuracy | exact lines |")
-    print("|---|--:|--:|")
-    for name, texts in (("QC (float)", qc_text), ("onnxruntime", ort_text)):
+    print("| reader | character accuracy | exact lines | upright (cls) |")
+    print("|---|--:|--:|--:|")
+    for name, texts, angles in (("QC (float)", qc_text, cls_qc),
+                                ("onnxruntime", ort_text, cls_ort)):
         exact = sum(t == r for t, r in zip(texts, lines))
+        # cls's class 0 is 0 degrees: every rendered line is upright.
+        upright = int(np.sum(np.argmax(angles, axis=-1) == 0))
         print(f"| {name} | {100 * ocr.character_accuracy(texts, lines):.2f}% "
-              f"| {exact}/{len(lines)} |")
+              f"| {exact}/{len(lines)} | {upright}/{len(lines)} |")
     differing = sum(a != b for a, b in zip(qc_text, ort_text))
-    normwise = (np.linalg.norm((qc_out - ort_out).reshape(len(lines), -1), axis=1)
-                / np.linalg.norm(ort_out.reshape(len(lines), -1), axis=1))
-    within = np.isclose(qc_out, ort_out, rtol=1e-4, atol=0).mean()
     print(f"\nlines read differently by QC and onnxruntime: {differing}")
-    print(f"output difference: elementwise relative max {relative.max():.1e}, "
-          f"normwise relative max {normwise.max():.1e}, "
-          f"{100 * within:.2f}% of elements within 1e-4 relative")
+    print(f"rec output difference: {describe_difference(rec_qc, rec_ort)}")
+    print(f"cls output difference: {describe_difference(cls_qc, cls_ort)}")
     return 0
 
 
