@@ -12,7 +12,13 @@ elementwise relative difference (over elements above 1e-3), the largest
 normwise one (per line, ||QC - ORT||_2 / ||ORT||_2) and the share of elements
 within 1e-4 relative.
 
+With --reference, rec is also compiled with --vectorize=false (scalar loops
+in the ONNX definitions' order) and both of QC's outputs are compared with
+onnxruntime and with each other: whether differences come from QC's code
+generation or are the model's sensitivity to float rounding.
+
 /usr/bin/python3 bench/ocr_accuracy.py [--lines 300] [--first-chapter 1]
+                                       [--reference]
 Needs a build (scripts/build.sh) and scripts/fetch-models.sh.
 """
 
@@ -46,17 +52,26 @@ def onnxruntime_outputs(external, onnx_path, inputs, shape, tmp):
     return np.fromfile(tmp / "outputs.bin", np.float32)
 
 
-def run_both(external, model_file, shape, images, tmp):
+def run_qc(onnx_path, shape, inputs, library, vectorize=True):
+    """The outputs of QC's compiled model, one row per input."""
+    model = qc.load(qc.compile(onnx_path, library, input_shapes={"x": shape},
+                               vectorize=vectorize))
+    return np.stack([model(x[None])[0][0] for x in inputs])
+
+
+def run_both(external, model_file, shape, images, tmp, reference=False):
     """The outputs of QC's compiled model and of onnxruntime on the
-    preprocessed images, one row per image."""
+    preprocessed images, one row per image; with `reference`, also those of
+    QC's scalar reference lowering."""
     onnx_path = external / "ocr-models/assets" / model_file
     inputs = np.concatenate([ocr.preprocess(image, shape[3])
                              for image in images])
-    model = qc.load(qc.compile(onnx_path, tmp / (model_file + ".so"),
-                               input_shapes={"x": shape}))
-    qc_out = np.stack([model(x[None])[0][0] for x in inputs])
+    qc_out = run_qc(onnx_path, shape, inputs, tmp / (model_file + ".so"))
     ort_out = onnxruntime_outputs(external, onnx_path, inputs, shape, tmp)
-    return qc_out, ort_out.reshape(qc_out.shape)
+    reference_out = (run_qc(onnx_path, shape, inputs,
+                            tmp / (model_file + ".reference.so"),
+                            vectorize=False) if reference else None)
+    return qc_out, ort_out.reshape(qc_out.shape), reference_out
 
 
 def describe_difference(qc_out, ort_out):
@@ -76,6 +91,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--lines", type=int, default=300)
     parser.add_argument("--first-chapter", type=int, default=1)
+    parser.add_argument("--reference", action="store_true")
     args = parser.parse_args()
     external = Path(subprocess.run([ROOT / "scripts/fetch-models.sh"],
                                    check=True, capture_output=True,
@@ -86,8 +102,9 @@ def main():
                            args.first_chapter)
     images = [ocr.render_line(line) for line in lines]
     with tempfile.TemporaryDirectory() as tmp:
-        rec_qc, rec_ort = run_both(external, *REC, images, Path(tmp))
-        cls_qc, cls_ort = run_both(external, *CLS, images, Path(tmp))
+        rec_qc, rec_ort, rec_reference = run_both(external, *REC, images,
+                                                  Path(tmp), args.reference)
+        cls_qc, cls_ort, _ = run_both(external, *CLS, images, Path(tmp))
 
     qc_text = [ocr.ctc_decode(p, dictionary) for p in rec_qc]
     ort_text = [ocr.ctc_decode(p, dictionary) for p in rec_ort]
@@ -106,6 +123,11 @@ def main():
     print(f"\nlines read differently by QC and onnxruntime: {differing}")
     print(f"rec output difference: {describe_difference(rec_qc, rec_ort)}")
     print(f"cls output difference: {describe_difference(cls_qc, cls_ort)}")
+    if rec_reference is not None:
+        print("rec, QC's scalar reference lowering against onnxruntime: "
+              f"{describe_difference(rec_reference, rec_ort)}")
+        print("rec, QC vectorized against QC's reference: "
+              f"{describe_difference(rec_qc, rec_reference)}")
     return 0
 
 

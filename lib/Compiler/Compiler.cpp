@@ -88,7 +88,8 @@ static LogicalResult lowerToLLVMDialect(ModuleOp module,
   pipeline.resultsAsOutParams = true;
   pipeline.runtimeAllocator = true;
   pipeline.vectorWidth = getVectorWidth(machine);
-  pipeline.parallel = options.parallel;
+  pipeline.vectorize = options.vectorize;
+  pipeline.parallel = options.parallel && options.vectorize;
   buildLowerToLLVMPipeline(pm, pipeline);
   return pm.run(module);
 }
@@ -172,7 +173,7 @@ static LogicalResult link(const CompileOptions &options, StringRef object,
   args.append({"-Wl,--whole-archive", options.runtimeLibrary,
                "-Wl,--no-whole-archive", "-lm"});
   std::string openmpRunPath;
-  if (options.parallel) {
+  if (options.parallel && options.vectorize) {
     if (!llvm::sys::fs::exists(options.openmpLibrary))
       return emitError(UnknownLoc::get(&context))
              << "cannot find the OpenMP runtime '" << options.openmpLibrary

@@ -62,12 +62,14 @@ def qc_passes():
 
 
 def compile(model, output, input_shapes=None, emit=None, target=None,
-            cpu=None, features=None, opt_level=None, parallel=None):
+            cpu=None, features=None, opt_level=None, parallel=None,
+            vectorize=None):
     """Compiles an ONNX or MLIR model with quant-compile; returns `output`.
 
     ``input_shapes`` maps graph input names to static shapes (sequences of
     ints), for models with dynamic dimensions. ``parallel=False`` makes a
-    single-threaded library that does not need libomp.
+    single-threaded library that does not need libomp; ``vectorize=False``
+    compiles scalar reference loops.
     """
     args = [str(model), "-o", str(output)]
     for name, shape in (input_shapes or {}).items():
@@ -78,7 +80,8 @@ def compile(model, output, input_shapes=None, emit=None, target=None,
             args.append(f"--{flag}={value}")
     if opt_level is not None:
         args.append(f"-O{opt_level}")
-    if parallel is not None:
-        args.append(f"--parallel={'true' if parallel else 'false'}")
+    for flag, value in (("parallel", parallel), ("vectorize", vectorize)):
+        if value is not None:
+            args.append(f"--{flag}={'true' if value else 'false'}")
     _run("quant-compile", args, "")
     return output

@@ -4,6 +4,7 @@
 //                 [--input-shape name=1x3x48x320 ...]
 //                 [--target=host|<triple>] [--cpu=native|<name>]
 //                 [--features=+avx512f,...] [-O0..-O3] [--parallel=false]
+//                 [--vectorize=false]
 //
 // A thin driver over the registered pipelines: quant-translate --import-onnx
 // and quant-opt --qc-lower-to-llvm reproduce each stage. --emit=exe links
@@ -69,6 +70,12 @@ static cl::opt<bool>
              cl::desc("Run large ops on several threads through OpenMP (the "
                       "library then needs libomp.so.5; default: on)"),
              cl::init(true), cl::cat(category));
+static cl::opt<bool>
+    vectorize("vectorize",
+              cl::desc("Tile and vectorize (default: on); off: scalar "
+                       "reference loops, single-threaded, to tell code "
+                       "generation apart from the model when results differ"),
+              cl::init(true), cl::cat(category));
 static cl::opt<unsigned> optLevel("O", cl::desc("LLVM optimization level"),
                                   cl::init(3), cl::Prefix, cl::cat(category));
 
@@ -102,6 +109,7 @@ int main(int argc, char **argv) {
   options.features = features;
   options.optLevel = optLevel;
   options.parallel = parallel;
+  options.vectorize = vectorize;
   options.openmpLibrary = QC_OPENMP_LIBRARY;
   for (const std::string &text : inputShapes) {
     std::string name;

@@ -49,6 +49,10 @@ struct CompileOptions {
   /// Run large ops on several threads (OpenMP); the library then links
   /// `openmpLibrary`.
   bool parallel = true;
+  /// Tile and vectorize; false: scalar reference loops (the pipeline's
+  /// `vectorize=false`), to tell code generation apart from the model when
+  /// results differ. Implies no threads.
+  bool vectorize = true;
   /// The OpenMP runtime (libomp.so) parallel libraries link.
   std::string openmpLibrary;
   /// The static runtime library linked into shared libraries and
