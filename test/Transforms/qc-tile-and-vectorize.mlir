@@ -4,6 +4,9 @@
 // RUN: quant-opt %s --split-input-file --qc-tile-and-vectorize | FileCheck %s
 // RUN: quant-opt %s --split-input-file --qc-tile-and-vectorize=vector-width=8 | FileCheck %s --check-prefix=W8
 // RUN: quant-opt %s --split-input-file --qc-tile-and-vectorize=parallel=true | FileCheck %s --check-prefix=PAR
+// Convolution tiles write their accumulators straight into the output, so
+// loop-invariant subset hoisting carries them through the reduction loops.
+// RUN: quant-opt %s --split-input-file --qc-tile-and-vectorize --loop-invariant-subset-hoisting | FileCheck %s --check-prefix=HOIST
 
 // The width is checked before anything else; the error is on the (implicit)
 // module, whose location is line 0 of the file, so -verify-diagnostics cannot
@@ -110,6 +113,12 @@ func.func @matmul_large(%a: tensor<256x64xf32>, %b: tensor<64x256xf32>, %c: tens
 // CHECK-NOT:     linalg.conv
 // CHECK:         return
 
+// HOIST-LABEL: func @conv_hwcf
+// HOIST:         %[[ACC:.+]] = vector.transfer_read {{.*}} : tensor<1x8x16x64xf32>, vector<1x8x32xf32>
+// HOIST-NEXT:    %[[LOOP:.+]]:2 = scf.for {{.*}} iter_args(%{{.+}} = %{{.+}}, %{{.+}} = %[[ACC]]) -> (tensor<1x8x16x64xf32>, vector<1x8x32xf32>)
+// HOIST:           vector.contract
+// HOIST-NOT:       vector.transfer_write
+// HOIST:         vector.transfer_write %[[LOOP]]#1, %[[LOOP]]#0
 // W8-LABEL: func @conv_hwcf
 // W8-DAG:       %[[C16:.+]] = arith.constant 16 : index
 // W8-DAG:       %[[C64:.+]] = arith.constant 64 : index
