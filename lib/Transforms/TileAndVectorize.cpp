@@ -14,8 +14,10 @@
 // * everything else is vectorized along the loop that writes the output's
 //   innermost (contiguous) dimension, reductions whole up to a bound.
 //
-// Tile sizes divide the loop extents, so every tile is static and no masks
-// are needed. With `parallel`, the outermost parallel loop of ops with enough
+// Vector tiles are whole registers: an op whose vector loop they do not
+// cover is first split where the last whole tile ends. Other tile sizes
+// divide their loops, so every tile is static and no masks are needed.
+// With `parallel`, the outermost parallel loop of ops with enough
 // work becomes an scf.forall (threads after scf-forall-to-parallel and
 // convert-scf-to-openmp).
 //
@@ -219,8 +221,7 @@ splitAtLastWholeTile(RewriterBase &rewriter, linalg::LinalgOp op,
 std::optional<SmallVector<int64_t>>
 getParallelTileSizes(linalg::LinalgOp op, ArrayRef<int64_t> registerTiles) {
   SmallVector<int64_t> extents = op.getStaticLoopRanges();
-  if (op.getStaticLoopRanges().empty() ||
-      llvm::product_of(extents) < kMinParallelIterations)
+  if (extents.empty() || llvm::product_of(extents) < kMinParallelIterations)
     return std::nullopt;
   SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
   for (auto [loop, iterator] : llvm::enumerate(iterators)) {
