@@ -1,5 +1,7 @@
-# Installs QC from QC_BUILD_DIR into a scratch prefix and builds and runs the
-# consumer project in QC_CONSUMER_SOURCE_DIR against it (find_package(QC)).
+# Installs QC from QC_BUILD_DIR into a scratch prefix, runs the installed
+# tools (they find libMLIR/libLLVM through their run path), and builds and
+# runs the consumer project in QC_CONSUMER_SOURCE_DIR against it
+# (find_package(QC)).
 set(prefix ${QC_SCRATCH_DIR}/prefix)
 set(consumer_build ${QC_SCRATCH_DIR}/consumer)
 file(REMOVE_RECURSE ${QC_SCRATCH_DIR})
@@ -12,6 +14,9 @@ function(run_step)
 endfunction()
 
 run_step(${CMAKE_COMMAND} --install ${QC_BUILD_DIR} --prefix ${prefix})
+foreach(tool quant-opt quant-translate quant-compile quant-run)
+  run_step(${prefix}/bin/${tool} --version)
+endforeach()
 run_step(${CMAKE_COMMAND} -G Ninja -S ${QC_CONSUMER_SOURCE_DIR}
          -B ${consumer_build} -DCMAKE_PREFIX_PATH=${prefix}
          -DCMAKE_BUILD_TYPE=Release)
