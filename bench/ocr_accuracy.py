@@ -34,6 +34,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "python"))
 import qc  # noqa: E402
 from qc import ocr  # noqa: E402
+from ocr_vs_onnxruntime import run_onnxruntime  # noqa: E402
 
 REC = ("ch_PP-OCRv4_rec_infer.onnx", (1, 3, 48, 320))
 CLS = ("ch_ppocr_mobile_v2.0_cls_infer.onnx", (1, 3, 48, 192))
@@ -44,11 +45,8 @@ RELATIVE_FLOOR = 1e-3
 def onnxruntime_outputs(external, onnx_path, inputs, shape, tmp):
     """Runs every input through onnxruntime-node (one thread)."""
     inputs.astype(np.float32).tofile(tmp / "inputs.bin")
-    env = {"NODE_PATH": str(external / "onnxruntime/node_modules"),
-           "PATH": "/usr/bin:/bin"}
-    subprocess.run(["node", ROOT / "bench/onnxruntime/ort_run.js", onnx_path,
-                    tmp / "inputs.bin", "x".join(map(str, shape)),
-                    tmp / "outputs.bin", "0", "1"], check=True, env=env)
+    run_onnxruntime(external, onnx_path, tmp / "inputs.bin", shape,
+                    tmp / "outputs.bin")
     return np.fromfile(tmp / "outputs.bin", np.float32)
 
 

@@ -52,14 +52,23 @@ def qc_median_ms(library, input_npy, runs, out_dir, threads):
     return float(re.search(r"median ([0-9.]+) ms", process.stdout).group(1))
 
 
-def ort_median_ms(external, onnx_path, input_bin, shape, output_bin, runs,
-                  threads):
+def run_onnxruntime(external, onnx_path, input_bin, shape, output_bin,
+                    runs=0, threads=1):
+    """Runs bench/onnxruntime/ort_run.js on the raw float32 inputs in
+    `input_bin` (several of `shape` back to back allowed), writing the
+    outputs to `output_bin`; returns its standard output."""
     # Node resolves modules next to the script; point it at the fetched one.
     env = dict(os.environ, NODE_PATH=str(external / "onnxruntime/node_modules"))
-    process = run(["node", ROOT / "bench/onnxruntime/ort_run.js", onnx_path,
-                   input_bin, "x".join(map(str, shape)), output_bin, runs,
-                   threads], env=env)
-    return float(re.search(r"median_ms ([0-9.]+)", process.stdout).group(1))
+    return run(["node", ROOT / "bench/onnxruntime/ort_run.js", onnx_path,
+                input_bin, "x".join(map(str, shape)), output_bin, runs,
+                threads], env=env).stdout
+
+
+def ort_median_ms(external, onnx_path, input_bin, shape, output_bin, runs,
+                  threads):
+    stdout = run_onnxruntime(external, onnx_path, input_bin, shape,
+                             output_bin, runs, threads)
+    return float(re.search(r"median_ms ([0-9.]+)", stdout).group(1))
 
 
 def main():

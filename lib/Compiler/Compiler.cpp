@@ -80,6 +80,12 @@ static int64_t getVectorWidth(const llvm::TargetMachine &machine) {
   return 4;
 }
 
+/// Whether the model runs on OpenMP threads: they split vectorized tiles, so
+/// the scalar reference is single-threaded.
+static bool usesThreads(const CompileOptions &options) {
+  return options.parallel && options.vectorize;
+}
+
 static LogicalResult lowerToLLVMDialect(ModuleOp module,
                                         const CompileOptions &options,
                                         const llvm::TargetMachine &machine) {
@@ -89,7 +95,7 @@ static LogicalResult lowerToLLVMDialect(ModuleOp module,
   pipeline.runtimeAllocator = true;
   pipeline.vectorWidth = getVectorWidth(machine);
   pipeline.vectorize = options.vectorize;
-  pipeline.parallel = options.parallel && options.vectorize;
+  pipeline.parallel = usesThreads(options);
   buildLowerToLLVMPipeline(pm, pipeline);
   return pm.run(module);
 }
@@ -173,7 +179,7 @@ static LogicalResult link(const CompileOptions &options, StringRef object,
   args.append({"-Wl,--whole-archive", options.runtimeLibrary,
                "-Wl,--no-whole-archive", "-lm"});
   std::string openmpRunPath;
-  if (options.parallel && options.vectorize) {
+  if (usesThreads(options)) {
     if (!llvm::sys::fs::exists(options.openmpLibrary))
       return emitError(UnknownLoc::get(&context))
              << "cannot find the OpenMP runtime '" << options.openmpLibrary
