@@ -375,7 +375,7 @@ def shape_option(name: str, shape: Sequence[int]) -> str:
 
 
 # Inputs that ONNX ops read as compile-time parameters: shapes, axes, slice
-# bounds, pads, resize scales. QC compiles for static shapes, so graph inputs
+# bounds, pads, resize scales, quantization scales and zero points. QC compiles for static shapes, so graph inputs
 # feeding these slots are frozen into initializers holding the test's values
 # (documented in docs/conformance.md).
 PARAMETER_INPUTS = {
@@ -384,6 +384,9 @@ PARAMETER_INPUTS = {
     "ReduceSum": (1,), "Reshape": (1,), "Resize": (1, 2, 3),
     "Slice": (1, 2, 3, 4), "Split": (1,), "Squeeze": (1,), "Tile": (1,),
     "Unsqueeze": (1,), "Upsample": (1,),
+    "QuantizeLinear": (1, 2), "DequantizeLinear": (1, 2),
+    "QLinearMatMul": (1, 2, 4, 5, 6, 7), "QLinearConv": (1, 2, 4, 5, 6, 7),
+    "MatMulInteger": (2, 3), "ConvInteger": (2, 3),
 }
 
 

@@ -3,7 +3,7 @@
 // Unary and broadcasting binary/variadic ops. TOSA where it has the op with
 // ONNX's semantics; otherwise an elementwise linalg.generic whose body is the
 // exact arith/math formula (float division, mixed-type and integer powers,
-// square root, negation, and the activation formulas with attributes).
+// square root, negation, rounding, and the activation formulas with attributes).
 //
 //===----------------------------------------------------------------------===//
 
@@ -168,6 +168,14 @@ static LogicalResult convertSqrt(NodeImporter &importer) {
   });
 }
 
+/// Round: to the nearest integer, ties to even.
+static LogicalResult convertRound(NodeImporter &importer) {
+  return convertFormula(importer, 1, [](OpBuilder &b, Location loc,
+                                        ValueRange x) -> Value {
+    return math::RoundEvenOp::create(b, loc, x[0]);
+  });
+}
+
 static LogicalResult convertRelu(NodeImporter &importer) {
   return convertFormula(importer, 1, [](OpBuilder &b, Location loc,
                                         ValueRange x) -> Value {
@@ -295,6 +303,7 @@ void mlir::qc::onnx::registerElementwiseConverters(ConverterRegistry &registry) 
   registry["Div"] = convertDiv;
   registry["Neg"] = convertNeg;
   registry["Sqrt"] = convertSqrt;
+  registry["Round"] = convertRound;
   registry["Relu"] = convertRelu;
   registry["LeakyRelu"] = convertLeakyRelu;
   registry["HardSigmoid"] = convertHardSigmoid;

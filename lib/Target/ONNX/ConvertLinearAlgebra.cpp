@@ -24,17 +24,21 @@ static int64_t productOf(ArrayRef<int64_t> dims) {
   return result;
 }
 
-/// tosa.matmul of [N, H, C] x [N, C, W] with zero points of 0.
+/// tosa.matmul of [N, H, C] x [N, C, W] into `resultElementType` (i32 for
+/// integer operands).
 static Value buildBatchMatmul(OpBuilder &builder, Location loc, Value lhs,
-                              Value rhs) {
+                              Value rhs, Type resultElementType,
+                              OperandZeroPoints zeroPoints) {
   auto lhsType = cast<RankedTensorType>(lhs.getType());
   auto rhsType = cast<RankedTensorType>(rhs.getType());
   Type elementType = lhsType.getElementType();
   auto resultType = RankedTensorType::get(
       {lhsType.getDimSize(0), lhsType.getDimSize(1), rhsType.getDimSize(2)},
-      elementType);
-  Value lhsZp = *tosa::createZeroPointTensor(builder, loc, elementType, 0);
-  Value rhsZp = *tosa::createZeroPointTensor(builder, loc, elementType, 0);
+      resultElementType);
+  Value lhsZp = *tosa::createZeroPointTensor(builder, loc, elementType,
+                                             zeroPoints.lhs);
+  Value rhsZp = *tosa::createZeroPointTensor(builder, loc, elementType,
+                                             zeroPoints.rhs);
   return tosa::MatMulOp::create(builder, loc, resultType, lhs, rhs, lhsZp,
                                 rhsZp);
 }
@@ -59,11 +63,10 @@ static Value broadcastBatch(OpBuilder &builder, Location loc, Value value,
                               tosa::getTosaConstShape(b, multiples));
 }
 
-/// ONNX MatMul semantics on values of any rank >= 1: 1-D operands gain a
-/// unit dimension, batch dimensions broadcast. Returns the product reshaped
-/// to `resultType`.
-static Value buildMatmul(OpBuilder &builder, Location loc, Value lhs,
-                         Value rhs, RankedTensorType resultType) {
+Value mlir::qc::onnx::buildMatmul(OpBuilder &builder, Location loc, Value lhs,
+                                  Value rhs, RankedTensorType resultType,
+                                  OperandZeroPoints zeroPoints) {
+  Type resultElementType = resultType.getElementType();
   auto lhsType = cast<RankedTensorType>(lhs.getType());
   auto rhsType = cast<RankedTensorType>(rhs.getType());
   if (lhsType.getRank() == 1)
@@ -82,7 +85,8 @@ static Value buildMatmul(OpBuilder &builder, Location loc, Value lhs,
     int64_t rows = productOf(lhsType.getShape().drop_back());
     Value lhs3d = buildReshape(builder, loc, lhs, {1, rows, k});
     Value rhs3d = buildReshape(builder, loc, rhs, {1, k, n});
-    product = buildBatchMatmul(builder, loc, lhs3d, rhs3d);
+    product = buildBatchMatmul(builder, loc, lhs3d, rhs3d, resultElementType,
+                               zeroPoints);
   } else {
     int64_t rank = std::max(lhsType.getRank(), rhsType.getRank());
     lhs = expandToRank(builder, loc, lhs, rank);
@@ -97,7 +101,8 @@ static Value buildMatmul(OpBuilder &builder, Location loc, Value lhs,
     int64_t batches = productOf(batchShape);
     Value lhs3d = buildReshape(builder, loc, lhs, {batches, m, k});
     Value rhs3d = buildReshape(builder, loc, rhs, {batches, k, n});
-    product = buildBatchMatmul(builder, loc, lhs3d, rhs3d);
+    product = buildBatchMatmul(builder, loc, lhs3d, rhs3d, resultElementType,
+                               zeroPoints);
   }
   return buildReshape(builder, loc, product, resultType.getShape());
 }

@@ -181,15 +181,18 @@ static Value fromNHWC(OpBuilder &builder, Location loc, Value value,
 
 /// One TOSA convolution over NHWC `input` with ONNX OIHW `weight`:
 /// tosa.conv2d, or tosa.depthwise_conv2d when each group has one input
-/// channel.
+/// channel. Integer operands accumulate in i32.
 static Value buildConvolution(OpBuilder &builder, Location loc, Value input,
                               Value weight, Value bias, const Window &window,
-                              RankedTensorType resultType, bool depthwise) {
+                              RankedTensorType resultType, bool depthwise,
+                              OperandZeroPoints zeroPoints) {
   auto weightType = cast<RankedTensorType>(weight.getType());
   Type elementType = weightType.getElementType();
-  Value inputZp = *tosa::createZeroPointTensor(builder, loc, elementType, 0);
-  Value weightZp = *tosa::createZeroPointTensor(builder, loc, elementType, 0);
-  TypeAttr accType = TypeAttr::get(elementType);
+  Value inputZp = *tosa::createZeroPointTensor(builder, loc, elementType,
+                                               zeroPoints.lhs);
+  Value weightZp = *tosa::createZeroPointTensor(builder, loc, elementType,
+                                                zeroPoints.rhs);
+  TypeAttr accType = TypeAttr::get(resultType.getElementType());
   if (depthwise) {
     // [C * M, 1, kH, kW] -> [C, M, kH, kW] -> HWCM.
     int64_t channels = cast<RankedTensorType>(input.getType()).getDimSize(3);
@@ -214,21 +217,19 @@ static Value buildConvolution(OpBuilder &builder, Location loc, Value input,
                                 accType);
 }
 
-static LogicalResult convertConv(NodeImporter &importer) {
-  FailureOr<Value> x = importer.getRequiredOperand(0);
-  FailureOr<Value> w = importer.getRequiredOperand(1);
-  FailureOr<RankedTensorType> type = importer.getResultType();
-  if (failed(x) || failed(w) || failed(type))
-    return failure();
-  auto xType = cast<RankedTensorType>(x->getType());
-  auto wType = cast<RankedTensorType>(w->getType());
+FailureOr<Value> mlir::qc::onnx::buildConv(NodeImporter &importer, Value x,
+                                           Value w, Value bias,
+                                           RankedTensorType type,
+                                           OperandZeroPoints zeroPoints) {
+  auto xType = cast<RankedTensorType>(x.getType());
+  auto wType = cast<RankedTensorType>(w.getType());
   if (xType.getRank() != 3 && xType.getRank() != 4)
     return importer.emitError() << "only 1-D and 2-D convolutions are "
                                    "supported, got rank "
                                 << xType.getRank();
   SmallVector<int64_t> kernel(wType.getShape().drop_front(2));
   FailureOr<Window> window =
-      readWindow(importer, xType.getShape(), type->getShape(), kernel);
+      readWindow(importer, xType.getShape(), type.getShape(), kernel);
   if (failed(window))
     return failure();
   OpBuilder &builder = importer.getBuilder();
@@ -236,22 +237,21 @@ static LogicalResult convertConv(NodeImporter &importer) {
   int64_t groups = importer.getInt("group", 1);
   int64_t outChannels = wType.getDimSize(0);
   int64_t inChannels = xType.getDimSize(1);
-  Value bias = importer.getOperand(2);
   if (!bias)
     bias = buildSplat(builder, loc,
-                      RankedTensorType::get({outChannels}, type->getElementType()),
+                      RankedTensorType::get({outChannels}, type.getElementType()),
                       0.0);
-  Value weight = asNCHW(builder, loc, *w);
+  Value weight = asNCHW(builder, loc, w);
   Value input = cropToWindow(
       builder, loc,
-      buildTranspose(builder, loc, asNCHW(builder, loc, *x), kToNHWC), *window);
-  RankedTensorType nhwc = nhwcResultType(*type);
+      buildTranspose(builder, loc, asNCHW(builder, loc, x), kToNHWC), *window);
+  RankedTensorType nhwc = nhwcResultType(type);
 
   if (groups == 1 || groups == inChannels) {
     bool depthwise = groups != 1;
     Value result = buildConvolution(builder, loc, input, weight, bias, *window,
-                                    nhwc, depthwise);
-    return importer.setResult(fromNHWC(builder, loc, result, *type));
+                                    nhwc, depthwise, zeroPoints);
+    return fromNHWC(builder, loc, result, type);
   }
   // General groups: one convolution per group, concatenated on channels.
   int64_t groupIn = inChannels / groups, groupOut = outChannels / groups;
@@ -271,10 +271,23 @@ static LogicalResult convertConv(NodeImporter &importer) {
         {nhwc.getDimSize(0), nhwc.getDimSize(1), nhwc.getDimSize(2), groupOut});
     parts.push_back(buildConvolution(builder, loc, groupInput, groupWeight,
                                      groupBias, *window, partType,
-                                     /*depthwise=*/false));
+                                     /*depthwise=*/false, zeroPoints));
   }
   Value result = tosa::ConcatOp::create(builder, loc, nhwc, parts, 3u);
-  return importer.setResult(fromNHWC(builder, loc, result, *type));
+  return fromNHWC(builder, loc, result, type);
+}
+
+static LogicalResult convertConv(NodeImporter &importer) {
+  FailureOr<Value> x = importer.getRequiredOperand(0);
+  FailureOr<Value> w = importer.getRequiredOperand(1);
+  FailureOr<RankedTensorType> type = importer.getResultType();
+  if (failed(x) || failed(w) || failed(type))
+    return failure();
+  FailureOr<Value> result =
+      buildConv(importer, *x, *w, importer.getOperand(2), *type);
+  if (failed(result))
+    return failure();
+  return importer.setResult(*result);
 }
 
 //===----------------------------------------------------------------------===//

@@ -1,6 +1,6 @@
 //===- ConvertReduce.cpp - ONNX reductions and normalizations -------------===//
 //
-// ReduceSum/Mean/Max, GlobalAveragePool, Softmax and LayerNormalization, all
+// ReduceSum/Mean/Max/Min, GlobalAveragePool, Softmax and LayerNormalization, all
 // built from tosa.reduce_* (which keep the reduced dimensions as size 1) and
 // broadcasting arithmetic.
 //
@@ -85,7 +85,7 @@ getReductionAxes(NodeImporter &importer, int64_t rank,
   return axes;
 }
 
-enum class Reduction { Sum, Mean, Max };
+enum class Reduction { Sum, Mean, Max, Min };
 
 template <Reduction kind, int64_t kAxesAsInputOpset>
 static LogicalResult convertReduce(NodeImporter &importer) {
@@ -106,6 +106,8 @@ static LogicalResult convertReduce(NodeImporter &importer) {
   Value reduced;
   if constexpr (kind == Reduction::Max) {
     reduced = reduceKeepingDims<tosa::ReduceMaxOp>(builder, loc, *input, *axes);
+  } else if constexpr (kind == Reduction::Min) {
+    reduced = reduceKeepingDims<tosa::ReduceMinOp>(builder, loc, *input, *axes);
   } else {
     reduced = reduceKeepingDims<tosa::ReduceSumOp>(builder, loc, *input, *axes);
     if constexpr (kind == Reduction::Mean)
@@ -243,6 +245,7 @@ void mlir::qc::onnx::registerReduceConverters(ConverterRegistry &registry) {
   registry["ReduceSum"] = convertReduce<Reduction::Sum, kSumAxesAsInput>;
   registry["ReduceMean"] = convertReduce<Reduction::Mean, kOtherAxesAsInput>;
   registry["ReduceMax"] = convertReduce<Reduction::Max, kOtherAxesAsInput>;
+  registry["ReduceMin"] = convertReduce<Reduction::Min, kOtherAxesAsInput>;
   registry["GlobalAveragePool"] = convertGlobalAveragePool;
   registry["Softmax"] = convertSoftmax;
   registry["LayerNormalization"] = convertLayerNormalization;

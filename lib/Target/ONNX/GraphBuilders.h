@@ -52,6 +52,25 @@ bool isUnsigned(::qc::onnx_import::ElementType type);
 Value buildScalarFloat(OpBuilder &builder, Location loc, Type type,
                        double value);
 
+/// Zero points of the two operands of an integer matmul or convolution.
+struct OperandZeroPoints {
+  int64_t lhs = 0;
+  int64_t rhs = 0;
+};
+
+/// ONNX MatMul semantics on values of any rank >= 1: 1-D operands gain a
+/// unit dimension, batch dimensions broadcast. Returns the product reshaped
+/// to `resultType`. i8 operands (with zero points) accumulate in i32.
+Value buildMatmul(OpBuilder &builder, Location loc, Value lhs, Value rhs,
+                  RankedTensorType resultType, OperandZeroPoints zeroPoints = {});
+
+/// ONNX Conv semantics (window attributes from the importer's node) on NC[H]W
+/// `x` and OI[H]W `w`, with an optional bias. i8 operands (with zero points)
+/// accumulate in i32 with an i32 bias.
+FailureOr<Value> buildConv(NodeImporter &importer, Value x, Value w,
+                           Value bias, RankedTensorType resultType,
+                           OperandZeroPoints zeroPoints = {});
+
 } // namespace mlir::qc::onnx
 
 #endif // QC_LIB_TARGET_ONNX_GRAPHBUILDERS_H

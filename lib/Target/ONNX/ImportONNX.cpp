@@ -58,7 +58,17 @@ NodeImporter::getConstantOperand(unsigned index) const {
     return std::nullopt;
   if (auto dense = dyn_cast<DenseElementsAttr>(constant.getValue()))
     return dense;
-  return std::nullopt;
+  // Parameters larger than kMaxInlineElements (per-channel scales of a wide
+  // layer) live in blobs; reading one copies it.
+  auto resource = dyn_cast<DenseResourceElementsAttr>(constant.getValue());
+  if (!resource || !resource.getRawHandle().getBlob())
+    return std::nullopt;
+  ArrayRef<char> bytes = resource.getRawHandle().getBlob()->getData();
+  auto type = cast<ShapedType>(resource.getType());
+  bool isSplat = false;
+  if (!DenseElementsAttr::isValidRawBuffer(type, bytes, isSplat))
+    return std::nullopt;
+  return DenseElementsAttr::getFromRawBuffer(type, bytes);
 }
 
 std::optional<SmallVector<int64_t>>
@@ -252,6 +262,7 @@ public:
     registerTensorConverters(converters);
     registerReduceConverters(converters);
     registerNNConverters(converters);
+    registerQuantizationConverters(converters);
     registerResizeConverters(converters);
   }
 

@@ -43,8 +43,8 @@ public:
   /// The value of a required input; reports an error when missing.
   FailureOr<Value> getRequiredOperand(unsigned index);
 
-  /// Constant contents of input `index` when it is a small constant whose
-  /// elements are visible (inline, not a resource blob).
+  /// Constant contents of input `index` when it is a constant (one held in
+  /// a resource blob is copied: meant for parameters, not weights).
   std::optional<DenseElementsAttr> getConstantOperand(unsigned index) const;
   /// The integer contents of constant input `index`.
   std::optional<SmallVector<int64_t>> getConstantInts(unsigned index) const;
@@ -93,6 +93,7 @@ void registerShapeConverters(ConverterRegistry &registry);
 void registerTensorConverters(ConverterRegistry &registry);
 void registerReduceConverters(ConverterRegistry &registry);
 void registerNNConverters(ConverterRegistry &registry);
+void registerQuantizationConverters(ConverterRegistry &registry);
 void registerResizeConverters(ConverterRegistry &registry);
 
 /// The MLIR element type of an ONNX element type (signless integers).
