@@ -18,6 +18,10 @@ packages=(
   python3 python3-numpy python3-pytest
   # Rendering text lines for OCR examples and accuracy (PIL, DejaVu fonts)
   python3-pil fonts-dejavu-core
+  # Fashion-MNIST test images for the CNN fixture's accuracy (python/qc/datasets.py);
+  # retraining the fixture (models/fashion-mnist/train.py) also needs python3-torch,
+  # which nothing else needs and is left out here
+  dataset-fashion-mnist
 )
 
 missing=()
