@@ -39,6 +39,12 @@ addTileAndVectorizePasses(OpPassManager &pm,
 
 void mlir::qc::buildLowerToLLVMPipeline(OpPassManager &pm,
                                         const LowerToLLVMPipelineOptions &options) {
+  QCLowerToIntegerOptions toInteger;
+  toInteger.rounding = options.rounding;
+  pm.addNestedPass<func::FuncOp>(createQCLowerToInteger(toInteger));
+  pm.addNestedPass<func::FuncOp>(createCanonicalizerPass());
+  if (options.integerOnly)
+    pm.addNestedPass<func::FuncOp>(createQCVerifyIntegerOnly());
   // Imported graphs are TOSA; lower it to linalg, arith and tensor first
   // (transpose_conv2d has no direct lowering: it decomposes into conv2d).
   pm.addNestedPass<func::FuncOp>(tosa::createTosaOptionalDecompositionsPass());

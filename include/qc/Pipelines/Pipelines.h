@@ -15,6 +15,18 @@ namespace mlir::qc {
 
 struct LowerToLLVMPipelineOptions
     : public PassPipelineOptions<LowerToLLVMPipelineOptions> {
+  PassOptions::Option<std::string> rounding{
+      *this, "rounding",
+      llvm::cl::desc("Rounding of the requantizations qc-lower-to-integer "
+                     "makes (gemmlowp, single_round, double_round, "
+                     "inexact_round, half_to_even)"),
+      llvm::cl::init("gemmlowp")};
+  PassOptions::Option<bool> integerOnly{
+      *this, "integer-only",
+      llvm::cl::desc("Fail (qc-verify-integer-only) where a float op remains "
+                     "between qc.dequantize and qc.quantize; off: such ops "
+                     "run in float"),
+      llvm::cl::init(true)};
   PassOptions::Option<bool> resultsAsOutParams{
       *this, "results-as-out-params",
       llvm::cl::desc("Return function results through caller-allocated "
@@ -43,8 +55,9 @@ struct LowerToLLVMPipelineOptions
       llvm::cl::init(false)};
 };
 
-/// qc-lower-to-llvm: lowers TOSA and qc ops on tensors to the LLVM dialect
-/// through linalg, register tiling and vectorization, one-shot
+/// qc-lower-to-llvm: lowers quantized regions to integers
+/// (qc-lower-to-integer, qc-verify-integer-only), then TOSA and qc ops on
+/// tensors to the LLVM dialect through linalg, register tiling and vectorization, one-shot
 /// bufferization and loops; with `vectorize=false`, a scalar reference
 /// lowering. Used by examples, execution tests and quant-compile.
 void buildLowerToLLVMPipeline(OpPassManager &pm,

@@ -36,6 +36,80 @@ def QCLowerQuantOps : Pass<"qc-lower-quant-ops"> {
   ];
 }
 
+def QCLowerToInteger : Pass<"qc-lower-to-integer"> {
+  let summary = "Rewrite float ops between dequantize and quantize into integer-only arithmetic";
+  let description = [{
+    Takes a graph in QDQ form (float TOSA/linalg ops whose operands come from
+    `qc.dequantize` and whose results go to `qc.quantize`, as `qc-quantize`
+    and the ONNX importer produce them) and moves each `qc.dequantize` down
+    through the ops it feeds, replacing them by integer ops on the storage
+    tensors, until every `qc.quantize` meets a `qc.dequantize` and becomes a
+    `qc.requant`:
+
+    * uint8 values become int8 by flipping the top bit (zero point - 128),
+      the form TOSA's integer ops take;
+    * transpose, reshape, slice, tile, concat (one quantized type), reverse
+      and max pooling run on the storage integers; per-axis parameters follow
+      transposes and reshapes that keep their axis;
+    * `tosa.conv2d`, `tosa.depthwise_conv2d` and `tosa.matmul` with int8
+      operands (weights per tensor or per output channel, symmetric) become
+      the same ops on int8 accumulating in i32 at scale `s_in * s_w[c]`; a
+      float constant bias is rounded to that scale (half to even), an i32
+      bias of exactly that scale is used as is; zero points stay on the TOSA
+      op;
+    * an add of a float constant (or of an accumulator of the same type) to
+      an i32 accumulator is an i32 add;
+    * a multiplication by a positive constant (`tosa.mul`, or a
+      `linalg.generic` whose body is one `arith.mulf`) changes the scale
+      only; a multiplication of two quantized values is an i32 product of
+      the zero-point-corrected operands;
+    * `quantize(clamp*(dequantize(x)))` is one `qc.requant` by `s_x / s_out`
+      (per channel for per-channel accumulators; TFLite's
+      `QuantizeMultiplier`), with ReLU/Clip bounds quantized into its clamp;
+    * `quantize(add(dequantize(a), dequantize(b)))` is HAWQ-V3's residual
+      add: `qc.requant` of each operand by `s_a / s_out` and `s_b / s_out`
+      into i32, an i32 add, and a final `qc.requant` that adds the output
+      zero point and saturates;
+    * `quantize(f(dequantize(x)))` for int8 `x` and an elementwise `f`
+      (sigmoid, tanh, exp, erf, abs, floor, ceil, or a one-input
+      `linalg.generic` whose body MLIR's folders can evaluate: HardSwish,
+      HardSigmoid, GELU formulas...) becomes a 256-entry `tosa.table` of
+      `quantize(f(dequantize(q)))`, computed at compile time.
+
+    Whatever float op remains between a dequantize and a quantize is left
+    as it is; `qc-verify-integer-only` reports it.
+  }];
+  let options = [
+    Option<"rounding", "rounding", "std::string", /*default=*/"\"gemmlowp\"",
+           "Rounding of every qc.requant made: gemmlowp (TFLite), "
+           "single_round, double_round, inexact_round (TOSA) or "
+           "half_to_even (ONNX)">,
+  ];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::quant::QuantDialect",
+    "::mlir::tosa::TosaDialect",
+  ];
+}
+
+def QCVerifyIntegerOnly : Pass<"qc-verify-integer-only"> {
+  let summary = "Fail where a float op remains between qc.dequantize and qc.quantize";
+  let description = [{
+    A quantized region is what lies between a `qc.dequantize` and a
+    `qc.quantize`: an op whose float operands come, through float values,
+    from a dequantize and whose float results reach, through float values, a
+    quantize. After `qc-lower-to-integer` such a region holds integer ops
+    only; this pass reports every op that still computes in floating point
+    there, naming it, and fails. Ops carrying the unit attribute
+    `qc.keep_float` (the user asked to keep them in float) are exempt. A
+    `qc.quantize` fed directly by a `qc.dequantize` is reported too: it is a
+    requantization left in float.
+
+    Float ops before the first quantize (the model's float inputs) and after
+    the last dequantize (its float outputs) are outside every region.
+  }];
+}
+
 def QCOutlineKernels : Pass<"qc-outline-kernels", "::mlir::ModuleOp"> {
   let summary = "Move each top-level loop nest of a function into its own function";
   let description = [{

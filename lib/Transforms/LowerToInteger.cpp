@@ -1,0 +1,1012 @@
+//===- LowerToInteger.cpp - QDQ graphs to integer-only arithmetic ---------===//
+//
+// Rewrites float ops between qc.dequantize and qc.quantize into integer ops
+// on the storage tensors. Each pattern moves a dequantize one op further
+// down the graph, so the float region shrinks until every qc.quantize meets
+// a qc.dequantize and becomes a qc.requant:
+//
+//   * uint8 values become int8 (top bit flipped, zero point - 128), the
+//     form TOSA's integer ops take;
+//   * data movement (transpose, reshape, slice, tile, concat, max pooling)
+//     runs on the storage integers;
+//   * convolutions and matmuls on int8 accumulate in i32, whose scale is
+//     s_in * s_w (per output channel for per-channel weights); float biases
+//     are quantized to that scale;
+//   * multiplications by a positive constant change the scale only;
+//   * quantize(clamp*(dequantize x)) is one qc.requant with a dyadic
+//     multiplier and the clamp folded into its bounds;
+//   * quantize(add(dequantize a, dequantize b)) is HAWQ-V3's integer
+//     residual add: two dyadic multipliers into i32, then the zero point;
+//   * quantize(f(dequantize x)) for an elementwise f of one 8-bit input is a
+//     256-entry table (tosa.table) evaluated at compile time.
+//
+//===----------------------------------------------------------------------===//
+
+#include "QDQ.h"
+
+#include "qc/IR/QC.h"
+#include "qc/Numerics/Numerics.h"
+#include "qc/Transforms/Passes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Quant/IR/Quant.h"
+#include "mlir/Dialect/Tosa/IR/TosaOps.h"
+#include "mlir/Dialect/Tosa/Utils/ConversionUtils.h"
+#include "mlir/IR/Matchers.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+#include "llvm/ADT/TypeSwitch.h"
+
+#include <cmath>
+
+namespace mlir::qc {
+#define GEN_PASS_DEF_QCLOWERTOINTEGER
+#include "qc/Transforms/Passes.h.inc"
+} // namespace mlir::qc
+
+using namespace mlir;
+using namespace mlir::qc;
+namespace numerics = ::qc::numerics;
+
+/// The dyadic multiplier that makes 32-bit accumulators at scale 1 into
+/// values at scale 1 (Q0.31 form, as gemmlowp rounding requires).
+static constexpr numerics::Dyadic kIdentityMultiplier = {1 << 30, 30};
+
+//===----------------------------------------------------------------------===//
+// Helpers
+//===----------------------------------------------------------------------===//
+
+static Type floatElementType(Value value) {
+  return getElementTypeOrSelf(value.getType());
+}
+
+static bool isFloatTensor(Value value) {
+  return isa<RankedTensorType>(value.getType()) &&
+         isa<FloatType>(floatElementType(value));
+}
+
+/// A splat integer constant of `type`.
+static Value buildIntSplat(OpBuilder &builder, Location loc,
+                           RankedTensorType type, int64_t value) {
+  return arith::ConstantOp::create(
+      builder, loc,
+      SplatElementsAttr::get(
+          type, builder.getIntegerAttr(type.getElementType(), value)));
+}
+
+/// A dense i32 constant of `shape`.
+static Value buildI32Constant(OpBuilder &builder, Location loc,
+                              ArrayRef<int64_t> shape,
+                              ArrayRef<int32_t> values) {
+  auto type = RankedTensorType::get(shape, builder.getI32Type());
+  return arith::ConstantOp::create(
+      builder, loc, DenseIntElementsAttr::get(type, values));
+}
+
+/// `value` dequantized as an 8-bit signed tensor, or nothing.
+static std::optional<DequantizedValue> matchSigned8(Value value) {
+  std::optional<DequantizedValue> dequantized =
+      matchDequantized(value);
+  if (!dequantized || dequantized->getBitWidth() != 8 ||
+      !dequantized->isSigned())
+    return std::nullopt;
+  return dequantized;
+}
+
+/// `value` dequantized from a 32-bit accumulator (signed, zero point 0).
+static std::optional<DequantizedValue> matchAccumulator(Value value) {
+  std::optional<DequantizedValue> dequantized =
+      matchDequantized(value);
+  if (!dequantized || dequantized->getBitWidth() != 32 ||
+      dequantized->params.hasZeroPoints())
+    return std::nullopt;
+  return dequantized;
+}
+
+/// The dyadic multipliers s_in[i] / s_out, one per input scale.
+static FailureOr<DyadicAttr> buildMultipliers(MLIRContext *context,
+                                              const QuantParams &input,
+                                              double outputScale) {
+  SmallVector<int32_t> multipliers, shifts;
+  for (double scale : input.scales) {
+    std::optional<numerics::Dyadic> dyadic =
+        numerics::quantizeMultiplier(scale / outputScale);
+    if (!dyadic)
+      return failure();
+    multipliers.push_back(dyadic->multiplier);
+    shifts.push_back(dyadic->shift);
+  }
+  std::optional<int64_t> axis;
+  if (input.axis)
+    axis = *input.axis;
+  return DyadicAttr::get(context, multipliers, shifts, axis, std::nullopt);
+}
+
+/// Values of a float constant, row-major.
+static std::optional<SmallVector<double>> readFloatConstant(Value value) {
+  DenseFPElementsAttr attr;
+  if (!matchPattern(value, m_Constant(&attr)))
+    return std::nullopt;
+  SmallVector<double> values;
+  for (const APFloat &element : attr.getValues<APFloat>())
+    values.push_back(element.convertToDouble());
+  return values;
+}
+
+//===----------------------------------------------------------------------===//
+// uint8 to int8
+//===----------------------------------------------------------------------===//
+
+namespace {
+/// dequantize(q : u8, s, z) -> dequantize(q xor 0x80 : i8, s, z - 128).
+struct SignUnsignedDequantize : OpRewritePattern<DequantizeOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(DequantizeOp op,
+                                PatternRewriter &rewriter) const override {
+    constexpr int64_t kSignBit = -128;
+    std::optional<DequantizedValue> input =
+        matchDequantized(op.getResult());
+    if (!input || input->getBitWidth() != 8 || input->isSigned())
+      return failure();
+    quant::QuantizedType type = input->getType();
+    auto signedLike = quant::UniformQuantizedType::get(
+        quant::QuantizationFlags::Signed, type.getStorageType(),
+        type.getExpressedType(), 1.0, 0,
+        type.getStorageTypeMin() + kSignBit,
+        type.getStorageTypeMax() + kSignBit);
+    SmallVector<int64_t> zeroPoints;
+    for (int64_t zeroPoint : input->params.zeroPoints)
+      zeroPoints.push_back(zeroPoint + kSignBit);
+    quant::QuantizedType signedType = buildUniformType(
+        signedLike, input->params.scales, zeroPoints, input->params.axis);
+    Location loc = op.getLoc();
+    Value storage = input->getStorage(rewriter, loc);
+    auto storageType = cast<RankedTensorType>(storage.getType());
+    Value flipped = tosa::BitwiseXorOp::create(
+        rewriter, loc, storageType, storage,
+        buildIntSplat(rewriter, loc, storageType, kSignBit));
+    rewriter.replaceOp(op, buildDequantize(rewriter, loc, flipped, signedType,
+                                           floatElementType(op.getResult())));
+    return success();
+  }
+};
+} // namespace
+
+//===----------------------------------------------------------------------===//
+// Data movement
+//===----------------------------------------------------------------------===//
+
+/// The axis that `axis` of `from` becomes in `to` for a reshape, if the
+/// reshape keeps that dimension whole (same size, same elements before it).
+static std::optional<int32_t> reshapedAxis(ArrayRef<int64_t> from,
+                                           ArrayRef<int64_t> to,
+                                           int32_t axis) {
+  int64_t before = 1;
+  for (int32_t dim = 0; dim < axis; ++dim)
+    before *= from[dim];
+  int64_t prefix = 1;
+  for (auto [dim, size] : llvm::enumerate(to)) {
+    if (prefix == before && size == from[axis])
+      return static_cast<int32_t>(dim);
+    prefix *= size;
+  }
+  return std::nullopt;
+}
+
+namespace {
+/// op(dequantize(q)...) -> dequantize(op(q...)) for ops that only move or
+/// select elements; all quantized operands must share one type.
+struct CommuteDataMovement : RewritePattern {
+  CommuteDataMovement(MLIRContext *context)
+      : RewritePattern(MatchAnyOpTypeTag(), /*benefit=*/1, context) {}
+
+  LogicalResult matchAndRewrite(Operation *op,
+                                PatternRewriter &rewriter) const override {
+    if (!isa<tosa::TransposeOp, tosa::ReshapeOp, tosa::SliceOp, tosa::TileOp,
+             tosa::ConcatOp, tosa::MaxPool2dOp, tosa::ReverseOp,
+             tosa::IdentityOp>(op) ||
+        op->getNumResults() != 1 || !isFloatTensor(op->getResult(0)))
+      return failure();
+    SmallVector<std::pair<Value, DequantizedValue>> inputs;
+    for (Value operand : op->getOperands()) {
+      if (!isFloatTensor(operand))
+        continue;
+      std::optional<DequantizedValue> input = matchDequantized(operand);
+      if (!input ||
+          (!inputs.empty() && input->getType() != inputs.front().second.getType()))
+        return failure();
+      inputs.emplace_back(operand, *input);
+    }
+    if (inputs.empty())
+      return failure();
+    const QuantParams *params = &inputs.front().second.params;
+    std::optional<int32_t> axis = getResultAxis(op, *params);
+    if (params->axis && !axis)
+      return failure();
+    IRMapping mapping;
+    for (auto &[operand, input] : inputs)
+      mapping.map(operand, input.getStorage(rewriter, op->getLoc()));
+    Operation *integerOp = rewriter.clone(*op, mapping);
+    auto resultType = cast<RankedTensorType>(op->getResult(0).getType());
+    integerOp->getResult(0).setType(
+        getStorageTensorType(resultType, params->type));
+    quant::QuantizedType type = buildUniformType(
+        params->type, params->scales, params->zeroPoints, axis);
+    rewriter.replaceOp(op, buildDequantize(rewriter, op->getLoc(),
+                                           integerOp->getResult(0), type,
+                                           resultType.getElementType()));
+    return success();
+  }
+
+private:
+  /// Where a per-axis parameter axis goes through `op` (none: per tensor,
+  /// or an op that does not keep the axis).
+  static std::optional<int32_t> getResultAxis(Operation *op,
+                                              const QuantParams &params) {
+    if (!params.axis)
+      return std::nullopt;
+    if (auto transpose = dyn_cast<tosa::TransposeOp>(op)) {
+      for (auto [dim, perm] : llvm::enumerate(transpose.getPerms()))
+        if (perm == *params.axis)
+          return static_cast<int32_t>(dim);
+      return std::nullopt;
+    }
+    if (auto reshape = dyn_cast<tosa::ReshapeOp>(op))
+      return reshapedAxis(reshape.getInput1().getType().getShape(),
+                          reshape.getType().getShape(), *params.axis);
+    if (isa<tosa::IdentityOp>(op))
+      return params.axis;
+    return std::nullopt;
+  }
+};
+} // namespace
+
+//===----------------------------------------------------------------------===//
+// Convolutions and matmuls
+//===----------------------------------------------------------------------===//
+
+/// Accumulator scales s_in * s_w[c] of an int8 x int8 product.
+static SmallVector<double> accumulatorScales(const QuantParams &input,
+                                             const QuantParams &weight) {
+  SmallVector<double> scales;
+  for (double scale : weight.scales)
+    scales.push_back(input.scales.front() * scale);
+  return scales;
+}
+
+/// The bias of a convolution as i32 in units of `scales` (one per output
+/// channel, or one): the storage of an i32 dequantize of exactly those
+/// scales, or a float constant rounded half to even and saturated.
+static FailureOr<Value> quantizeBias(OpBuilder &builder, Location loc,
+                                     Value bias, ArrayRef<double> scales) {
+  auto biasType = cast<RankedTensorType>(bias.getType());
+  if (std::optional<DequantizedValue> accumulator =
+          matchAccumulator(bias)) {
+    if (ArrayRef<double>(accumulator->params.scales) != scales &&
+        !(accumulator->params.isPerTensor() &&
+          llvm::all_equal(scales) &&
+          accumulator->params.scales.front() == scales.front()))
+      return failure();
+    return accumulator->getStorage(builder, loc);
+  }
+  std::optional<SmallVector<double>> values = readFloatConstant(bias);
+  if (!values)
+    return failure();
+  numerics::IntRange range = numerics::storageRange(32, /*isSigned=*/true);
+  int64_t channels = biasType.getNumElements();
+  SmallVector<int32_t> quantized;
+  for (int64_t channel = 0; channel < channels; ++channel) {
+    double value = (*values)[values->size() == 1 ? 0 : channel];
+    double scale = scales[scales.size() == 1 ? 0 : channel];
+    double rounded = std::nearbyint(value / scale);
+    quantized.push_back(static_cast<int32_t>(std::clamp<double>(
+        rounded, static_cast<double>(range.min),
+        static_cast<double>(range.max))));
+  }
+  return buildI32Constant(builder, loc, biasType.getShape(), quantized);
+}
+
+/// The scales of a weight quantized per tensor or along `channelAxis`.
+static bool hasWeightGranularity(const DequantizedValue &weight,
+                                 int32_t channelAxis) {
+  if (weight.params.isPerTensor())
+    return true;
+  return *weight.params.axis == channelAxis && !weight.params.hasZeroPoints();
+}
+
+namespace {
+/// tosa.conv2d / tosa.depthwise_conv2d on dequantized int8 input and weight
+/// -> the same op on int8, accumulating in i32 with the bias in i32.
+template <typename ConvOp>
+struct ConvertConvolution : OpRewritePattern<ConvOp> {
+  using OpRewritePattern<ConvOp>::OpRewritePattern;
+
+  /// Output-channel axis of the weight (OHWI; HWCM with M = 1).
+  static constexpr int32_t kWeightChannelAxis =
+      std::is_same_v<ConvOp, tosa::Conv2DOp> ? 0 : 2;
+  /// Output-channel axis of the NHWC result.
+  static constexpr int32_t kResultChannelAxis = 3;
+
+  LogicalResult matchAndRewrite(ConvOp op,
+                                PatternRewriter &rewriter) const override {
+    std::optional<DequantizedValue> input = matchSigned8(op.getInput());
+    std::optional<DequantizedValue> weight =
+        matchSigned8(op.getWeight());
+    if (!input || !weight || !input->params.isPerTensor() ||
+        !hasWeightGranularity(*weight, kWeightChannelAxis))
+      return failure();
+    if constexpr (std::is_same_v<ConvOp, tosa::DepthwiseConv2DOp>) {
+      if (!weight->params.isPerTensor() &&
+          op.getWeight().getType().getDimSize(3) != 1)
+        return failure();
+    }
+    Location loc = op.getLoc();
+    SmallVector<double> scales = accumulatorScales(input->params,
+                                                   weight->params);
+    FailureOr<Value> bias = quantizeBias(rewriter, loc, op.getBias(), scales);
+    if (failed(bias))
+      return rewriter.notifyMatchFailure(op, "bias is not quantizable");
+    Type i8 = rewriter.getI8Type();
+    Value inputZp = *tosa::createZeroPointTensor(
+        rewriter, loc, i8, input->params.zeroPoints.front());
+    Value weightZp = *tosa::createZeroPointTensor(
+        rewriter, loc, i8,
+        weight->params.isPerTensor() ? weight->params.zeroPoints.front() : 0);
+    auto resultType = op.getType();
+    auto accumulatorTensor = resultType.clone(rewriter.getI32Type());
+    Value accumulator = ConvOp::create(
+        rewriter, loc, accumulatorTensor, input->getStorage(rewriter, loc),
+        weight->getStorage(rewriter, loc),
+        *bias, inputZp, weightZp, op.getPadAttr(), op.getStrideAttr(),
+        op.getDilationAttr(), TypeAttr::get(rewriter.getI32Type()));
+    std::optional<int32_t> axis;
+    if (!weight->params.isPerTensor())
+      axis = kResultChannelAxis;
+    rewriter.replaceOp(
+        op, buildDequantize(
+                rewriter, loc, accumulator,
+                getAccumulatorType(resultType.getElementType(), scales, axis),
+                resultType.getElementType()));
+    return success();
+  }
+};
+
+/// tosa.matmul on dequantized int8 operands -> tosa.matmul on int8 into
+/// i32 (the right operand per tensor or per column).
+struct ConvertMatMul : OpRewritePattern<tosa::MatMulOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  static constexpr int32_t kColumnAxis = 2;
+
+  LogicalResult matchAndRewrite(tosa::MatMulOp op,
+                                PatternRewriter &rewriter) const override {
+    std::optional<DequantizedValue> lhs = matchSigned8(op.getA());
+    std::optional<DequantizedValue> rhs = matchSigned8(op.getB());
+    if (!lhs || !rhs || !lhs->params.isPerTensor() ||
+        !hasWeightGranularity(*rhs, kColumnAxis))
+      return failure();
+    Location loc = op.getLoc();
+    Type i8 = rewriter.getI8Type();
+    Value lhsZp = *tosa::createZeroPointTensor(rewriter, loc, i8,
+                                               lhs->params.zeroPoints.front());
+    Value rhsZp = *tosa::createZeroPointTensor(
+        rewriter, loc, i8,
+        rhs->params.isPerTensor() ? rhs->params.zeroPoints.front() : 0);
+    auto resultType = op.getType();
+    Value product = tosa::MatMulOp::create(
+        rewriter, loc, resultType.clone(rewriter.getI32Type()),
+        lhs->getStorage(rewriter, loc), rhs->getStorage(rewriter, loc), lhsZp,
+        rhsZp);
+    std::optional<int32_t> axis;
+    if (!rhs->params.isPerTensor())
+      axis = kColumnAxis;
+    rewriter.replaceOp(
+        op, buildDequantize(
+                rewriter, loc, product,
+                getAccumulatorType(resultType.getElementType(),
+                                   accumulatorScales(lhs->params, rhs->params),
+                                   axis),
+                resultType.getElementType()));
+    return success();
+  }
+};
+} // namespace
+
+//===----------------------------------------------------------------------===//
+// Additions to accumulators
+//===----------------------------------------------------------------------===//
+
+/// Quantizes the float constant `values` (of `constantType`, broadcastable
+/// to `resultShape`) into i32 units of `params`' scales. Per-axis scales
+/// need the constant's full extent along the axis, so a size-1 axis is
+/// expanded.
+static Value quantizeAddend(OpBuilder &builder, Location loc,
+                            ArrayRef<double> values,
+                            RankedTensorType constantType,
+                            ArrayRef<int64_t> resultShape,
+                            const QuantParams &params) {
+  SmallVector<int64_t> shape(constantType.getShape());
+  if (params.axis)
+    shape[*params.axis] = resultShape[*params.axis];
+  SmallVector<int64_t> strides(shape.size(), 0);
+  int64_t stride = 1;
+  for (int64_t dim = static_cast<int64_t>(shape.size()) - 1; dim >= 0; --dim) {
+    strides[dim] = constantType.getDimSize(dim) == 1 ? 0 : stride;
+    stride *= constantType.getDimSize(dim);
+  }
+  numerics::IntRange range = numerics::storageRange(32, /*isSigned=*/true);
+  int64_t count = 1;
+  for (int64_t size : shape)
+    count *= size;
+  SmallVector<int32_t> quantized;
+  for (int64_t linear = 0; linear < count; ++linear) {
+    int64_t remainder = linear, source = 0, channel = 0;
+    for (int64_t dim = static_cast<int64_t>(shape.size()) - 1; dim >= 0;
+         --dim) {
+      int64_t index = remainder % shape[dim];
+      remainder /= shape[dim];
+      source += index * strides[dim];
+      if (params.axis && dim == *params.axis)
+        channel = index;
+    }
+    double rounded = std::nearbyint(values[source] / params.getScale(channel));
+    quantized.push_back(static_cast<int32_t>(std::clamp<double>(
+        rounded, static_cast<double>(range.min),
+        static_cast<double>(range.max))));
+  }
+  return buildI32Constant(builder, loc, shape, quantized);
+}
+
+namespace {
+/// add(dequantize(acc), constant) -> dequantize(add(acc, quantized
+/// constant)); add of two accumulators of one type -> an integer add.
+struct FoldAccumulatorAdd : OpRewritePattern<tosa::AddOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(tosa::AddOp op,
+                                PatternRewriter &rewriter) const override {
+    if (!isFloatTensor(op.getResult()))
+      return failure();
+    Value lhs = op.getInput1(), rhs = op.getInput2();
+    std::optional<DequantizedValue> accumulator =
+        matchAccumulator(lhs);
+    if (!accumulator) {
+      std::swap(lhs, rhs);
+      accumulator = matchAccumulator(lhs);
+    }
+    if (!accumulator)
+      return failure();
+    Location loc = op.getLoc();
+    auto resultType = op.getType();
+    Value addend;
+    if (std::optional<DequantizedValue> other =
+            matchAccumulator(rhs)) {
+      if (other->getType() != accumulator->getType())
+        return failure();
+      addend = other->getStorage(rewriter, loc);
+    } else if (std::optional<SmallVector<double>> values =
+                   readFloatConstant(rhs)) {
+      addend = quantizeAddend(rewriter, loc, *values,
+                              cast<RankedTensorType>(rhs.getType()),
+                              resultType.getShape(), accumulator->params);
+    } else {
+      return failure();
+    }
+    Value sum = tosa::AddOp::create(rewriter, loc,
+                                    resultType.clone(rewriter.getI32Type()),
+                                    accumulator->getStorage(rewriter, loc),
+                                    addend);
+    rewriter.replaceOp(op, buildDequantize(rewriter, loc, sum,
+                                           accumulator->getType(),
+                                           resultType.getElementType()));
+    return success();
+  }
+};
+} // namespace
+
+//===----------------------------------------------------------------------===//
+// Multiplications
+//===----------------------------------------------------------------------===//
+
+/// The positive constant `value` is a splat of, if any.
+static std::optional<double> matchPositiveSplat(Value value) {
+  std::optional<SmallVector<double>> values = readFloatConstant(value);
+  if (!values || values->empty() || !llvm::all_equal(*values) ||
+      !(values->front() > 0.0))
+    return std::nullopt;
+  return values->front();
+}
+
+/// The factor a unary linalg.generic multiplies its input by, when its body
+/// is a single multiplication by a positive constant.
+static std::optional<double> matchScalingGeneric(linalg::GenericOp op) {
+  if (op.getNumDpsInputs() != 1 || op.getNumDpsInits() != 1 ||
+      !op.isAllParallelLoops() ||
+      !llvm::all_of(op.getIndexingMapsArray(),
+                    [](AffineMap map) { return map.isIdentity(); }))
+    return std::nullopt;
+  Block &body = op.getRegion().front();
+  if (body.getOperations().size() != 2)
+    return std::nullopt;
+  auto multiply = dyn_cast<arith::MulFOp>(body.front());
+  if (!multiply)
+    return std::nullopt;
+  Value factor = multiply.getLhs() == body.getArgument(0) ? multiply.getRhs()
+                                                          : multiply.getLhs();
+  FloatAttr constant;
+  if (!matchPattern(factor, m_Constant(&constant)) ||
+      !(constant.getValueAsDouble() > 0.0))
+    return std::nullopt;
+  return constant.getValueAsDouble();
+}
+
+namespace {
+/// x * c for a positive constant c is x with its scales times c.
+struct FoldPositiveScaling : RewritePattern {
+  FoldPositiveScaling(MLIRContext *context)
+      : RewritePattern(MatchAnyOpTypeTag(), /*benefit=*/2, context) {}
+
+  LogicalResult matchAndRewrite(Operation *op,
+                                PatternRewriter &rewriter) const override {
+    Value input;
+    std::optional<double> factor;
+    if (auto mul = dyn_cast<tosa::MulOp>(op)) {
+      input = mul.getInput1();
+      factor = matchPositiveSplat(mul.getInput2());
+      if (!factor) {
+        input = mul.getInput2();
+        factor = matchPositiveSplat(mul.getInput1());
+      }
+    } else if (auto generic = dyn_cast<linalg::GenericOp>(op)) {
+      factor = matchScalingGeneric(generic);
+      if (factor)
+        input = generic.getDpsInputs().front();
+    }
+    if (!factor || !isFloatTensor(op->getResult(0)))
+      return failure();
+    std::optional<DequantizedValue> dequantized =
+        matchDequantized(input);
+    auto resultType = cast<RankedTensorType>(op->getResult(0).getType());
+    if (!dequantized || cast<RankedTensorType>(input.getType()).getShape() !=
+                            resultType.getShape())
+      return failure();
+    SmallVector<double> scales;
+    for (double scale : dequantized->params.scales)
+      scales.push_back(scale * *factor);
+    quant::QuantizedType type =
+        buildUniformType(dequantized->getType(), scales,
+                         dequantized->params.zeroPoints,
+                         dequantized->params.axis);
+    rewriter.replaceOp(op, buildDequantize(rewriter, op->getLoc(),
+                                           dequantized->getStorage(
+                                               rewriter, op->getLoc()),
+                                           type,
+                                           resultType.getElementType()));
+    return success();
+  }
+};
+} // namespace
+
+/// `value` (an integer tensor of at most 16 bits) minus `zeroPoint`, in i32.
+static Value buildWidenedDifference(OpBuilder &builder, Location loc,
+                                    const DequantizedValue &value) {
+  Value storage = value.getStorage(builder, loc);
+  auto type = cast<RankedTensorType>(storage.getType());
+  auto wide = type.clone(builder.getI32Type());
+  Value widened = tosa::CastOp::create(builder, loc, wide, storage);
+  int64_t zeroPoint = value.params.zeroPoints.front();
+  if (zeroPoint == 0)
+    return widened;
+  SmallVector<int64_t> unit(type.getRank(), 1);
+  Value zero = buildIntSplat(builder, loc,
+                             RankedTensorType::get(unit, builder.getI32Type()),
+                             zeroPoint);
+  return tosa::SubOp::create(builder, loc, wide, widened, zero);
+}
+
+namespace {
+/// mul(dequantize(a), dequantize(b)) -> dequantize((a - za) * (b - zb))
+/// in i32 at scale sa * sb (per-tensor signed operands of at most 16 bits).
+struct ConvertMul : OpRewritePattern<tosa::MulOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  static constexpr unsigned kMaxOperandBits = 16;
+
+  LogicalResult matchAndRewrite(tosa::MulOp op,
+                                PatternRewriter &rewriter) const override {
+    std::optional<DequantizedValue> lhs =
+        matchDequantized(op.getInput1());
+    std::optional<DequantizedValue> rhs =
+        matchDequantized(op.getInput2());
+    auto isNarrowSigned = [](const std::optional<DequantizedValue> &value) {
+      return value && value->isSigned() && value->params.isPerTensor() &&
+             value->getBitWidth() <= kMaxOperandBits;
+    };
+    if (!isNarrowSigned(lhs) || !isNarrowSigned(rhs))
+      return failure();
+    Location loc = op.getLoc();
+    auto resultType = op.getType();
+    auto wide = resultType.clone(rewriter.getI32Type());
+    Value shift = buildIntSplat(
+        rewriter, loc, RankedTensorType::get({1}, rewriter.getI8Type()), 0);
+    Value product = tosa::MulOp::create(
+        rewriter, loc, wide, buildWidenedDifference(rewriter, loc, *lhs),
+        buildWidenedDifference(rewriter, loc, *rhs), shift);
+    double scale = lhs->params.scales.front() * rhs->params.scales.front();
+    rewriter.replaceOp(
+        op, buildDequantize(rewriter, loc, product,
+                            getAccumulatorType(resultType.getElementType(),
+                                               {scale}, std::nullopt),
+                            resultType.getElementType()));
+    return success();
+  }
+};
+} // namespace
+
+//===----------------------------------------------------------------------===//
+// Requantization
+//===----------------------------------------------------------------------===//
+
+/// The [lo, hi] a clamp-like op limits its single input to: tosa.clamp, or a
+/// unary linalg.generic yielding max(x, lo), min(x, hi) or both.
+static std::optional<std::pair<double, double>> matchClamp(Operation *op,
+                                                           Value &input) {
+  constexpr double kInfinity = std::numeric_limits<double>::infinity();
+  if (auto clamp = dyn_cast<tosa::ClampOp>(op)) {
+    auto lo = dyn_cast<FloatAttr>(clamp.getMinValAttr());
+    auto hi = dyn_cast<FloatAttr>(clamp.getMaxValAttr());
+    if (!lo || !hi)
+      return std::nullopt;
+    input = clamp.getInput();
+    return std::make_pair(lo.getValueAsDouble(), hi.getValueAsDouble());
+  }
+  auto generic = dyn_cast<linalg::GenericOp>(op);
+  if (!generic || generic.getNumDpsInputs() != 1 ||
+      generic.getNumDpsInits() != 1 || !generic.isAllParallelLoops() ||
+      !llvm::all_of(generic.getIndexingMapsArray(),
+                    [](AffineMap map) { return map.isIdentity(); }))
+    return std::nullopt;
+  Block &body = generic.getRegion().front();
+  double lo = -kInfinity, hi = kInfinity;
+  Value current = body.getArgument(0);
+  for (Operation &bodyOp : body.without_terminator()) {
+    if (bodyOp.getNumOperands() != 2 ||
+        !llvm::is_contained(bodyOp.getOperands(), current))
+      return std::nullopt;
+    Value other = bodyOp.getOperand(0) == current ? bodyOp.getOperand(1)
+                                                  : bodyOp.getOperand(0);
+    FloatAttr bound;
+    if (!matchPattern(other, m_Constant(&bound)))
+      return std::nullopt;
+    double value = bound.getValueAsDouble();
+    if (isa<arith::MaximumFOp, arith::MaxNumFOp>(bodyOp))
+      lo = std::max(lo, value);
+    else if (isa<arith::MinimumFOp, arith::MinNumFOp>(bodyOp))
+      hi = std::min(hi, value);
+    else
+      return std::nullopt;
+    current = bodyOp.getResult(0);
+  }
+  if (body.getTerminator()->getOperand(0) != current ||
+      current == body.getArgument(0))
+    return std::nullopt;
+  input = generic.getDpsInputs().front();
+  return std::make_pair(lo, hi);
+}
+
+/// `value` quantized to storage under `params` (per tensor), saturating.
+static int64_t quantizeBound(double value, const QuantParams &params) {
+  quant::QuantizedType type = params.type;
+  if (std::isinf(value))
+    return value < 0 ? type.getStorageTypeMin() : type.getStorageTypeMax();
+  return numerics::quantize(
+      static_cast<float>(value), static_cast<float>(params.scales.front()),
+      static_cast<int32_t>(params.zeroPoints.front()),
+      static_cast<int32_t>(type.getStorageTypeMin()),
+      static_cast<int32_t>(type.getStorageTypeMax()));
+}
+
+namespace {
+/// Shared state of the patterns rooted at qc.quantize.
+struct QuantizePattern : OpRewritePattern<QuantizeOp> {
+  QuantizePattern(MLIRContext *context, RequantRounding rounding,
+                  PatternBenefit benefit = 1)
+      : OpRewritePattern(context, benefit), rounding(rounding) {}
+
+  /// The output parameters of `op` (per tensor only).
+  static std::optional<QuantParams> getOutputParams(QuantizeOp op) {
+    std::optional<QuantParams> params =
+        QuantParams::get(getElementTypeOrSelf(op.getResult().getType()));
+    if (!params || !params->isPerTensor())
+      return std::nullopt;
+    return params;
+  }
+
+  /// qc.requant of `input` by `multiplier` into the storage of `output`.
+  Value buildRequant(OpBuilder &builder, Location loc,
+                     const DequantizedValue &input, DyadicAttr multiplier,
+                     const QuantParams &output, int64_t lo, int64_t hi) const {
+    quant::QuantizedType type = output.type;
+    Value storage = input.getStorage(builder, loc);
+    auto resultType = cast<RankedTensorType>(storage.getType())
+                          .clone(type.getStorageType());
+    DenseI64ArrayAttr clamp;
+    if (lo > type.getStorageTypeMin() || hi < type.getStorageTypeMax())
+      clamp = builder.getDenseI64ArrayAttr({lo, hi});
+    return RequantOp::create(builder, loc, resultType, storage,
+                             multiplier, input.params.zeroPoints.front(),
+                             output.zeroPoints.front(), clamp,
+                             /*input_unsigned=*/!input.isSigned(),
+                             /*output_unsigned=*/!type.isSigned(), rounding);
+  }
+
+  /// Replaces `op` by the quantized view of `storage`.
+  static void replaceWithStorage(PatternRewriter &rewriter, QuantizeOp op,
+                                 Value storage) {
+    rewriter.replaceOpWithNewOp<quant::StorageCastOp>(
+        op, op.getResult().getType(), storage);
+  }
+
+  RequantRounding rounding;
+};
+
+/// quantize(clamp*(dequantize(x))) -> qc.requant(x) by s_x / s_out, with
+/// the clamps' bounds quantized into its range (rounding is monotone, so
+/// clamping before or after it agrees).
+struct ConvertRequantize : QuantizePattern {
+  using QuantizePattern::QuantizePattern;
+
+  LogicalResult matchAndRewrite(QuantizeOp op,
+                                PatternRewriter &rewriter) const override {
+    std::optional<QuantParams> output = getOutputParams(op);
+    if (!output)
+      return failure();
+    constexpr double kInfinity = std::numeric_limits<double>::infinity();
+    double lo = -kInfinity, hi = kInfinity;
+    Value value = op.getInput();
+    while (Operation *producer = value.getDefiningOp()) {
+      Value input;
+      std::optional<std::pair<double, double>> bounds =
+          matchClamp(producer, input);
+      if (!bounds || !value.hasOneUse())
+        break;
+      lo = std::max(lo, bounds->first);
+      hi = std::min(hi, bounds->second);
+      value = input;
+    }
+    std::optional<DequantizedValue> input = matchDequantized(value);
+    if (!input)
+      return failure();
+    if (input->params.hasZeroPoints() && !input->params.isPerTensor())
+      return failure();
+    int64_t qlo = quantizeBound(lo, *output), qhi = quantizeBound(hi, *output);
+    if (input->getType() == output->type &&
+        qlo == output->type.getStorageTypeMin() &&
+        qhi == output->type.getStorageTypeMax()) {
+      replaceWithStorage(rewriter, op,
+                         input->getStorage(rewriter, op.getLoc()));
+      return success();
+    }
+    FailureOr<DyadicAttr> multiplier = buildMultipliers(
+        getContext(), input->params, output->scales.front());
+    if (failed(multiplier))
+      return rewriter.notifyMatchFailure(op, "multiplier out of range");
+    replaceWithStorage(rewriter, op,
+                       buildRequant(rewriter, op.getLoc(), *input,
+                                    *multiplier, *output, qlo, qhi));
+    return success();
+  }
+};
+
+/// quantize(add(dequantize(a), dequantize(b))) -> HAWQ-V3's integer add:
+/// requant(a) by s_a / s_out and requant(b) by s_b / s_out into i32, an i32
+/// add, then the output zero point and saturation.
+struct ConvertResidualAdd : QuantizePattern {
+  using QuantizePattern::QuantizePattern;
+
+  static constexpr unsigned kMaxOperandBits = 16;
+
+  LogicalResult matchAndRewrite(QuantizeOp op,
+                                PatternRewriter &rewriter) const override {
+    std::optional<QuantParams> output = getOutputParams(op);
+    auto add = op.getInput().getDefiningOp<tosa::AddOp>();
+    if (!output || !add || !add->hasOneUse())
+      return failure();
+    std::optional<DequantizedValue> lhs =
+        matchDequantized(add.getInput1());
+    std::optional<DequantizedValue> rhs =
+        matchDequantized(add.getInput2());
+    auto isNarrow = [](const std::optional<DequantizedValue> &value) {
+      return value && value->params.isPerTensor() &&
+             value->getBitWidth() <= kMaxOperandBits;
+    };
+    if (!isNarrow(lhs) || !isNarrow(rhs))
+      return failure();
+    Location loc = op.getLoc();
+    MLIRContext *context = getContext();
+    Type floatType = floatElementType(op.getInput());
+    double outputScale = output->scales.front();
+    QuantParams accumulator =
+        *QuantParams::get(getAccumulatorType(floatType, {outputScale},
+                                             std::nullopt));
+    numerics::IntRange range = numerics::storageRange(32, /*isSigned=*/true);
+    SmallVector<Value> terms;
+    for (const DequantizedValue &operand : {*lhs, *rhs}) {
+      FailureOr<DyadicAttr> multiplier =
+          buildMultipliers(context, operand.params, outputScale);
+      if (failed(multiplier))
+        return rewriter.notifyMatchFailure(op, "multiplier out of range");
+      terms.push_back(buildRequant(rewriter, loc, operand, *multiplier,
+                                   accumulator, range.min, range.max));
+    }
+    auto sumType = add.getType().clone(rewriter.getI32Type());
+    Value sum = tosa::AddOp::create(rewriter, loc, sumType, terms[0], terms[1]);
+    DequantizedValue sumValue{/*quantized=*/Value(), sum, accumulator};
+    replaceWithStorage(
+        rewriter, op,
+        buildRequant(rewriter, loc, sumValue,
+                     DyadicAttr::get(context, kIdentityMultiplier), *output,
+                     output->type.getStorageTypeMin(),
+                     output->type.getStorageTypeMax()));
+    return success();
+  }
+};
+} // namespace
+
+//===----------------------------------------------------------------------===//
+// Lookup tables
+//===----------------------------------------------------------------------===//
+
+/// f(x) for the TOSA elementwise ops of one float input QC evaluates.
+static std::optional<double> evaluateTosaUnary(Operation *op, double x) {
+  return llvm::TypeSwitch<Operation *, std::optional<double>>(op)
+      .Case([&](tosa::SigmoidOp) { return 1.0 / (1.0 + std::exp(-x)); })
+      .Case([&](tosa::TanhOp) { return std::tanh(x); })
+      .Case([&](tosa::ExpOp) { return std::exp(x); })
+      .Case([&](tosa::ErfOp) { return std::erf(x); })
+      .Case([&](tosa::AbsOp) { return std::fabs(x); })
+      .Case([&](tosa::FloorOp) { return std::floor(x); })
+      .Case([&](tosa::CeilOp) { return std::ceil(x); })
+      .Default([](Operation *) { return std::nullopt; });
+}
+
+/// f(x) for a unary elementwise linalg.generic, by folding its body's ops
+/// on constants (so the arithmetic is MLIR's own folders').
+static std::optional<double> evaluateGeneric(linalg::GenericOp op, double x) {
+  Block &body = op.getRegion().front();
+  DenseMap<Value, Attribute> constants;
+  auto floatType = cast<FloatType>(body.getArgument(0).getType());
+  constants[body.getArgument(0)] = FloatAttr::get(floatType, x);
+  auto lookup = [&](Value value) -> Attribute {
+    if (Attribute known = constants.lookup(value))
+      return known;
+    Attribute constant;
+    if (matchPattern(value, m_Constant(&constant)))
+      return constant;
+    return {};
+  };
+  for (Operation &bodyOp : body.without_terminator()) {
+    SmallVector<Attribute> operands;
+    for (Value operand : bodyOp.getOperands()) {
+      operands.push_back(lookup(operand));
+      if (!operands.back())
+        return std::nullopt;
+    }
+    SmallVector<OpFoldResult> results;
+    if (bodyOp.getNumResults() != 1 ||
+        failed(bodyOp.fold(operands, results)) || results.size() != 1)
+      return std::nullopt;
+    Attribute result = dyn_cast<Attribute>(results.front());
+    if (!result)
+      result = lookup(cast<Value>(results.front()));
+    if (!result)
+      return std::nullopt;
+    constants[bodyOp.getResult(0)] = result;
+  }
+  auto yielded =
+      dyn_cast_or_null<FloatAttr>(lookup(body.getTerminator()->getOperand(0)));
+  if (!yielded)
+    return std::nullopt;
+  return yielded.getValueAsDouble();
+}
+
+/// The single float input of an elementwise op QC can tabulate.
+static Value getTabulatedInput(Operation *op) {
+  if (isa<tosa::SigmoidOp, tosa::TanhOp, tosa::ExpOp, tosa::ErfOp,
+          tosa::AbsOp, tosa::FloorOp, tosa::CeilOp>(op))
+    return op->getOperand(0);
+  auto generic = dyn_cast<linalg::GenericOp>(op);
+  if (!generic || generic.getNumDpsInputs() != 1 ||
+      generic.getNumDpsInits() != 1 || !generic.isAllParallelLoops() ||
+      !llvm::all_of(generic.getIndexingMapsArray(),
+                    [](AffineMap map) { return map.isIdentity(); }) ||
+      !generic.getRegion().front().getArgument(1).use_empty())
+    return {};
+  return generic.getDpsInputs().front();
+}
+
+namespace {
+/// quantize(f(dequantize(x))) for int8 x and an elementwise f -> a 256-entry
+/// table of quantize(f(dequantize(q))) for every q, applied by tosa.table.
+struct ConvertUnaryToTable : QuantizePattern {
+  using QuantizePattern::QuantizePattern;
+
+  static constexpr int64_t kTableSize = 256;
+  static constexpr int64_t kInt8Min = -128;
+
+  LogicalResult matchAndRewrite(QuantizeOp op,
+                                PatternRewriter &rewriter) const override {
+    std::optional<QuantParams> output = getOutputParams(op);
+    Operation *function = op.getInput().getDefiningOp();
+    if (!output || !function || !function->hasOneUse() ||
+        output->type.getStorageTypeIntegralWidth() != 8)
+      return failure();
+    Value operand = getTabulatedInput(function);
+    if (!operand)
+      return failure();
+    std::optional<DequantizedValue> input = matchSigned8(operand);
+    if (!input || !input->params.isPerTensor())
+      return failure();
+    SmallVector<int8_t> table;
+    for (int64_t q = kInt8Min; q < kInt8Min + kTableSize; ++q) {
+      double x = numerics::dequantize(
+          static_cast<int32_t>(q),
+          static_cast<float>(input->params.scales.front()),
+          static_cast<int32_t>(input->params.zeroPoints.front()));
+      std::optional<double> y =
+          isa<linalg::GenericOp>(function)
+              ? evaluateGeneric(cast<linalg::GenericOp>(function), x)
+              : evaluateTosaUnary(function, x);
+      if (!y)
+        return rewriter.notifyMatchFailure(op, "cannot evaluate the function");
+      table.push_back(static_cast<int8_t>(quantizeBound(*y, *output)));
+    }
+    Location loc = op.getLoc();
+    auto tableType = RankedTensorType::get({kTableSize}, rewriter.getI8Type());
+    Value tableValue = tosa::ConstOp::create(
+        rewriter, loc, tableType,
+        DenseIntElementsAttr::get(tableType, ArrayRef<int8_t>(table)));
+    Value storage = input->getStorage(rewriter, loc);
+    Value result = tosa::TableOp::create(rewriter, loc, storage.getType(),
+                                         storage, tableValue);
+    replaceWithStorage(rewriter, op, result);
+    return success();
+  }
+};
+} // namespace
+
+//===----------------------------------------------------------------------===//
+// Pass
+//===----------------------------------------------------------------------===//
+
+namespace {
+struct LowerToIntegerPass
+    : mlir::qc::impl::QCLowerToIntegerBase<LowerToIntegerPass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    std::optional<RequantRounding> mode = symbolizeRequantRounding(rounding);
+    if (!mode) {
+      getOperation()->emitError()
+          << "qc-lower-to-integer: unknown rounding '" << rounding
+          << "' (expected gemmlowp, single_round, double_round, "
+             "inexact_round or half_to_even)";
+      return signalPassFailure();
+    }
+    MLIRContext *context = &getContext();
+    RewritePatternSet patterns(context);
+    patterns.add<SignUnsignedDequantize, CommuteDataMovement,
+                 ConvertConvolution<tosa::Conv2DOp>,
+                 ConvertConvolution<tosa::DepthwiseConv2DOp>, ConvertMatMul,
+                 FoldAccumulatorAdd, FoldPositiveScaling, ConvertMul>(context);
+    // The residual add and tables must see their op before the requantize
+    // pattern could take a neighbouring quantize.
+    patterns.add<ConvertResidualAdd, ConvertUnaryToTable>(context, *mode,
+                                                          /*benefit=*/2);
+    patterns.add<ConvertRequantize>(context, *mode);
+    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+      return signalPassFailure();
+  }
+};
+} // namespace
