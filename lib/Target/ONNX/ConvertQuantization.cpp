@@ -155,30 +155,40 @@ readQuantizedType(NodeImporter &importer, QuantOperands operands,
       readZeroPoints(importer, operands, storage, scales->size());
   if (failed(zeroPoints))
     return failure();
+  if (!isa<FloatType>(expressed))
+    return importer.emitError() << "expected float values, got " << expressed;
+  std::optional<int64_t> normalized;
+  if (scales->size() != 1) {
+    FailureOr<int64_t> valueAxis =
+        normalizeAxis(importer, axis, valueType.getRank());
+    if (failed(valueAxis))
+      return failure();
+    if (valueType.getDimSize(*valueAxis) !=
+        static_cast<int64_t>(scales->size()))
+      return importer.emitError()
+             << "expected one scale per index of axis " << *valueAxis
+             << " (size " << valueType.getDimSize(*valueAxis) << "), got "
+             << scales->size();
+    normalized = *valueAxis;
+  }
   MLIRContext *context = importer.getBuilder().getContext();
   Type storageType = IntegerType::get(context, storage.width);
   numerics::IntRange range = numerics::storageRange(storage.width,
                                                     storage.isSigned);
   unsigned flags = storage.isSigned ? quant::QuantizationFlags::Signed : 0;
   auto emitError = [&] { return importer.emitError(); };
-  if (scales->size() == 1)
-    return cast<quant::QuantizedType>(quant::UniformQuantizedType::getChecked(
+  quant::QuantizedType type;
+  if (normalized)
+    type = quant::UniformQuantizedPerAxisType::getChecked(
+        emitError, flags, storageType, expressed, *scales, *zeroPoints,
+        static_cast<int32_t>(*normalized), range.min, range.max);
+  else
+    type = quant::UniformQuantizedType::getChecked(
         emitError, flags, storageType, expressed, scales->front(),
-        zeroPoints->front(), range.min, range.max));
-  FailureOr<int64_t> normalized =
-      normalizeAxis(importer, axis, valueType.getRank());
-  if (failed(normalized))
+        zeroPoints->front(), range.min, range.max);
+  if (!type)
     return failure();
-  if (valueType.getDimSize(*normalized) !=
-      static_cast<int64_t>(scales->size()))
-    return importer.emitError()
-           << "expected one scale per index of axis " << *normalized
-           << " (size " << valueType.getDimSize(*normalized) << "), got "
-           << scales->size();
-  return cast<quant::QuantizedType>(
-      quant::UniformQuantizedPerAxisType::getChecked(
-          emitError, flags, storageType, expressed, *scales, *zeroPoints,
-          static_cast<int32_t>(*normalized), range.min, range.max));
+  return type;
 }
 
 //===----------------------------------------------------------------------===//
@@ -245,14 +255,13 @@ static FailureOr<Value> quantizeResult(NodeImporter &importer, Value value,
 // Quantization with run-time parameters
 //===----------------------------------------------------------------------===//
 
-/// Rounds the float `real` half to even and saturates it into the range of
-/// `storage`, giving storage bits of `storageType`.
-static Value buildSaturatingRound(OpBuilder &b, Location loc, Value real,
-                                  Storage storage, Type storageType) {
+/// Saturates the whole float `rounded` into the range of `storage`, giving
+/// storage bits of `storageType`.
+static Value buildSaturate(OpBuilder &b, Location loc, Value rounded,
+                           Storage storage, Type storageType) {
   numerics::IntRange range =
       numerics::storageRange(storage.width, storage.isSigned);
-  Type floatType = real.getType();
-  Value rounded = math::RoundEvenOp::create(b, loc, real);
+  Type floatType = rounded.getType();
   Value clamped = arith::MinimumFOp::create(
       b, loc,
       arith::MaximumFOp::create(
@@ -303,6 +312,9 @@ static LogicalResult convertRunTimeQuantizeLinear(NodeImporter &importer,
   FailureOr<RankedTensorType> type = importer.getResultType();
   if (failed(type))
     return failure();
+  Type floatType = cast<RankedTensorType>(x.getType()).getElementType();
+  if (!isa<FloatType>(floatType))
+    return importer.emitError() << "expected float values, got " << floatType;
   int64_t axis = importer.getInt("axis", 1);
   FailureOr<Value> scale =
       broadcastParameter(importer, 1, type->getRank(), axis, Type());
@@ -310,7 +322,6 @@ static LogicalResult convertRunTimeQuantizeLinear(NodeImporter &importer,
       importer, 2, type->getRank(), axis, type->getElementType());
   if (failed(scale) || failed(zeroPoint))
     return failure();
-  Type floatType = cast<RankedTensorType>(x.getType()).getElementType();
   return importer.setResult(buildBroadcastElementwise(
       importer.getBuilder(), importer.getLoc(), *type, {x, *scale, *zeroPoint},
       [&](OpBuilder &b, Location loc, ValueRange e) -> Value {
@@ -318,8 +329,7 @@ static LogicalResult convertRunTimeQuantizeLinear(NodeImporter &importer,
             b, loc, arith::DivFOp::create(b, loc, e[0], e[1]));
         Value shifted = arith::AddFOp::create(
             b, loc, scaled, buildIntToFloat(b, loc, e[2], storage, floatType));
-        return buildSaturatingRound(b, loc, shifted, storage,
-                                    type->getElementType());
+        return buildSaturate(b, loc, shifted, storage, type->getElementType());
       }));
 }
 
@@ -423,8 +433,15 @@ static FailureOr<RankedTensorType> floatResultType(NodeImporter &importer,
 }
 
 /// QLinearMatMul(a, a_scale, a_zp, b, b_scale, b_zp, y_scale, y_zp): b may
-/// have one scale per column.
+/// have one scale per column (a 1-D b_scale); a is per tensor.
 static LogicalResult convertQLinearMatMul(NodeImporter &importer) {
+  FailureOr<SmallVector<double>> aScales = readScales(importer, {1, 2});
+  if (failed(aScales))
+    return failure();
+  if (aScales->size() != 1)
+    return importer.emitError()
+           << "per-row scales of a are not supported (" << aScales->size()
+           << " scales): QC quantizes activations per tensor";
   FailureOr<Value> a = dequantizeInput(importer, 0, {1, 2});
   FailureOr<Value> b = dequantizeInput(importer, 3, {4, 5}, /*axis=*/-1);
   if (failed(a) || failed(b))
@@ -526,6 +543,14 @@ static FailureOr<SignedOperand> getSignedOperand(NodeImporter &importer,
     return failure();
   if (storage->width != 8)
     return importer.emitError() << "expected int8 or uint8 input " << index;
+  if (std::optional<DenseElementsAttr> zeroPoint =
+          importer.getConstantOperand(zeroPointIndex);
+      zeroPoint && zeroPoint->getNumElements() != 1)
+    return importer.emitError()
+           << "per-row, per-column or per-channel zero points are not "
+              "supported (input "
+           << zeroPointIndex << " has " << zeroPoint->getNumElements()
+           << " elements)";
   FailureOr<SmallVector<int64_t>> zeroPoints =
       readZeroPoints(importer, {zeroPointIndex, zeroPointIndex}, *storage, 1);
   if (failed(zeroPoints))
@@ -616,8 +641,8 @@ static LogicalResult convertDynamicQuantizeLinear(NodeImporter &importer) {
         return arith::DivFOp::create(b, l, range, floatConstant(b, l, kQMax));
       });
   constexpr Storage kUInt8 = {8, false};
-  auto saturate = [&](OpBuilder &b, Location l, Value real) {
-    return buildSaturatingRound(b, l, real, kUInt8, storageType);
+  auto saturate = [&](OpBuilder &b, Location l, Value rounded) {
+    return buildSaturate(b, l, rounded, kUInt8, storageType);
   };
   // y_zero_point = saturate(round(0 - min(0, low) / y_scale)).
   Value zeroPoint = buildBroadcastElementwise(
@@ -627,7 +652,7 @@ static LogicalResult convertDynamicQuantizeLinear(NodeImporter &importer) {
                                                  floatConstant(b, l, 0.0));
         Value real = arith::NegFOp::create(
             b, l, arith::DivFOp::create(b, l, lowest, e[1]));
-        return saturate(b, l, real);
+        return saturate(b, l, math::RoundEvenOp::create(b, l, real));
       });
   // y = saturate(round(x / y_scale) + y_zero_point).
   SmallVector<int64_t> unitShape(xType.getRank(), 1);

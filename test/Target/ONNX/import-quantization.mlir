@@ -45,6 +45,10 @@
 // RUN: not quant-translate --import-onnx %t/err-block-size.onnx 2>&1 | FileCheck %s --check-prefix=ERR-BLOCK-SIZE
 // RUN: %onnx_from_text %t/err-row-zero-point.onnxtxt %t/err-row-zero-point.onnx
 // RUN: not quant-translate --import-onnx %t/err-row-zero-point.onnx 2>&1 | FileCheck %s --check-prefix=ERR-ROW-ZERO-POINT
+// RUN: %onnx_from_text %t/err-int-input.onnxtxt %t/err-int-input.onnx
+// RUN: not quant-translate --import-onnx %t/err-int-input.onnx 2>&1 | FileCheck %s --check-prefix=ERR-INT-INPUT
+// RUN: %onnx_from_text %t/err-row-scales.onnxtxt %t/err-row-scales.onnx
+// RUN: not quant-translate --import-onnx %t/err-row-scales.onnx 2>&1 | FileCheck %s --check-prefix=ERR-ROW-SCALES
 
 // QuantizeLinear with constant parameters: uint8 per tensor when the zero
 // point is omitted, int8 with a zero point, per axis along axis 1 and along
@@ -120,10 +124,9 @@ dequantize (uint8[2,3] a, int8[4,3] b, int32[5] c) => (float[2,3] x, float[4,3] 
 // PARAMS-NEXT:      %[[ROUND:.+]] = math.roundeven %[[DIV]] : f32
 // PARAMS-NEXT:      %[[ZF:.+]] = arith.sitofp %[[INZ]] : i8 to f32
 // PARAMS-NEXT:      %[[ADD:.+]] = arith.addf %[[ROUND]], %[[ZF]] : f32
-// PARAMS-NEXT:      %[[ROUND2:.+]] = math.roundeven %[[ADD]] : f32
 // PARAMS-DAG:       %[[HI:.+]] = arith.constant 1.270000e+02 : f32
 // PARAMS-DAG:       %[[LO:.+]] = arith.constant -1.280000e+02 : f32
-// PARAMS:           %[[MAX:.+]] = arith.maximumf %[[ROUND2]], %[[LO]] : f32
+// PARAMS:           %[[MAX:.+]] = arith.maximumf %[[ADD]], %[[LO]] : f32
 // PARAMS-NEXT:      %[[MIN:.+]] = arith.minimumf %[[MAX]], %[[HI]] : f32
 // PARAMS-NEXT:      %[[INT:.+]] = arith.fptosi %[[MIN]] : f32 to i8
 // PARAMS-NEXT:      linalg.yield %[[INT]] : i8
@@ -405,11 +408,39 @@ err_block_size (float[2,4] x) => (int8[2,4] y) {
 
 // MatMulInteger with a per-row zero point for A (one per row, M = 2): only
 // a single zero point per operand is supported.
-// ERR-ROW-ZERO-POINT: error: node producing 'y' (MatMulInteger, opset 13): expected 1 zero points, got 2
+// ERR-ROW-ZERO-POINT: error: node producing 'y' (MatMulInteger, opset 13): per-row, per-column or per-channel zero points are not supported (input 2 has 2 elements)
 
 //--- err-row-zero-point.onnxtxt
 <ir_version: 8, opset_import: ["" : 13]>
 err_row_zero_point (uint8[2,4] a, uint8[4,3] b) => (int32[2,3] y) {
   za = Constant <value = uint8[2] {1, 2}> ()
   y = MatMulInteger(a, b, za)
+}
+
+// QuantizeLinear of int32 values (ONNX allows them): QC quantizes floats.
+// ERR-INT-INPUT: error: node producing 'y' (QuantizeLinear, opset 13): expected float values, got 'i32'
+// ERR-INT-INPUT-NOT: Segmentation
+
+//--- err-int-input.onnxtxt
+<ir_version: 8, opset_import: ["" : 13]>
+err_int_input (int32[4] x) => (int8[4] y) {
+  s = Constant <value = float {0.5}> ()
+  z = Constant <value = int8 {0}> ()
+  y = QuantizeLinear(x, s, z)
+}
+
+// QLinearMatMul with one scale per row of a (square, so the per-column
+// reading would also fit): rejected, not misread.
+// ERR-ROW-SCALES: error: node producing 'y' (QLinearMatMul, opset 10): per-row scales of a are not supported (3 scales): QC quantizes activations per tensor
+
+//--- err-row-scales.onnxtxt
+<ir_version: 8, opset_import: ["" : 10]>
+err_row_scales (uint8[3,3] a, uint8[3,3] b) => (uint8[3,3] y) {
+  sa = Constant <value = float[3] {0.5, 0.25, 0.125}> ()
+  za = Constant <value = uint8[3] {0, 0, 0}> ()
+  sb = Constant <value = float {0.5}> ()
+  zb = Constant <value = uint8 {0}> ()
+  sy = Constant <value = float {0.5}> ()
+  zy = Constant <value = uint8 {0}> ()
+  y = QLinearMatMul(a, sa, za, b, sb, zb, sy, zy)
 }
