@@ -30,7 +30,7 @@ Operation *QCDialect::materializeConstant(OpBuilder &builder, Attribute value,
 }
 
 //===----------------------------------------------------------------------===//
-// Discardable attributes: qc.scheme, qc.stats, qc.bitwidth
+// Discardable attributes: qc.scheme, qc.stats, qc.bitwidth, qc.keep_float
 //===----------------------------------------------------------------------===//
 
 /// Checks that an axis named by an annotation exists in the annotated value
@@ -91,9 +91,16 @@ LogicalResult QCDialect::verifyOperationAttribute(Operation *op,
                          << "attribute, got " << attr;
     return success();
   }
+  if (name == kKeepFloatAttrName) {
+    if (!isa<UnitAttr>(attr))
+      return emitError() << "'" << name << "' is a unit attribute, got "
+                         << attr;
+    return success();
+  }
   if (name != kSchemeAttrName && name != kStatsAttrName)
     return emitError() << "unknown qc attribute '" << name
-                       << "'; expected qc.scheme, qc.stats or qc.bitwidth";
+                       << "'; expected qc.scheme, qc.stats, qc.bitwidth or "
+                          "qc.keep_float";
   // One annotation for an op with a single result, or one per result.
   if (auto perResult = dyn_cast<ArrayAttr>(attr)) {
     if (perResult.size() != op->getNumResults())

@@ -21,9 +21,6 @@ namespace mlir::qc {
 using namespace mlir;
 using namespace mlir::qc;
 
-/// The unit attribute that exempts an op the user chose to keep in float.
-static constexpr StringLiteral kKeepFloatAttr = "qc.keep_float";
-
 static bool isFloatValue(Value value) {
   return isa<FloatType>(getElementTypeOrSelf(value.getType()));
 }
@@ -72,13 +69,13 @@ struct VerifyIntegerOnlyPass
     llvm::SetVector<Operation *> upstream = collectUpstream(getOperation());
     bool clean = true;
     for (Operation *op : downstream) {
-      if (!upstream.contains(op) || op->hasAttr(kKeepFloatAttr))
+      if (!upstream.contains(op) || op->hasAttr(QCDialect::kKeepFloatAttrName))
         continue;
       op->emitError() << "'" << op->getName()
                       << "' computes in floating point between qc.dequantize "
                          "and qc.quantize: qc-lower-to-integer has no integer "
                          "form for it here (keep it in float with the "
-                      << kKeepFloatAttr << " attribute)";
+                      << QCDialect::kKeepFloatAttrName << " attribute)";
       clean = false;
     }
     // A quantize fed straight by a dequantize is a requantization that was

@@ -426,7 +426,7 @@ func.func @bitwidth_array(%x: tensor<4xf32>) {
 // -----
 
 func.func @unknown_qc_attribute(%x: tensor<4xf32>) {
-  // expected-error@+1 {{'arith.addf' op unknown qc attribute 'qc.foo'; expected qc.scheme, qc.stats or qc.bitwidth}}
+  // expected-error@+1 {{'arith.addf' op unknown qc attribute 'qc.foo'; expected qc.scheme, qc.stats, qc.bitwidth or qc.keep_float}}
   %0 = arith.addf %x, %x {qc.foo = 4 : i64} : tensor<4xf32>
   return
 }
@@ -646,5 +646,13 @@ func.func private @scheme_axis_on_scalar(%x: f32 {qc.scheme = #qc.scheme<u8, aff
 func.func @stats_absmax_count(%x: tensor<2x3xf32>) {
   // expected-error@+1 {{'arith.addf' op 'qc.stats' has 2 entries for axis 1 of size 3}}
   %0 = arith.addf %x, %x {qc.stats = #qc.stats<min = 0.0, max = 1.0, absmax(axis = 1) = [1.0, 0.5]>} : tensor<2x3xf32>
+  return
+}
+
+// -----
+
+func.func @keep_float_not_unit(%x: tensor<4xf32>) {
+  // expected-error@+1 {{'arith.addf' op 'qc.keep_float' is a unit attribute, got 1 : i64}}
+  %0 = arith.addf %x, %x {qc.keep_float = 1 : i64} : tensor<4xf32>
   return
 }

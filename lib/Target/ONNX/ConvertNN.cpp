@@ -16,6 +16,8 @@
 #include "mlir/Dialect/Tosa/Utils/ConversionUtils.h"
 #include "mlir/IR/ImplicitLocOpBuilder.h"
 
+#include <cmath>
+
 using namespace mlir;
 using namespace mlir::qc::onnx;
 
@@ -438,6 +440,36 @@ static Value perChannel(OpBuilder &builder, Location loc, Value value,
   return buildReshape(builder, loc, value, shape);
 }
 
+/// The per-channel constants (a, b) of y = a * x + b, when scale, bias,
+/// mean and variance are constants: a = scale / sqrt(var + epsilon),
+/// b = bias - mean * a, computed in double.
+static std::optional<std::pair<SmallVector<float>, SmallVector<float>>>
+foldBatchNormParameters(NodeImporter &importer, float epsilon) {
+  enum { kScale = 1, kBias, kMean, kVariance };
+  SmallVector<SmallVector<double>> parameters;
+  for (unsigned index : {kScale, kBias, kMean, kVariance}) {
+    std::optional<DenseElementsAttr> constant =
+        importer.getConstantOperand(index);
+    if (!constant || !isa<FloatType>(constant->getElementType()))
+      return std::nullopt;
+    SmallVector<double> &values = parameters.emplace_back();
+    for (const APFloat &value : constant->getValues<APFloat>())
+      values.push_back(value.convertToDouble());
+  }
+  SmallVector<float> multipliers, offsets;
+  for (size_t c = 0; c < parameters[0].size(); ++c) {
+    double multiplier =
+        parameters[0][c] / std::sqrt(parameters[3][c] + epsilon);
+    multipliers.push_back(static_cast<float>(multiplier));
+    offsets.push_back(
+        static_cast<float>(parameters[1][c] - parameters[2][c] * multiplier));
+  }
+  return std::make_pair(multipliers, offsets);
+}
+
+/// BatchNormalization in inference mode. With constant parameters it is a
+/// per-channel tosa.mul and tosa.add (which quantization folds into a
+/// preceding convolution); otherwise the formula, elementwise.
 static LogicalResult convertBatchNormalization(NodeImporter &importer) {
   constexpr float kDefaultEpsilon = 1e-5f;
   FailureOr<RankedTensorType> type = importer.getResultType();
@@ -449,6 +481,25 @@ static LogicalResult convertBatchNormalization(NodeImporter &importer) {
                                    "supported";
   OpBuilder &builder = importer.getBuilder();
   Location loc = importer.getLoc();
+  float epsilon = importer.getFloat("epsilon", kDefaultEpsilon);
+  if (auto folded = foldBatchNormParameters(importer, epsilon)) {
+    FailureOr<Value> x = importer.getRequiredOperand(0);
+    if (failed(x))
+      return failure();
+    SmallVector<int64_t> shape(type->getRank(), 1);
+    shape[1] = static_cast<int64_t>(folded->first.size());
+    auto parameterType = RankedTensorType::get(shape, type->getElementType());
+    auto constant = [&](ArrayRef<float> values) -> Value {
+      return arith::ConstantOp::create(
+          builder, loc, DenseElementsAttr::get(parameterType, values));
+    };
+    Value shift = buildSplat(
+        builder, loc, RankedTensorType::get({1}, builder.getI8Type()), 0);
+    Value scaled = tosa::MulOp::create(builder, loc, *type, *x,
+                                       constant(folded->first), shift);
+    return importer.setResult(tosa::AddOp::create(
+        builder, loc, *type, scaled, constant(folded->second)));
+  }
   SmallVector<Value> operands;
   for (unsigned i = 0; i < 5; ++i) {
     FailureOr<Value> operand = importer.getRequiredOperand(i);
@@ -458,7 +509,6 @@ static LogicalResult convertBatchNormalization(NodeImporter &importer) {
                               : perChannel(builder, loc, *operand,
                                            type->getRank()));
   }
-  float epsilon = importer.getFloat("epsilon", kDefaultEpsilon);
   // y = scale * (x - mean) / sqrt(var + epsilon) + bias.
   return importer.setResult(buildBroadcastElementwise(
       builder, loc, *type, operands,

@@ -5,6 +5,8 @@
 // RUN: quant-translate --import-onnx %t/pool.onnx | FileCheck %s --check-prefix=POOL
 // RUN: %onnx_from_text %t/bn.onnxtxt %t/bn.onnx
 // RUN: quant-translate --import-onnx %t/bn.onnx | FileCheck %s --check-prefix=BN
+// RUN: %onnx_from_text %t/bn-const.onnxtxt %t/bn-const.onnx
+// RUN: quant-translate --import-onnx %t/bn-const.onnx | FileCheck %s --check-prefix=BN-CONST
 
 // Conv: NCHW -> NHWC, OIHW -> OHWI, TOSA pads [top, bottom, left, right]
 // from ONNX [top, left, bottom, right], and back to NCHW. Without a bias
@@ -75,4 +77,24 @@ pool (float[1,1,6,6] x) => (float[1,1,3,3] m, float[1,1,6,6] a, float[1,1,1,1] g
 <ir_version: 8, opset_import: ["" : 13]>
 bn (float[2,3,4,4] x, float[3] s, float[3] b, float[3] m, float[3] v) => (float[2,3,4,4] y) {
   y = BatchNormalization <epsilon = 0.001> (x, s, b, m, v)
+}
+
+// With constant parameters: y = a * x + b per channel, a = s / sqrt(v + eps)
+// = [1, 3, 2] and b = bias - m * a = [-1, 1, 4] (eps = 2^-10, so every value
+// is exact), as a tosa.mul and a tosa.add.
+// BN-CONST-LABEL: func.func @main
+// BN-CONST:       %[[A:.+]] = arith.constant dense<{{\[\[\[\[}}1.000000e+00]], {{\[\[}}3.000000e+00]], {{\[\[}}2.000000e+00]]]]> : tensor<1x3x1x1xf32>
+// BN-CONST:       %[[MUL:.+]] = tosa.mul %{{.+}}, %[[A]], %{{.+}} : (tensor<2x3x4x4xf32>, tensor<1x3x1x1xf32>, tensor<1xi8>) -> tensor<2x3x4x4xf32>
+// BN-CONST:       %[[B:.+]] = arith.constant dense<{{\[\[\[\[}}-1.000000e+00]], {{\[\[}}1.000000e+00]], {{\[\[}}4.000000e+00]]]]> : tensor<1x3x1x1xf32>
+// BN-CONST:       tosa.add %[[MUL]], %[[B]]
+// BN-CONST-NOT:   linalg.generic
+
+//--- bn-const.onnxtxt
+<ir_version: 8, opset_import: ["" : 13]>
+bn_const (float[2,3,4,4] x) => (float[2,3,4,4] y) {
+  s = Constant <value = float[3] {2.0, 3.0, 1.0}> ()
+  b = Constant <value = float[3] {0.0, 1.0, 2.0}> ()
+  m = Constant <value = float[3] {1.0, 0.0, -1.0}> ()
+  v = Constant <value = float[3] {3.9990234375, 0.9990234375, 0.2490234375}> ()
+  y = BatchNormalization <epsilon = 0.0009765625> (x, s, b, m, v)
 }
