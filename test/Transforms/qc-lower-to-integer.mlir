@@ -1,0 +1,1135 @@
+// RUN: quant-opt %s --split-input-file --qc-lower-to-integer --mlir-print-elementsattrs-with-hex-if-larger=1024 | FileCheck %s
+// RUN: quant-opt %s --split-input-file --qc-lower-to-integer --canonicalize | FileCheck %s --check-prefix=CANON
+// RUN: quant-opt %s --split-input-file --qc-lower-to-integer=rounding=half_to_even | FileCheck %s --check-prefix=EVEN
+// RUN: not quant-opt %s --split-input-file --qc-lower-to-integer=rounding=nearest 2>&1 | FileCheck %s --check-prefix=BAD-ROUNDING
+
+// Hand-written QDQ graphs: qc.dequantize of quant.scast of integer tensors,
+// float TOSA/linalg ops, qc.quantize + quant.scast back to integers.
+// Dyadic multipliers are TFLite's QuantizeMultiplier of s_in / s_out:
+// (f, e) = frexp(m), q = round(f * 2^31), shift = 31 - e. Biases, table
+// entries and clamp bounds were computed independently in numpy (float32
+// arithmetic, ONNX rounding: half to even, saturating).
+//
+// The functions at the end of the file named @bug_* reproduce bugs: their
+// expectations (prefix BUG) describe the correct result and are not checked
+// by any RUN line, because the pass does not produce it yet.
+
+// BAD-ROUNDING: error: qc-lower-to-integer: unknown rounding 'nearest' (expected gemmlowp, single_round, double_round, inexact_round or half_to_even)
+
+//===----------------------------------------------------------------------===//
+// uint8 -> int8
+//===----------------------------------------------------------------------===//
+
+// A uint8 value becomes int8 by flipping its top bit (xor -128); its zero
+// point moves by -128 (130 -> 2), its scale stays.
+// CHECK-LABEL: func @uint8_dequantize
+// CHECK-SAME:    (%[[X:.+]]: tensor<4xi8>)
+// CHECK:         %[[SIGN:.+]] = arith.constant dense<-128> : tensor<4xi8>
+// CHECK:         %[[FLIP:.+]] = tosa.bitwise_xor %[[X]], %[[SIGN]] : (tensor<4xi8>, tensor<4xi8>) -> tensor<4xi8>
+// CHECK-NEXT:    %[[Q:.+]] = quant.scast %[[FLIP]] : tensor<4xi8> to tensor<4x!quant.uniform<i8:f32, 5.000000e-01:2>>
+// CHECK-NEXT:    %[[D:.+]] = qc.dequantize %[[Q]] : tensor<4x!quant.uniform<i8:f32, 5.000000e-01:2>> -> tensor<4xf32>
+// CHECK-NEXT:    return %[[D]]
+func.func @uint8_dequantize(%x: tensor<4xi8>) -> tensor<4xf32> {
+  %q = quant.scast %x : tensor<4xi8> to tensor<4x!quant.uniform<u8:f32, 0.5:130>>
+  %d = qc.dequantize %q : tensor<4x!quant.uniform<u8:f32, 0.5:130>> -> tensor<4xf32>
+  return %d : tensor<4xf32>
+}
+
+// -----
+
+// Per axis: every zero point moves by -128 (130 -> 2, 0 -> -128).
+// CHECK-LABEL: func @uint8_dequantize_per_axis
+// CHECK:         tosa.bitwise_xor
+// CHECK-NEXT:    quant.scast %{{.+}} : tensor<3x2xi8> to tensor<3x2x!quant.uniform<i8:f32:1, {5.000000e-01:2,2.500000e-01:-128}>>
+func.func @uint8_dequantize_per_axis(%x: tensor<3x2xi8>) -> tensor<3x2xf32> {
+  %q = quant.scast %x : tensor<3x2xi8> to tensor<3x2x!quant.uniform<u8:f32:1, {0.5:130, 0.25}>>
+  %d = qc.dequantize %q : tensor<3x2x!quant.uniform<u8:f32:1, {0.5:130, 0.25}>> -> tensor<3x2xf32>
+  return %d : tensor<3x2xf32>
+}
+
+//===----------------------------------------------------------------------===//
+// Data movement
+//===----------------------------------------------------------------------===//
+
+// -----
+
+// The transpose runs on the storage; the per-axis parameters follow the
+// permutation (input axis 1 is result axis 2 for perms [2, 0, 1]).
+// CHECK-LABEL: func @transpose_per_axis
+// CHECK-SAME:    (%[[X:.+]]: tensor<2x3x4xi8>)
+// CHECK:         %[[T:.+]] = tosa.transpose %[[X]] {perms = array<i32: 2, 0, 1>} : (tensor<2x3x4xi8>) -> tensor<4x2x3xi8>
+// CHECK-NEXT:    %[[Q:.+]] = quant.scast %[[T]] : tensor<4x2x3xi8> to tensor<4x2x3x!quant.uniform<i8:f32:2, {5.000000e-01,2.500000e-01,1.250000e-01}>>
+// CHECK-NEXT:    %[[D:.+]] = qc.dequantize %[[Q]]
+// CHECK-NEXT:    return %[[D]]
+func.func @transpose_per_axis(%x: tensor<2x3x4xi8>) -> tensor<4x2x3xf32> {
+  %q = quant.scast %x : tensor<2x3x4xi8> to tensor<2x3x4x!quant.uniform<i8:f32:1, {0.5, 0.25, 0.125}>>
+  %d = qc.dequantize %q : tensor<2x3x4x!quant.uniform<i8:f32:1, {0.5, 0.25, 0.125}>> -> tensor<2x3x4xf32>
+  %t = tosa.transpose %d {perms = array<i32: 2, 0, 1>} : (tensor<2x3x4xf32>) -> tensor<4x2x3xf32>
+  return %t : tensor<4x2x3xf32>
+}
+
+// -----
+
+// A reshape that keeps the quantized axis whole keeps the parameters on it.
+// CHECK-LABEL: func @reshape_keeps_axis
+// CHECK-SAME:    (%[[X:.+]]: tensor<2x3x4xi8>)
+// CHECK:         %[[R:.+]] = tosa.reshape %[[X]], %{{.+}} : (tensor<2x3x4xi8>, !tosa.shape<4>) -> tensor<2x3x2x2xi8>
+// CHECK-NEXT:    quant.scast %[[R]] : tensor<2x3x2x2xi8> to tensor<2x3x2x2x!quant.uniform<i8:f32:1, {5.000000e-01,2.500000e-01,1.250000e-01}>>
+func.func @reshape_keeps_axis(%x: tensor<2x3x4xi8>) -> tensor<2x3x2x2xf32> {
+  %q = quant.scast %x : tensor<2x3x4xi8> to tensor<2x3x4x!quant.uniform<i8:f32:1, {0.5, 0.25, 0.125}>>
+  %d = qc.dequantize %q : tensor<2x3x4x!quant.uniform<i8:f32:1, {0.5, 0.25, 0.125}>> -> tensor<2x3x4xf32>
+  %s = tosa.const_shape {values = dense<[2, 3, 2, 2]> : tensor<4xindex>} : () -> !tosa.shape<4>
+  %r = tosa.reshape %d, %s : (tensor<2x3x4xf32>, !tosa.shape<4>) -> tensor<2x3x2x2xf32>
+  return %r : tensor<2x3x2x2xf32>
+}
+
+// -----
+
+// Merging the dimensions before the axis moves it (2 -> 1).
+// CHECK-LABEL: func @reshape_moves_axis
+// CHECK:         tosa.reshape %{{.+}} : (tensor<2x3x4xi8>, !tosa.shape<2>) -> tensor<6x4xi8>
+// CHECK-NEXT:    quant.scast %{{.+}} : tensor<6x4xi8> to tensor<6x4x!quant.uniform<i8:f32:1, {5.000000e-01,2.500000e-01,1.250000e-01,6.250000e-02}>>
+func.func @reshape_moves_axis(%x: tensor<2x3x4xi8>) -> tensor<6x4xf32> {
+  %q = quant.scast %x : tensor<2x3x4xi8> to tensor<2x3x4x!quant.uniform<i8:f32:2, {0.5, 0.25, 0.125, 0.0625}>>
+  %d = qc.dequantize %q : tensor<2x3x4x!quant.uniform<i8:f32:2, {0.5, 0.25, 0.125, 0.0625}>> -> tensor<2x3x4xf32>
+  %s = tosa.const_shape {values = dense<[6, 4]> : tensor<2xindex>} : () -> !tosa.shape<2>
+  %r = tosa.reshape %d, %s : (tensor<2x3x4xf32>, !tosa.shape<2>) -> tensor<6x4xf32>
+  return %r : tensor<6x4xf32>
+}
+
+// -----
+
+// A reshape that merges the quantized axis with another is not commuted.
+// CHECK-LABEL: func @reshape_loses_axis
+// CHECK:         %[[D:.+]] = qc.dequantize %{{.+}} : tensor<2x3x4x!quant.uniform<i8:f32:1, {5.000000e-01,2.500000e-01,1.250000e-01}>> -> tensor<2x3x4xf32>
+// CHECK-NEXT:    %[[R:.+]] = tosa.reshape %[[D]], %{{.+}} : (tensor<2x3x4xf32>, !tosa.shape<2>) -> tensor<6x4xf32>
+// CHECK-NEXT:    return %[[R]]
+func.func @reshape_loses_axis(%x: tensor<2x3x4xi8>) -> tensor<6x4xf32> {
+  %q = quant.scast %x : tensor<2x3x4xi8> to tensor<2x3x4x!quant.uniform<i8:f32:1, {0.5, 0.25, 0.125}>>
+  %d = qc.dequantize %q : tensor<2x3x4x!quant.uniform<i8:f32:1, {0.5, 0.25, 0.125}>> -> tensor<2x3x4xf32>
+  %s = tosa.const_shape {values = dense<[6, 4]> : tensor<2xindex>} : () -> !tosa.shape<2>
+  %r = tosa.reshape %d, %s : (tensor<2x3x4xf32>, !tosa.shape<2>) -> tensor<6x4xf32>
+  return %r : tensor<6x4xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func @slice
+// CHECK-SAME:    (%[[X:.+]]: tensor<4x4xi8>)
+// CHECK:         %[[S:.+]] = tosa.slice %[[X]], %{{.+}}, %{{.+}} : (tensor<4x4xi8>, !tosa.shape<2>, !tosa.shape<2>) -> tensor<2x3xi8>
+// CHECK-NEXT:    quant.scast %[[S]] : tensor<2x3xi8> to tensor<2x3x!quant.uniform<i8:f32, 5.000000e-01:-3>>
+func.func @slice(%x: tensor<4x4xi8>) -> tensor<2x3xf32> {
+  %q = quant.scast %x : tensor<4x4xi8> to tensor<4x4x!quant.uniform<i8:f32, 0.5:-3>>
+  %d = qc.dequantize %q : tensor<4x4x!quant.uniform<i8:f32, 0.5:-3>> -> tensor<4x4xf32>
+  %start = tosa.const_shape {values = dense<[1, 0]> : tensor<2xindex>} : () -> !tosa.shape<2>
+  %size = tosa.const_shape {values = dense<[2, 3]> : tensor<2xindex>} : () -> !tosa.shape<2>
+  %s = tosa.slice %d, %start, %size : (tensor<4x4xf32>, !tosa.shape<2>, !tosa.shape<2>) -> tensor<2x3xf32>
+  return %s : tensor<2x3xf32>
+}
+
+// -----
+
+// Per-axis parameters do not follow a slice: it stays in float.
+// CHECK-LABEL: func @slice_per_axis
+// CHECK:         %[[D:.+]] = qc.dequantize
+// CHECK-NEXT:    tosa.slice %[[D]], %{{.+}}, %{{.+}} : (tensor<4x3xf32>, !tosa.shape<2>, !tosa.shape<2>) -> tensor<2x3xf32>
+func.func @slice_per_axis(%x: tensor<4x3xi8>) -> tensor<2x3xf32> {
+  %q = quant.scast %x : tensor<4x3xi8> to tensor<4x3x!quant.uniform<i8:f32:1, {0.5, 0.25, 0.125}>>
+  %d = qc.dequantize %q : tensor<4x3x!quant.uniform<i8:f32:1, {0.5, 0.25, 0.125}>> -> tensor<4x3xf32>
+  %start = tosa.const_shape {values = dense<[1, 0]> : tensor<2xindex>} : () -> !tosa.shape<2>
+  %size = tosa.const_shape {values = dense<[2, 3]> : tensor<2xindex>} : () -> !tosa.shape<2>
+  %s = tosa.slice %d, %start, %size : (tensor<4x3xf32>, !tosa.shape<2>, !tosa.shape<2>) -> tensor<2x3xf32>
+  return %s : tensor<2x3xf32>
+}
+
+// -----
+
+// Operands of one quantized type: concatenated as integers.
+// CHECK-LABEL: func @concat_same_type
+// CHECK-SAME:    (%[[X:.+]]: tensor<1x4xi8>, %[[Y:.+]]: tensor<2x4xi8>)
+// CHECK:         %[[C:.+]] = tosa.concat %[[X]], %[[Y]] {axis = 0 : i32} : (tensor<1x4xi8>, tensor<2x4xi8>) -> tensor<3x4xi8>
+// CHECK-NEXT:    quant.scast %[[C]] : tensor<3x4xi8> to tensor<3x4x!quant.uniform<i8:f32, 5.000000e-01:-3>>
+func.func @concat_same_type(%x: tensor<1x4xi8>, %y: tensor<2x4xi8>) -> tensor<3x4xf32> {
+  %qx = quant.scast %x : tensor<1x4xi8> to tensor<1x4x!quant.uniform<i8:f32, 0.5:-3>>
+  %dx = qc.dequantize %qx : tensor<1x4x!quant.uniform<i8:f32, 0.5:-3>> -> tensor<1x4xf32>
+  %qy = quant.scast %y : tensor<2x4xi8> to tensor<2x4x!quant.uniform<i8:f32, 0.5:-3>>
+  %dy = qc.dequantize %qy : tensor<2x4x!quant.uniform<i8:f32, 0.5:-3>> -> tensor<2x4xf32>
+  %c = tosa.concat %dx, %dy {axis = 0 : i32} : (tensor<1x4xf32>, tensor<2x4xf32>) -> tensor<3x4xf32>
+  return %c : tensor<3x4xf32>
+}
+
+// -----
+
+// Operands of different scales: the concat stays in float.
+// CHECK-LABEL: func @concat_different_types
+// CHECK:         %[[DX:.+]] = qc.dequantize %{{.+}} : tensor<1x4x!quant.uniform<i8:f32, 5.000000e-01:-3>>
+// CHECK:         %[[DY:.+]] = qc.dequantize %{{.+}} : tensor<2x4x!quant.uniform<i8:f32, 2.500000e-01:-3>>
+// CHECK-NEXT:    tosa.concat %[[DX]], %[[DY]] {axis = 0 : i32} : (tensor<1x4xf32>, tensor<2x4xf32>) -> tensor<3x4xf32>
+func.func @concat_different_types(%x: tensor<1x4xi8>, %y: tensor<2x4xi8>) -> tensor<3x4xf32> {
+  %qx = quant.scast %x : tensor<1x4xi8> to tensor<1x4x!quant.uniform<i8:f32, 0.5:-3>>
+  %dx = qc.dequantize %qx : tensor<1x4x!quant.uniform<i8:f32, 0.5:-3>> -> tensor<1x4xf32>
+  %qy = quant.scast %y : tensor<2x4xi8> to tensor<2x4x!quant.uniform<i8:f32, 0.25:-3>>
+  %dy = qc.dequantize %qy : tensor<2x4x!quant.uniform<i8:f32, 0.25:-3>> -> tensor<2x4xf32>
+  %c = tosa.concat %dx, %dy {axis = 0 : i32} : (tensor<1x4xf32>, tensor<2x4xf32>) -> tensor<3x4xf32>
+  return %c : tensor<3x4xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func @max_pool2d
+// CHECK-SAME:    (%[[X:.+]]: tensor<1x4x4x2xi8>)
+// CHECK:         %[[P:.+]] = tosa.max_pool2d %[[X]] {kernel = array<i64: 2, 2>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 2, 2>} : (tensor<1x4x4x2xi8>) -> tensor<1x2x2x2xi8>
+// CHECK-NEXT:    quant.scast %[[P]] : tensor<1x2x2x2xi8> to tensor<1x2x2x2x!quant.uniform<i8:f32, 5.000000e-01:-3>>
+func.func @max_pool2d(%x: tensor<1x4x4x2xi8>) -> tensor<1x2x2x2xf32> {
+  %q = quant.scast %x : tensor<1x4x4x2xi8> to tensor<1x4x4x2x!quant.uniform<i8:f32, 0.5:-3>>
+  %d = qc.dequantize %q : tensor<1x4x4x2x!quant.uniform<i8:f32, 0.5:-3>> -> tensor<1x4x4x2xf32>
+  %p = tosa.max_pool2d %d {kernel = array<i64: 2, 2>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 2, 2>} : (tensor<1x4x4x2xf32>) -> tensor<1x2x2x2xf32>
+  return %p : tensor<1x2x2x2xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func @tile
+// CHECK-SAME:    (%[[X:.+]]: tensor<2x3xi8>)
+// CHECK:         %[[T:.+]] = tosa.tile %[[X]], %{{.+}} : (tensor<2x3xi8>, !tosa.shape<2>) -> tensor<4x3xi8>
+// CHECK-NEXT:    quant.scast %[[T]] : tensor<4x3xi8> to tensor<4x3x!quant.uniform<i8:f32, 5.000000e-01:-3>>
+func.func @tile(%x: tensor<2x3xi8>) -> tensor<4x3xf32> {
+  %q = quant.scast %x : tensor<2x3xi8> to tensor<2x3x!quant.uniform<i8:f32, 0.5:-3>>
+  %d = qc.dequantize %q : tensor<2x3x!quant.uniform<i8:f32, 0.5:-3>> -> tensor<2x3xf32>
+  %m = tosa.const_shape {values = dense<[2, 1]> : tensor<2xindex>} : () -> !tosa.shape<2>
+  %t = tosa.tile %d, %m : (tensor<2x3xf32>, !tosa.shape<2>) -> tensor<4x3xf32>
+  return %t : tensor<4x3xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func @reverse
+// CHECK-SAME:    (%[[X:.+]]: tensor<4x3xi8>)
+// CHECK:         %[[R:.+]] = tosa.reverse %[[X]] {axis = 0 : i32} : (tensor<4x3xi8>) -> tensor<4x3xi8>
+// CHECK-NEXT:    quant.scast %[[R]] : tensor<4x3xi8> to tensor<4x3x!quant.uniform<i8:f32, 5.000000e-01:-3>>
+func.func @reverse(%x: tensor<4x3xi8>) -> tensor<4x3xf32> {
+  %q = quant.scast %x : tensor<4x3xi8> to tensor<4x3x!quant.uniform<i8:f32, 0.5:-3>>
+  %d = qc.dequantize %q : tensor<4x3x!quant.uniform<i8:f32, 0.5:-3>> -> tensor<4x3xf32>
+  %r = tosa.reverse %d {axis = 0 : i32} : (tensor<4x3xf32>) -> tensor<4x3xf32>
+  return %r : tensor<4x3xf32>
+}
+
+//===----------------------------------------------------------------------===//
+// Convolutions and matmuls
+//===----------------------------------------------------------------------===//
+
+// -----
+
+// Per-tensor weights: i8 x i8 -> i32 at scale 0.5 * 0.25 = 0.125, zero
+// points on the op. The float bias is rounded to that scale half to even:
+// [0.3125, -0.0625, 0.1875] / 0.125 = [2.5, -0.5, 1.5] -> [2, 0, 2].
+// CHECK-LABEL: func @conv2d_per_tensor_weights
+// CHECK-SAME:    (%[[X:.+]]: tensor<1x4x4x2xi8>, %[[W:.+]]: tensor<3x1x1x2xi8>)
+// CHECK-DAG:     %[[BIAS:.+]] = arith.constant dense<[2, 0, 2]> : tensor<3xi32>
+// CHECK-DAG:     %[[XZP:.+]] = "tosa.const"() <{values = dense<-3> : tensor<1xi8>}> : () -> tensor<1xi8>
+// CHECK-DAG:     %[[WZP:.+]] = "tosa.const"() <{values = dense<0> : tensor<1xi8>}> : () -> tensor<1xi8>
+// CHECK:         %[[C:.+]] = tosa.conv2d %[[X]], %[[W]], %[[BIAS]], %[[XZP]], %[[WZP]] {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x4x4x2xi8>, tensor<3x1x1x2xi8>, tensor<3xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x4x4x3xi32>
+// CHECK-NEXT:    %[[Q:.+]] = quant.scast %[[C]] : tensor<1x4x4x3xi32> to tensor<1x4x4x3x!quant.uniform<i32:f32, 1.250000e-01>>
+// CHECK-NEXT:    %[[D:.+]] = qc.dequantize %[[Q]] : tensor<1x4x4x3x!quant.uniform<i32:f32, 1.250000e-01>> -> tensor<1x4x4x3xf32>
+// CHECK-NEXT:    return %[[D]]
+func.func @conv2d_per_tensor_weights(%x: tensor<1x4x4x2xi8>, %w: tensor<3x1x1x2xi8>) -> tensor<1x4x4x3xf32> {
+  %qx = quant.scast %x : tensor<1x4x4x2xi8> to tensor<1x4x4x2x!quant.uniform<i8:f32, 0.5:-3>>
+  %dx = qc.dequantize %qx : tensor<1x4x4x2x!quant.uniform<i8:f32, 0.5:-3>> -> tensor<1x4x4x2xf32>
+  %qw = quant.scast %w : tensor<3x1x1x2xi8> to tensor<3x1x1x2x!quant.uniform<i8:f32, 0.25>>
+  %dw = qc.dequantize %qw : tensor<3x1x1x2x!quant.uniform<i8:f32, 0.25>> -> tensor<3x1x1x2xf32>
+  %b = arith.constant dense<[0.3125, -0.0625, 0.1875]> : tensor<3xf32>
+  %zp = arith.constant dense<0.0> : tensor<1xf32>
+  %c = tosa.conv2d %dx, %dw, %b, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x4x4x2xf32>, tensor<3x1x1x2xf32>, tensor<3xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x4x4x3xf32>
+  return %c : tensor<1x4x4x3xf32>
+}
+
+// -----
+
+// Per-channel weights (axis 0 of OHWI): the accumulator is per axis 3 with
+// scales 0.5 * {0.25, 0.125, 0.0625}; the bias is rounded per channel:
+// [1.0 / 0.125, -0.3 / 0.0625, 2.5 / 0.03125] = [8, -4.8, 80] -> [8, -5, 80].
+// CHECK-LABEL: func @conv2d_per_channel_weights
+// CHECK-SAME:    (%[[X:.+]]: tensor<1x4x4x2xi8>, %[[W:.+]]: tensor<3x1x1x2xi8>)
+// CHECK-DAG:     %[[BIAS:.+]] = arith.constant dense<[8, -5, 80]> : tensor<3xi32>
+// CHECK-DAG:     %[[XZP:.+]] = "tosa.const"() <{values = dense<-3> : tensor<1xi8>}>
+// CHECK-DAG:     %[[WZP:.+]] = "tosa.const"() <{values = dense<0> : tensor<1xi8>}>
+// CHECK:         %[[C:.+]] = tosa.conv2d %[[X]], %[[W]], %[[BIAS]], %[[XZP]], %[[WZP]] {acc_type = i32, {{.*}}} : {{.*}} -> tensor<1x4x4x3xi32>
+// CHECK-NEXT:    quant.scast %[[C]] : tensor<1x4x4x3xi32> to tensor<1x4x4x3x!quant.uniform<i32:f32:3, {1.250000e-01,6.250000e-02,3.125000e-02}>>
+func.func @conv2d_per_channel_weights(%x: tensor<1x4x4x2xi8>, %w: tensor<3x1x1x2xi8>) -> tensor<1x4x4x3xf32> {
+  %qx = quant.scast %x : tensor<1x4x4x2xi8> to tensor<1x4x4x2x!quant.uniform<i8:f32, 0.5:-3>>
+  %dx = qc.dequantize %qx : tensor<1x4x4x2x!quant.uniform<i8:f32, 0.5:-3>> -> tensor<1x4x4x2xf32>
+  %qw = quant.scast %w : tensor<3x1x1x2xi8> to tensor<3x1x1x2x!quant.uniform<i8:f32:0, {0.25, 0.125, 0.0625}>>
+  %dw = qc.dequantize %qw : tensor<3x1x1x2x!quant.uniform<i8:f32:0, {0.25, 0.125, 0.0625}>> -> tensor<3x1x1x2xf32>
+  %b = arith.constant dense<[1.0, -0.3, 2.5]> : tensor<3xf32>
+  %zp = arith.constant dense<0.0> : tensor<1xf32>
+  %c = tosa.conv2d %dx, %dw, %b, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x4x4x2xf32>, tensor<3x1x1x2xf32>, tensor<3xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x4x4x3xf32>
+  return %c : tensor<1x4x4x3xf32>
+}
+
+// -----
+
+// An i32 bias dequantized with exactly the accumulator's scales is used as is.
+// CHECK-LABEL: func @conv2d_int32_bias
+// CHECK-SAME:    (%[[X:.+]]: tensor<1x4x4x2xi8>, %[[W:.+]]: tensor<3x1x1x2xi8>, %[[B:.+]]: tensor<3xi32>)
+// CHECK:         tosa.conv2d %[[X]], %[[W]], %[[B]], %{{.+}}, %{{.+}} {acc_type = i32, {{.*}}} : (tensor<1x4x4x2xi8>, tensor<3x1x1x2xi8>, tensor<3xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x4x4x3xi32>
+// CHECK-NOT:     qc.dequantize %{{.+}} : tensor<3x
+func.func @conv2d_int32_bias(%x: tensor<1x4x4x2xi8>, %w: tensor<3x1x1x2xi8>, %b: tensor<3xi32>) -> tensor<1x4x4x3xf32> {
+  %qx = quant.scast %x : tensor<1x4x4x2xi8> to tensor<1x4x4x2x!quant.uniform<i8:f32, 0.5:-3>>
+  %dx = qc.dequantize %qx : tensor<1x4x4x2x!quant.uniform<i8:f32, 0.5:-3>> -> tensor<1x4x4x2xf32>
+  %qw = quant.scast %w : tensor<3x1x1x2xi8> to tensor<3x1x1x2x!quant.uniform<i8:f32:0, {0.25, 0.125, 0.0625}>>
+  %dw = qc.dequantize %qw : tensor<3x1x1x2x!quant.uniform<i8:f32:0, {0.25, 0.125, 0.0625}>> -> tensor<3x1x1x2xf32>
+  %qb = quant.scast %b : tensor<3xi32> to tensor<3x!quant.uniform<i32:f32:0, {0.125, 0.0625, 0.03125}>>
+  %db = qc.dequantize %qb : tensor<3x!quant.uniform<i32:f32:0, {0.125, 0.0625, 0.03125}>> -> tensor<3xf32>
+  %zp = arith.constant dense<0.0> : tensor<1xf32>
+  %c = tosa.conv2d %dx, %dw, %db, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x4x4x2xf32>, tensor<3x1x1x2xf32>, tensor<3xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x4x4x3xf32>
+  return %c : tensor<1x4x4x3xf32>
+}
+
+// -----
+
+// An i32 bias of another scale (0.125 for every channel, where channels 1
+// and 2 accumulate at 0.0625 and 0.03125): the convolution stays in float.
+// CHECK-LABEL: func @conv2d_int32_bias_of_other_scale
+// CHECK:         tosa.conv2d %{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}, %{{.+}} {acc_type = f32, {{.*}}} : (tensor<1x4x4x2xf32>, tensor<3x1x1x2xf32>, tensor<3xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x4x4x3xf32>
+func.func @conv2d_int32_bias_of_other_scale(%x: tensor<1x4x4x2xi8>, %w: tensor<3x1x1x2xi8>, %b: tensor<3xi32>) -> tensor<1x4x4x3xf32> {
+  %qx = quant.scast %x : tensor<1x4x4x2xi8> to tensor<1x4x4x2x!quant.uniform<i8:f32, 0.5:-3>>
+  %dx = qc.dequantize %qx : tensor<1x4x4x2x!quant.uniform<i8:f32, 0.5:-3>> -> tensor<1x4x4x2xf32>
+  %qw = quant.scast %w : tensor<3x1x1x2xi8> to tensor<3x1x1x2x!quant.uniform<i8:f32:0, {0.25, 0.125, 0.0625}>>
+  %dw = qc.dequantize %qw : tensor<3x1x1x2x!quant.uniform<i8:f32:0, {0.25, 0.125, 0.0625}>> -> tensor<3x1x1x2xf32>
+  %qb = quant.scast %b : tensor<3xi32> to tensor<3x!quant.uniform<i32:f32, 0.125>>
+  %db = qc.dequantize %qb : tensor<3x!quant.uniform<i32:f32, 0.125>> -> tensor<3xf32>
+  %zp = arith.constant dense<0.0> : tensor<1xf32>
+  %c = tosa.conv2d %dx, %dw, %db, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x4x4x2xf32>, tensor<3x1x1x2xf32>, tensor<3xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x4x4x3xf32>
+  return %c : tensor<1x4x4x3xf32>
+}
+
+// -----
+
+// Per-tensor weights with a zero point: it goes to the op's weight_zp. A bias
+// beyond the i32 range saturates (1e12 / 0.125 -> 2147483647).
+// CHECK-LABEL: func @conv2d_weight_zero_point
+// CHECK-DAG:     %[[BIAS:.+]] = arith.constant dense<2147483647> : tensor<3xi32>
+// CHECK-DAG:     %[[XZP:.+]] = "tosa.const"() <{values = dense<-3> : tensor<1xi8>}>
+// CHECK-DAG:     %[[WZP:.+]] = "tosa.const"() <{values = dense<7> : tensor<1xi8>}>
+// CHECK:         tosa.conv2d %{{.+}}, %{{.+}}, %[[BIAS]], %[[XZP]], %[[WZP]] {acc_type = i32, {{.*}}} : {{.*}} -> tensor<1x4x4x3xi32>
+// CHECK-NEXT:    quant.scast %{{.+}} : tensor<1x4x4x3xi32> to tensor<1x4x4x3x!quant.uniform<i32:f32, 1.250000e-01>>
+func.func @conv2d_weight_zero_point(%x: tensor<1x4x4x2xi8>, %w: tensor<3x1x1x2xi8>) -> tensor<1x4x4x3xf32> {
+  %qx = quant.scast %x : tensor<1x4x4x2xi8> to tensor<1x4x4x2x!quant.uniform<i8:f32, 0.5:-3>>
+  %dx = qc.dequantize %qx : tensor<1x4x4x2x!quant.uniform<i8:f32, 0.5:-3>> -> tensor<1x4x4x2xf32>
+  %qw = quant.scast %w : tensor<3x1x1x2xi8> to tensor<3x1x1x2x!quant.uniform<i8:f32, 0.25:7>>
+  %dw = qc.dequantize %qw : tensor<3x1x1x2x!quant.uniform<i8:f32, 0.25:7>> -> tensor<3x1x1x2xf32>
+  %b = arith.constant dense<1.0e12> : tensor<3xf32>
+  %zp = arith.constant dense<0.0> : tensor<1xf32>
+  %c = tosa.conv2d %dx, %dw, %b, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x4x4x2xf32>, tensor<3x1x1x2xf32>, tensor<3xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x4x4x3xf32>
+  return %c : tensor<1x4x4x3xf32>
+}
+
+// -----
+
+// Per-channel weights must be symmetric: with a non-zero zero point on one
+// channel the convolution stays in float.
+// CHECK-LABEL: func @conv2d_per_channel_weight_zero_points
+// CHECK:         tosa.conv2d {{.*}} -> tensor<1x4x4x3xf32>
+// CHECK-NOT:     acc_type = i32
+func.func @conv2d_per_channel_weight_zero_points(%x: tensor<1x4x4x2xi8>, %w: tensor<3x1x1x2xi8>) -> tensor<1x4x4x3xf32> {
+  %qx = quant.scast %x : tensor<1x4x4x2xi8> to tensor<1x4x4x2x!quant.uniform<i8:f32, 0.5:-3>>
+  %dx = qc.dequantize %qx : tensor<1x4x4x2x!quant.uniform<i8:f32, 0.5:-3>> -> tensor<1x4x4x2xf32>
+  %qw = quant.scast %w : tensor<3x1x1x2xi8> to tensor<3x1x1x2x!quant.uniform<i8:f32:0, {0.25:1, 0.125, 0.0625}>>
+  %dw = qc.dequantize %qw : tensor<3x1x1x2x!quant.uniform<i8:f32:0, {0.25:1, 0.125, 0.0625}>> -> tensor<3x1x1x2xf32>
+  %b = arith.constant dense<0.0> : tensor<3xf32>
+  %zp = arith.constant dense<0.0> : tensor<1xf32>
+  %c = tosa.conv2d %dx, %dw, %b, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x4x4x2xf32>, tensor<3x1x1x2xf32>, tensor<3xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x4x4x3xf32>
+  return %c : tensor<1x4x4x3xf32>
+}
+
+// -----
+
+// Depthwise with per-channel weights on axis 2 of HWCM (M = 1); the bias
+// [0.1, 0.2, 0.3] / {0.125, 0.0625, 0.03125} = [0.8, 3.2, 9.6] -> [1, 3, 10].
+// CHECK-LABEL: func @depthwise_conv2d
+// CHECK-SAME:    (%[[X:.+]]: tensor<1x4x4x3xi8>, %[[W:.+]]: tensor<2x2x3x1xi8>)
+// CHECK-DAG:     %[[BIAS:.+]] = arith.constant dense<[1, 3, 10]> : tensor<3xi32>
+// CHECK-DAG:     %[[XZP:.+]] = "tosa.const"() <{values = dense<-3> : tensor<1xi8>}>
+// CHECK-DAG:     %[[WZP:.+]] = "tosa.const"() <{values = dense<0> : tensor<1xi8>}>
+// CHECK:         %[[C:.+]] = tosa.depthwise_conv2d %[[X]], %[[W]], %[[BIAS]], %[[XZP]], %[[WZP]] {acc_type = i32, {{.*}}} : (tensor<1x4x4x3xi8>, tensor<2x2x3x1xi8>, tensor<3xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x3x3x3xi32>
+// CHECK-NEXT:    quant.scast %[[C]] : tensor<1x3x3x3xi32> to tensor<1x3x3x3x!quant.uniform<i32:f32:3, {1.250000e-01,6.250000e-02,3.125000e-02}>>
+func.func @depthwise_conv2d(%x: tensor<1x4x4x3xi8>, %w: tensor<2x2x3x1xi8>) -> tensor<1x3x3x3xf32> {
+  %qx = quant.scast %x : tensor<1x4x4x3xi8> to tensor<1x4x4x3x!quant.uniform<i8:f32, 0.5:-3>>
+  %dx = qc.dequantize %qx : tensor<1x4x4x3x!quant.uniform<i8:f32, 0.5:-3>> -> tensor<1x4x4x3xf32>
+  %qw = quant.scast %w : tensor<2x2x3x1xi8> to tensor<2x2x3x1x!quant.uniform<i8:f32:2, {0.25, 0.125, 0.0625}>>
+  %dw = qc.dequantize %qw : tensor<2x2x3x1x!quant.uniform<i8:f32:2, {0.25, 0.125, 0.0625}>> -> tensor<2x2x3x1xf32>
+  %b = arith.constant dense<[0.1, 0.2, 0.3]> : tensor<3xf32>
+  %zp = arith.constant dense<0.0> : tensor<1xf32>
+  %c = tosa.depthwise_conv2d %dx, %dw, %b, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x4x4x3xf32>, tensor<2x2x3x1xf32>, tensor<3xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x3x3x3xf32>
+  return %c : tensor<1x3x3x3xf32>
+}
+
+// -----
+
+// Per-channel depthwise weights with a channel multiplier of 2 stay in float.
+// CHECK-LABEL: func @depthwise_conv2d_multiplier
+// CHECK:         tosa.depthwise_conv2d {{.*}} -> tensor<1x3x3x4xf32>
+func.func @depthwise_conv2d_multiplier(%x: tensor<1x4x4x2xi8>, %w: tensor<2x2x2x2xi8>) -> tensor<1x3x3x4xf32> {
+  %qx = quant.scast %x : tensor<1x4x4x2xi8> to tensor<1x4x4x2x!quant.uniform<i8:f32, 0.5:-3>>
+  %dx = qc.dequantize %qx : tensor<1x4x4x2x!quant.uniform<i8:f32, 0.5:-3>> -> tensor<1x4x4x2xf32>
+  %qw = quant.scast %w : tensor<2x2x2x2xi8> to tensor<2x2x2x2x!quant.uniform<i8:f32:2, {0.25, 0.125}>>
+  %dw = qc.dequantize %qw : tensor<2x2x2x2x!quant.uniform<i8:f32:2, {0.25, 0.125}>> -> tensor<2x2x2x2xf32>
+  %b = arith.constant dense<0.0> : tensor<4xf32>
+  %zp = arith.constant dense<0.0> : tensor<1xf32>
+  %c = tosa.depthwise_conv2d %dx, %dw, %b, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x4x4x2xf32>, tensor<2x2x2x2xf32>, tensor<4xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x3x3x4xf32>
+  return %c : tensor<1x3x3x4xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func @matmul_per_tensor
+// CHECK-SAME:    (%[[A:.+]]: tensor<1x2x4xi8>, %[[B:.+]]: tensor<1x4x3xi8>)
+// CHECK-DAG:     %[[AZP:.+]] = "tosa.const"() <{values = dense<-3> : tensor<1xi8>}>
+// CHECK-DAG:     %[[BZP:.+]] = "tosa.const"() <{values = dense<5> : tensor<1xi8>}>
+// CHECK:         %[[M:.+]] = tosa.matmul %[[A]], %[[B]], %[[AZP]], %[[BZP]] : (tensor<1x2x4xi8>, tensor<1x4x3xi8>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x2x3xi32>
+// CHECK-NEXT:    quant.scast %[[M]] : tensor<1x2x3xi32> to tensor<1x2x3x!quant.uniform<i32:f32, 1.250000e-01>>
+func.func @matmul_per_tensor(%a: tensor<1x2x4xi8>, %b: tensor<1x4x3xi8>) -> tensor<1x2x3xf32> {
+  %qa = quant.scast %a : tensor<1x2x4xi8> to tensor<1x2x4x!quant.uniform<i8:f32, 0.5:-3>>
+  %da = qc.dequantize %qa : tensor<1x2x4x!quant.uniform<i8:f32, 0.5:-3>> -> tensor<1x2x4xf32>
+  %qb = quant.scast %b : tensor<1x4x3xi8> to tensor<1x4x3x!quant.uniform<i8:f32, 0.25:5>>
+  %db = qc.dequantize %qb : tensor<1x4x3x!quant.uniform<i8:f32, 0.25:5>> -> tensor<1x4x3xf32>
+  %zp = arith.constant dense<0.0> : tensor<1xf32>
+  %m = tosa.matmul %da, %db, %zp, %zp : (tensor<1x2x4xf32>, tensor<1x4x3xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x2x3xf32>
+  return %m : tensor<1x2x3xf32>
+}
+
+// -----
+
+// Per-column right operand (axis 2): the accumulator is per axis 2.
+// CHECK-LABEL: func @matmul_per_column
+// CHECK:         %[[M:.+]] = tosa.matmul {{.*}} -> tensor<1x2x3xi32>
+// CHECK-NEXT:    quant.scast %[[M]] : tensor<1x2x3xi32> to tensor<1x2x3x!quant.uniform<i32:f32:2, {1.250000e-01,6.250000e-02,3.125000e-02}>>
+func.func @matmul_per_column(%a: tensor<1x2x4xi8>, %b: tensor<1x4x3xi8>) -> tensor<1x2x3xf32> {
+  %qa = quant.scast %a : tensor<1x2x4xi8> to tensor<1x2x4x!quant.uniform<i8:f32, 0.5:-3>>
+  %da = qc.dequantize %qa : tensor<1x2x4x!quant.uniform<i8:f32, 0.5:-3>> -> tensor<1x2x4xf32>
+  %qb = quant.scast %b : tensor<1x4x3xi8> to tensor<1x4x3x!quant.uniform<i8:f32:2, {0.25, 0.125, 0.0625}>>
+  %db = qc.dequantize %qb : tensor<1x4x3x!quant.uniform<i8:f32:2, {0.25, 0.125, 0.0625}>> -> tensor<1x4x3xf32>
+  %zp = arith.constant dense<0.0> : tensor<1xf32>
+  %m = tosa.matmul %da, %db, %zp, %zp : (tensor<1x2x4xf32>, tensor<1x4x3xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x2x3xf32>
+  return %m : tensor<1x2x3xf32>
+}
+
+// -----
+
+// A right operand quantized per row (axis 1, the reduction) stays in float.
+// CHECK-LABEL: func @matmul_per_row
+// CHECK:         tosa.matmul {{.*}} : (tensor<1x2x4xf32>, tensor<1x4x3xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x2x3xf32>
+func.func @matmul_per_row(%a: tensor<1x2x4xi8>, %b: tensor<1x4x3xi8>) -> tensor<1x2x3xf32> {
+  %qa = quant.scast %a : tensor<1x2x4xi8> to tensor<1x2x4x!quant.uniform<i8:f32, 0.5:-3>>
+  %da = qc.dequantize %qa : tensor<1x2x4x!quant.uniform<i8:f32, 0.5:-3>> -> tensor<1x2x4xf32>
+  %qb = quant.scast %b : tensor<1x4x3xi8> to tensor<1x4x3x!quant.uniform<i8:f32:1, {0.25, 0.125, 0.0625, 0.5}>>
+  %db = qc.dequantize %qb : tensor<1x4x3x!quant.uniform<i8:f32:1, {0.25, 0.125, 0.0625, 0.5}>> -> tensor<1x4x3xf32>
+  %zp = arith.constant dense<0.0> : tensor<1xf32>
+  %m = tosa.matmul %da, %db, %zp, %zp : (tensor<1x2x4xf32>, tensor<1x4x3xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x2x3xf32>
+  return %m : tensor<1x2x3xf32>
+}
+
+//===----------------------------------------------------------------------===//
+// Additions to accumulators
+//===----------------------------------------------------------------------===//
+
+// -----
+
+// A float constant broadcast along the channels is quantized per channel:
+// [1.0 / 0.125, 1.0 / 0.0625, 0.5 / 0.03125] = [8, 16, 16].
+// CHECK-LABEL: func @add_accumulator_constant
+// CHECK-SAME:    (%[[ACC:.+]]: tensor<1x2x2x3xi32>)
+// CHECK:         %[[C:.+]] = arith.constant dense<{{\[\[\[\[}}8, 16, 16]]]]> : tensor<1x1x1x3xi32>
+// CHECK:         %[[S:.+]] = tosa.add %[[ACC]], %[[C]] : (tensor<1x2x2x3xi32>, tensor<1x1x1x3xi32>) -> tensor<1x2x2x3xi32>
+// CHECK-NEXT:    %[[Q:.+]] = quant.scast %[[S]] : tensor<1x2x2x3xi32> to tensor<1x2x2x3x!quant.uniform<i32:f32:3, {1.250000e-01,6.250000e-02,3.125000e-02}>>
+// CHECK-NEXT:    qc.dequantize %[[Q]]
+func.func @add_accumulator_constant(%acc: tensor<1x2x2x3xi32>) -> tensor<1x2x2x3xf32> {
+  %q = quant.scast %acc : tensor<1x2x2x3xi32> to tensor<1x2x2x3x!quant.uniform<i32:f32:3, {0.125, 0.0625, 0.03125}>>
+  %d = qc.dequantize %q : tensor<1x2x2x3x!quant.uniform<i32:f32:3, {0.125, 0.0625, 0.03125}>> -> tensor<1x2x2x3xf32>
+  %c = arith.constant dense<[[[[1.0, 1.0, 0.5]]]]> : tensor<1x1x1x3xf32>
+  %s = tosa.add %d, %c : (tensor<1x2x2x3xf32>, tensor<1x1x1x3xf32>) -> tensor<1x2x2x3xf32>
+  return %s : tensor<1x2x2x3xf32>
+}
+
+// -----
+
+// A single-element constant (on the left) is expanded along the quantized
+// axis, one value per scale: 0.25 / {0.125, 0.0625, 0.03125} = [2, 4, 8].
+// CHECK-LABEL: func @add_scalar_constant_per_axis
+// CHECK-SAME:    (%[[ACC:.+]]: tensor<1x2x2x3xi32>)
+// CHECK:         %[[C:.+]] = arith.constant dense<{{\[\[\[\[}}2, 4, 8]]]]> : tensor<1x1x1x3xi32>
+// CHECK:         tosa.add %[[ACC]], %[[C]] : (tensor<1x2x2x3xi32>, tensor<1x1x1x3xi32>) -> tensor<1x2x2x3xi32>
+func.func @add_scalar_constant_per_axis(%acc: tensor<1x2x2x3xi32>) -> tensor<1x2x2x3xf32> {
+  %q = quant.scast %acc : tensor<1x2x2x3xi32> to tensor<1x2x2x3x!quant.uniform<i32:f32:3, {0.125, 0.0625, 0.03125}>>
+  %d = qc.dequantize %q : tensor<1x2x2x3x!quant.uniform<i32:f32:3, {0.125, 0.0625, 0.03125}>> -> tensor<1x2x2x3xf32>
+  %c = arith.constant dense<0.25> : tensor<1x1x1x1xf32>
+  %s = tosa.add %c, %d : (tensor<1x1x1x1xf32>, tensor<1x2x2x3xf32>) -> tensor<1x2x2x3xf32>
+  return %s : tensor<1x2x2x3xf32>
+}
+
+// -----
+
+// The constant's row is repeated for each row's scale (axis 0):
+// [1, 2, 3] / 0.5 and [1, 2, 3] / 0.25.
+// CHECK-LABEL: func @add_constant_across_axis
+// CHECK:         %[[C:.+]] = arith.constant dense<{{\[\[}}2, 4, 6], [4, 8, 12]]> : tensor<2x3xi32>
+// CHECK:         tosa.add %{{.+}}, %[[C]] : (tensor<2x3xi32>, tensor<2x3xi32>) -> tensor<2x3xi32>
+func.func @add_constant_across_axis(%acc: tensor<2x3xi32>) -> tensor<2x3xf32> {
+  %q = quant.scast %acc : tensor<2x3xi32> to tensor<2x3x!quant.uniform<i32:f32:0, {0.5, 0.25}>>
+  %d = qc.dequantize %q : tensor<2x3x!quant.uniform<i32:f32:0, {0.5, 0.25}>> -> tensor<2x3xf32>
+  %c = arith.constant dense<[[1.0, 2.0, 3.0]]> : tensor<1x3xf32>
+  %s = tosa.add %d, %c : (tensor<2x3xf32>, tensor<1x3xf32>) -> tensor<2x3xf32>
+  return %s : tensor<2x3xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func @add_accumulators
+// CHECK-SAME:    (%[[A:.+]]: tensor<2x3xi32>, %[[B:.+]]: tensor<2x3xi32>)
+// CHECK:         %[[S:.+]] = tosa.add %[[A]], %[[B]] : (tensor<2x3xi32>, tensor<2x3xi32>) -> tensor<2x3xi32>
+// CHECK-NEXT:    quant.scast %[[S]] : tensor<2x3xi32> to tensor<2x3x!quant.uniform<i32:f32, 1.250000e-01>>
+func.func @add_accumulators(%a: tensor<2x3xi32>, %b: tensor<2x3xi32>) -> tensor<2x3xf32> {
+  %qa = quant.scast %a : tensor<2x3xi32> to tensor<2x3x!quant.uniform<i32:f32, 0.125>>
+  %da = qc.dequantize %qa : tensor<2x3x!quant.uniform<i32:f32, 0.125>> -> tensor<2x3xf32>
+  %qb = quant.scast %b : tensor<2x3xi32> to tensor<2x3x!quant.uniform<i32:f32, 0.125>>
+  %db = qc.dequantize %qb : tensor<2x3x!quant.uniform<i32:f32, 0.125>> -> tensor<2x3xf32>
+  %s = tosa.add %da, %db : (tensor<2x3xf32>, tensor<2x3xf32>) -> tensor<2x3xf32>
+  return %s : tensor<2x3xf32>
+}
+
+// -----
+
+// Accumulators of different scales are not added as integers.
+// CHECK-LABEL: func @add_accumulators_of_different_scales
+// CHECK:         tosa.add %{{.+}}, %{{.+}} : (tensor<2x3xf32>, tensor<2x3xf32>) -> tensor<2x3xf32>
+func.func @add_accumulators_of_different_scales(%a: tensor<2x3xi32>, %b: tensor<2x3xi32>) -> tensor<2x3xf32> {
+  %qa = quant.scast %a : tensor<2x3xi32> to tensor<2x3x!quant.uniform<i32:f32, 0.125>>
+  %da = qc.dequantize %qa : tensor<2x3x!quant.uniform<i32:f32, 0.125>> -> tensor<2x3xf32>
+  %qb = quant.scast %b : tensor<2x3xi32> to tensor<2x3x!quant.uniform<i32:f32, 0.25>>
+  %db = qc.dequantize %qb : tensor<2x3x!quant.uniform<i32:f32, 0.25>> -> tensor<2x3xf32>
+  %s = tosa.add %da, %db : (tensor<2x3xf32>, tensor<2x3xf32>) -> tensor<2x3xf32>
+  return %s : tensor<2x3xf32>
+}
+
+//===----------------------------------------------------------------------===//
+// Multiplications
+//===----------------------------------------------------------------------===//
+
+// -----
+
+// x * 3.0 is x at scale 0.5 * 3 = 1.5; the requantization to 0.75 then
+// multiplies by 2 = 1073741824 * 2^-29.
+// CHECK-LABEL: func @mul_positive_constant
+// CHECK-SAME:    (%[[X:.+]]: tensor<4xi8>)
+// CHECK-NOT:     tosa.mul
+// CHECK:         qc.requant %[[X]] by(#qc.dyadic<1073741824 * 2**-29>) input_zp(-3) output_zp(1) : tensor<4xi8> -> tensor<4xi8>
+// CANON-LABEL: func @mul_positive_constant
+// CANON-SAME:    (%[[X:.+]]: tensor<4xi8>)
+// CANON-NEXT:    %[[R:.+]] = qc.requant %[[X]] by(#qc.dyadic<1073741824 * 2**-29>) input_zp(-3) output_zp(1) : tensor<4xi8> -> tensor<4xi8>
+// CANON-NEXT:    return %[[R]]
+func.func @mul_positive_constant(%x: tensor<4xi8>) -> tensor<4xi8> {
+  %q = quant.scast %x : tensor<4xi8> to tensor<4x!quant.uniform<i8:f32, 0.5:-3>>
+  %d = qc.dequantize %q : tensor<4x!quant.uniform<i8:f32, 0.5:-3>> -> tensor<4xf32>
+  %c = arith.constant dense<3.0> : tensor<4xf32>
+  %shift = arith.constant dense<0> : tensor<1xi8>
+  %m = tosa.mul %d, %c, %shift : (tensor<4xf32>, tensor<4xf32>, tensor<1xi8>) -> tensor<4xf32>
+  %o = qc.quantize %m : tensor<4xf32> -> tensor<4x!quant.uniform<i8:f32, 0.75:1>>
+  %s = quant.scast %o : tensor<4x!quant.uniform<i8:f32, 0.75:1>> to tensor<4xi8>
+  return %s : tensor<4xi8>
+}
+
+// -----
+
+// The constant may be the left operand and broadcast.
+// CHECK-LABEL: func @mul_positive_constant_on_the_left
+// CHECK-NOT:     tosa.mul
+// CHECK:         quant.scast %{{.+}} : tensor<4xi8> to tensor<4x!quant.uniform<i8:f32, 1.500000e+00:-3>>
+// CHECK-NOT:     tosa.mul
+func.func @mul_positive_constant_on_the_left(%x: tensor<4xi8>) -> tensor<4xf32> {
+  %q = quant.scast %x : tensor<4xi8> to tensor<4x!quant.uniform<i8:f32, 0.5:-3>>
+  %d = qc.dequantize %q : tensor<4x!quant.uniform<i8:f32, 0.5:-3>> -> tensor<4xf32>
+  %c = arith.constant dense<3.0> : tensor<1xf32>
+  %shift = arith.constant dense<0> : tensor<1xi8>
+  %m = tosa.mul %c, %d, %shift : (tensor<1xf32>, tensor<4xf32>, tensor<1xi8>) -> tensor<4xf32>
+  return %m : tensor<4xf32>
+}
+
+// -----
+
+// A negative factor would flip the order of the values: not folded.
+// CHECK-LABEL: func @mul_negative_constant
+// CHECK:         %[[D:.+]] = qc.dequantize %{{.+}} : tensor<4x!quant.uniform<i8:f32, 5.000000e-01:-3>>
+// CHECK-NEXT:    tosa.mul %[[D]], %{{.+}}, %{{.+}} : (tensor<4xf32>, tensor<1xf32>, tensor<1xi8>) -> tensor<4xf32>
+func.func @mul_negative_constant(%x: tensor<4xi8>) -> tensor<4xf32> {
+  %q = quant.scast %x : tensor<4xi8> to tensor<4x!quant.uniform<i8:f32, 0.5:-3>>
+  %d = qc.dequantize %q : tensor<4x!quant.uniform<i8:f32, 0.5:-3>> -> tensor<4xf32>
+  %c = arith.constant dense<-3.0> : tensor<1xf32>
+  %shift = arith.constant dense<0> : tensor<1xi8>
+  %m = tosa.mul %d, %c, %shift : (tensor<4xf32>, tensor<1xf32>, tensor<1xi8>) -> tensor<4xf32>
+  return %m : tensor<4xf32>
+}
+
+// -----
+
+// A linalg.generic whose body is one arith.mulf by a positive constant:
+// scale 0.5 * 0.25 = 0.125.
+// CHECK-LABEL: func @generic_mul_positive_constant
+// CHECK-NOT:     linalg.generic
+// CHECK:         quant.scast %{{.+}} : tensor<4xi8> to tensor<4x!quant.uniform<i8:f32, 1.250000e-01:-3>>
+// CHECK-NOT:     linalg.generic
+#map = affine_map<(d0) -> (d0)>
+func.func @generic_mul_positive_constant(%x: tensor<4xi8>) -> tensor<4xf32> {
+  %q = quant.scast %x : tensor<4xi8> to tensor<4x!quant.uniform<i8:f32, 0.5:-3>>
+  %d = qc.dequantize %q : tensor<4x!quant.uniform<i8:f32, 0.5:-3>> -> tensor<4xf32>
+  %init = tensor.empty() : tensor<4xf32>
+  %m = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]}
+      ins(%d : tensor<4xf32>) outs(%init : tensor<4xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %c = arith.constant 0.25 : f32
+    %p = arith.mulf %c, %in : f32
+    linalg.yield %p : f32
+  } -> tensor<4xf32>
+  return %m : tensor<4xf32>
+}
+
+// -----
+
+// The product of two quantized values: both widened to i32, zero points
+// subtracted (none for the second), multiplied at scale 0.5 * 0.25.
+// CHECK-LABEL: func @mul_quantized_values
+// CHECK-SAME:    (%[[X:.+]]: tensor<4xi8>, %[[Y:.+]]: tensor<4xi8>)
+// CHECK-DAG:     %[[XZP:.+]] = arith.constant dense<-3> : tensor<1xi32>
+// CHECK-DAG:     %[[SHIFT:.+]] = arith.constant dense<0> : tensor<1xi8>
+// CHECK-DAG:     %[[WY:.+]] = tosa.cast %[[Y]] : (tensor<4xi8>) -> tensor<4xi32>
+// CHECK-DAG:     %[[WX:.+]] = tosa.cast %[[X]] : (tensor<4xi8>) -> tensor<4xi32>
+// CHECK:         %[[SX:.+]] = tosa.sub %[[WX]], %[[XZP]] : (tensor<4xi32>, tensor<1xi32>) -> tensor<4xi32>
+// CHECK-NEXT:    %[[P:.+]] = tosa.mul %[[SX]], %[[WY]], %[[SHIFT]] : (tensor<4xi32>, tensor<4xi32>, tensor<1xi8>) -> tensor<4xi32>
+// CHECK-NEXT:    quant.scast %[[P]] : tensor<4xi32> to tensor<4x!quant.uniform<i32:f32, 1.250000e-01>>
+func.func @mul_quantized_values(%x: tensor<4xi8>, %y: tensor<4xi8>) -> tensor<4xf32> {
+  %qx = quant.scast %x : tensor<4xi8> to tensor<4x!quant.uniform<i8:f32, 0.5:-3>>
+  %dx = qc.dequantize %qx : tensor<4x!quant.uniform<i8:f32, 0.5:-3>> -> tensor<4xf32>
+  %qy = quant.scast %y : tensor<4xi8> to tensor<4x!quant.uniform<i8:f32, 0.25>>
+  %dy = qc.dequantize %qy : tensor<4x!quant.uniform<i8:f32, 0.25>> -> tensor<4xf32>
+  %shift = arith.constant dense<0> : tensor<1xi8>
+  %m = tosa.mul %dx, %dy, %shift : (tensor<4xf32>, tensor<4xf32>, tensor<1xi8>) -> tensor<4xf32>
+  return %m : tensor<4xf32>
+}
+
+//===----------------------------------------------------------------------===//
+// Requantization
+//===----------------------------------------------------------------------===//
+
+// -----
+
+// 0.5 / 0.3 = 1.6667 = 0.8333 * 2^1: 1789569707 * 2^-30.
+// CHECK-LABEL: func @requantize
+// CHECK-SAME:    (%[[X:.+]]: tensor<2x3xi8>)
+// CHECK:         %[[R:.+]] = qc.requant %[[X]] by(#qc.dyadic<1789569707 * 2**-30>) input_zp(-3) output_zp(5) : tensor<2x3xi8> -> tensor<2x3xi8>
+// CHECK-NEXT:    return %[[R]]
+// EVEN-LABEL: func @requantize
+// EVEN:         qc.requant %{{.+}} by(#qc.dyadic<1789569707 * 2**-30>) input_zp(-3) output_zp(5) rounding half_to_even : tensor<2x3xi8> -> tensor<2x3xi8>
+func.func @requantize(%x: tensor<2x3xi8>) -> tensor<2x3xi8> {
+  %q = quant.scast %x : tensor<2x3xi8> to tensor<2x3x!quant.uniform<i8:f32, 0.5:-3>>
+  %d = qc.dequantize %q : tensor<2x3x!quant.uniform<i8:f32, 0.5:-3>> -> tensor<2x3xf32>
+  %o = qc.quantize %d : tensor<2x3xf32> -> tensor<2x3x!quant.uniform<i8:f32, 0.3:5>>
+  %s = quant.scast %o : tensor<2x3x!quant.uniform<i8:f32, 0.3:5>> to tensor<2x3xi8>
+  return %s : tensor<2x3xi8>
+}
+
+// -----
+
+// An accumulator to uint8: 0.00123 / 0.3 = 0.0041 = 0.5248 * 2^-7.
+// CHECK-LABEL: func @requantize_accumulator_to_uint8
+// CHECK:         qc.requant %{{.+}} by(#qc.dyadic<1126999418 * 2**-38>) output_zp(128) {output_unsigned} : tensor<2x3xi32> -> tensor<2x3xi8>
+func.func @requantize_accumulator_to_uint8(%x: tensor<2x3xi32>) -> tensor<2x3xi8> {
+  %q = quant.scast %x : tensor<2x3xi32> to tensor<2x3x!quant.uniform<i32:f32, 0.00123>>
+  %d = qc.dequantize %q : tensor<2x3x!quant.uniform<i32:f32, 0.00123>> -> tensor<2x3xf32>
+  %o = qc.quantize %d : tensor<2x3xf32> -> tensor<2x3x!quant.uniform<u8:f32, 0.3:128>>
+  %s = quant.scast %o : tensor<2x3x!quant.uniform<u8:f32, 0.3:128>> to tensor<2x3xi8>
+  return %s : tensor<2x3xi8>
+}
+
+// -----
+
+// uint8 to uint8 (0.5 / 0.25 = 2): both sides unsigned.
+// CHECK-LABEL: func @requantize_uint8
+// CHECK:         qc.requant %{{.+}} by(#qc.dyadic<1073741824 * 2**-29>) input_zp(130) output_zp(120) {input_unsigned, output_unsigned} : tensor<4xi8> -> tensor<4xi8>
+func.func @requantize_uint8(%x: tensor<4xi8>) -> tensor<4xi8> {
+  %q = quant.scast %x : tensor<4xi8> to tensor<4x!quant.uniform<u8:f32, 0.5:130>>
+  %d = qc.dequantize %q : tensor<4x!quant.uniform<u8:f32, 0.5:130>> -> tensor<4xf32>
+  %o = qc.quantize %d : tensor<4xf32> -> tensor<4x!quant.uniform<u8:f32, 0.25:120>>
+  %s = quant.scast %o : tensor<4x!quant.uniform<u8:f32, 0.25:120>> to tensor<4xi8>
+  return %s : tensor<4xi8>
+}
+
+// -----
+
+// Identical parameters: no requant, the storage passes through.
+// CHECK-LABEL: func @requantize_same_parameters
+// CHECK-NOT:     qc.requant
+// CHECK-NOT:     qc.quantize
+// CANON-LABEL: func @requantize_same_parameters
+// CANON-SAME:    (%[[X:.+]]: tensor<2x3xi8>)
+// CANON-NEXT:    return %[[X]]
+func.func @requantize_same_parameters(%x: tensor<2x3xi8>) -> tensor<2x3xi8> {
+  %q = quant.scast %x : tensor<2x3xi8> to tensor<2x3x!quant.uniform<i8:f32, 0.5:-3>>
+  %d = qc.dequantize %q : tensor<2x3x!quant.uniform<i8:f32, 0.5:-3>> -> tensor<2x3xf32>
+  %o = qc.quantize %d : tensor<2x3xf32> -> tensor<2x3x!quant.uniform<i8:f32, 0.5:-3>>
+  %s = quant.scast %o : tensor<2x3x!quant.uniform<i8:f32, 0.5:-3>> to tensor<2x3xi8>
+  return %s : tensor<2x3xi8>
+}
+
+// -----
+
+// A fused ReLU (linalg.generic max(x, 0.0)) on an accumulator: its bound is
+// the output zero point, clamp [5, 127].
+// CHECK-LABEL: func @relu_on_accumulator
+// CHECK-SAME:    (%[[ACC:.+]]: tensor<2x3xi32>)
+// CHECK:         %[[R:.+]] = qc.requant %[[ACC]] by(#qc.dyadic<1126999418 * 2**-38>) output_zp(5) clamp [5, 127] : tensor<2x3xi32> -> tensor<2x3xi8>
+// CHECK-NEXT:    return %[[R]]
+#map = affine_map<(d0, d1) -> (d0, d1)>
+func.func @relu_on_accumulator(%acc: tensor<2x3xi32>) -> tensor<2x3xi8> {
+  %q = quant.scast %acc : tensor<2x3xi32> to tensor<2x3x!quant.uniform<i32:f32, 0.00123>>
+  %d = qc.dequantize %q : tensor<2x3x!quant.uniform<i32:f32, 0.00123>> -> tensor<2x3xf32>
+  %init = tensor.empty() : tensor<2x3xf32>
+  %r = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel", "parallel"]}
+      ins(%d : tensor<2x3xf32>) outs(%init : tensor<2x3xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %zero = arith.constant 0.0 : f32
+    %m = arith.maximumf %in, %zero : f32
+    linalg.yield %m : f32
+  } -> tensor<2x3xf32>
+  %o = qc.quantize %r : tensor<2x3xf32> -> tensor<2x3x!quant.uniform<i8:f32, 0.3:5>>
+  %s = quant.scast %o : tensor<2x3x!quant.uniform<i8:f32, 0.3:5>> to tensor<2x3xi8>
+  return %s : tensor<2x3xi8>
+}
+
+// -----
+
+// Clip(0, 6) as tosa.clamp on a per-channel accumulator: one multiplier per
+// channel (0.00123 / 0.3, 0.0045 / 0.3 = 0.015 = 0.96 * 2^-6), bounds
+// round(0 / 0.3) + 5 = 5 and round(6 / 0.3) + 5 = 25.
+// CHECK-LABEL: func @clip_per_channel_accumulator
+// CHECK:         qc.requant %{{.+}} by(#qc.dyadic<per_axis = 1, [1126999418 * 2**-38, 2061584302 * 2**-37]>) output_zp(5) clamp [5, 25] : tensor<2x2xi32> -> tensor<2x2xi8>
+// CHECK-NOT:     tosa.clamp
+func.func @clip_per_channel_accumulator(%acc: tensor<2x2xi32>) -> tensor<2x2xi8> {
+  %q = quant.scast %acc : tensor<2x2xi32> to tensor<2x2x!quant.uniform<i32:f32:1, {0.00123, 0.0045}>>
+  %d = qc.dequantize %q : tensor<2x2x!quant.uniform<i32:f32:1, {0.00123, 0.0045}>> -> tensor<2x2xf32>
+  %c = tosa.clamp %d {min_val = 0.0 : f32, max_val = 6.0 : f32} : (tensor<2x2xf32>) -> tensor<2x2xf32>
+  %o = qc.quantize %c : tensor<2x2xf32> -> tensor<2x2x!quant.uniform<i8:f32, 0.3:5>>
+  %s = quant.scast %o : tensor<2x2x!quant.uniform<i8:f32, 0.3:5>> to tensor<2x2xi8>
+  return %s : tensor<2x2xi8>
+}
+
+// -----
+
+// Clip(-1, 6) as a generic max + min: bounds round(-1 / 0.3) + 5 = 2, 25.
+// CHECK-LABEL: func @clip_generic
+// CHECK:         qc.requant %{{.+}} by(#qc.dyadic<1126999418 * 2**-38>) output_zp(5) clamp [2, 25] : tensor<2x3xi32> -> tensor<2x3xi8>
+// CHECK-NOT:     linalg.generic
+#map = affine_map<(d0, d1) -> (d0, d1)>
+func.func @clip_generic(%acc: tensor<2x3xi32>) -> tensor<2x3xi8> {
+  %q = quant.scast %acc : tensor<2x3xi32> to tensor<2x3x!quant.uniform<i32:f32, 0.00123>>
+  %d = qc.dequantize %q : tensor<2x3x!quant.uniform<i32:f32, 0.00123>> -> tensor<2x3xf32>
+  %init = tensor.empty() : tensor<2x3xf32>
+  %r = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel", "parallel"]}
+      ins(%d : tensor<2x3xf32>) outs(%init : tensor<2x3xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %lo = arith.constant -1.0 : f32
+    %hi = arith.constant 6.0 : f32
+    %m = arith.maximumf %in, %lo : f32
+    %n = arith.minimumf %m, %hi : f32
+    linalg.yield %n : f32
+  } -> tensor<2x3xf32>
+  %o = qc.quantize %r : tensor<2x3xf32> -> tensor<2x3x!quant.uniform<i8:f32, 0.3:5>>
+  %s = quant.scast %o : tensor<2x3x!quant.uniform<i8:f32, 0.3:5>> to tensor<2x3xi8>
+  return %s : tensor<2x3xi8>
+}
+
+// -----
+
+// tosa.clamp on int8 input (tosa.clamp is not tabulated): requant with the
+// input zero point and the clamp.
+// CHECK-LABEL: func @clamp_int8
+// CHECK:         qc.requant %{{.+}} by(#qc.dyadic<1789569707 * 2**-30>) input_zp(-3) output_zp(5) clamp [5, 25] : tensor<2x3xi8> -> tensor<2x3xi8>
+func.func @clamp_int8(%x: tensor<2x3xi8>) -> tensor<2x3xi8> {
+  %q = quant.scast %x : tensor<2x3xi8> to tensor<2x3x!quant.uniform<i8:f32, 0.5:-3>>
+  %d = qc.dequantize %q : tensor<2x3x!quant.uniform<i8:f32, 0.5:-3>> -> tensor<2x3xf32>
+  %c = tosa.clamp %d {min_val = 0.0 : f32, max_val = 6.0 : f32} : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  %o = qc.quantize %c : tensor<2x3xf32> -> tensor<2x3x!quant.uniform<i8:f32, 0.3:5>>
+  %s = quant.scast %o : tensor<2x3x!quant.uniform<i8:f32, 0.3:5>> to tensor<2x3xi8>
+  return %s : tensor<2x3xi8>
+}
+
+// -----
+
+// Same parameters but a ReLU: the identity multiplier 1 = 2^30 * 2^-30
+// with the clamp [zero point, 127].
+// CHECK-LABEL: func @relu_same_parameters
+// CHECK:         qc.requant %{{.+}} by(#qc.dyadic<1073741824 * 2**-30>) input_zp(-3) output_zp(-3) clamp [-3, 127] : tensor<2x3xi8> -> tensor<2x3xi8>
+func.func @relu_same_parameters(%x: tensor<2x3xi8>) -> tensor<2x3xi8> {
+  %q = quant.scast %x : tensor<2x3xi8> to tensor<2x3x!quant.uniform<i8:f32, 0.5:-3>>
+  %d = qc.dequantize %q : tensor<2x3x!quant.uniform<i8:f32, 0.5:-3>> -> tensor<2x3xf32>
+  %c = tosa.clamp %d {min_val = 0.0 : f32, max_val = 3.4028235e+38 : f32} : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  %o = qc.quantize %c : tensor<2x3xf32> -> tensor<2x3x!quant.uniform<i8:f32, 0.5:-3>>
+  %s = quant.scast %o : tensor<2x3x!quant.uniform<i8:f32, 0.5:-3>> to tensor<2x3xi8>
+  return %s : tensor<2x3xi8>
+}
+
+// -----
+
+// A ReLU whose lower bound is the bottom of the uint8 output range needs no
+// clamp. The whole block: uint8 input flipped to int8, per-channel int8
+// convolution into i32 (bias [0.3125, -0.0625, 0.1875] / {0.125, 0.0625,
+// 0.03125} = [2.5, -1, 6] -> [2, -1, 6]), then one requant by
+// 0.5 * {0.25, 0.125, 0.0625} / 0.1 = {1.25, 0.625, 0.3125}.
+// CANON-LABEL: func @conv_relu_block
+// CANON-SAME:    (%[[X:.+]]: tensor<1x4x4x2xi8>, %[[W:.+]]: tensor<3x1x1x2xi8>)
+// CANON-DAG:     %[[WZP:.+]] = "tosa.const"() <{values = dense<0> : tensor<1xi8>}>
+// CANON-DAG:     %[[XZP:.+]] = "tosa.const"() <{values = dense<-3> : tensor<1xi8>}>
+// CANON-DAG:     %[[BIAS:.+]] = arith.constant dense<[2, -1, 6]> : tensor<3xi32>
+// CANON-DAG:     %[[SIGN:.+]] = arith.constant dense<-128> : tensor<1x4x4x2xi8>
+// CANON:         %[[FLIP:.+]] = tosa.bitwise_xor %[[X]], %[[SIGN]]
+// CANON-NEXT:    %[[C:.+]] = tosa.conv2d %[[FLIP]], %[[W]], %[[BIAS]], %[[XZP]], %[[WZP]] {acc_type = i32, {{.*}}} : (tensor<1x4x4x2xi8>, tensor<3x1x1x2xi8>, tensor<3xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x4x4x3xi32>
+// CANON-NEXT:    %[[R:.+]] = qc.requant %[[C]] by(#qc.dyadic<per_axis = 3, [1342177280 * 2**-30, 1342177280 * 2**-31, 1342177280 * 2**-32]>) {output_unsigned} : tensor<1x4x4x3xi32> -> tensor<1x4x4x3xi8>
+// CANON-NEXT:    return %[[R]]
+#map = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+func.func @conv_relu_block(%x: tensor<1x4x4x2xi8>, %w: tensor<3x1x1x2xi8>) -> tensor<1x4x4x3xi8> {
+  %qx = quant.scast %x : tensor<1x4x4x2xi8> to tensor<1x4x4x2x!quant.uniform<u8:f32, 0.5:125>>
+  %dx = qc.dequantize %qx : tensor<1x4x4x2x!quant.uniform<u8:f32, 0.5:125>> -> tensor<1x4x4x2xf32>
+  %qw = quant.scast %w : tensor<3x1x1x2xi8> to tensor<3x1x1x2x!quant.uniform<i8:f32:0, {0.25, 0.125, 0.0625}>>
+  %dw = qc.dequantize %qw : tensor<3x1x1x2x!quant.uniform<i8:f32:0, {0.25, 0.125, 0.0625}>> -> tensor<3x1x1x2xf32>
+  %b = arith.constant dense<[0.3125, -0.0625, 0.1875]> : tensor<3xf32>
+  %zp = arith.constant dense<0.0> : tensor<1xf32>
+  %c = tosa.conv2d %dx, %dw, %b, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x4x4x2xf32>, tensor<3x1x1x2xf32>, tensor<3xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x4x4x3xf32>
+  %init = tensor.empty() : tensor<1x4x4x3xf32>
+  %r = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%c : tensor<1x4x4x3xf32>) outs(%init : tensor<1x4x4x3xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %zero = arith.constant 0.0 : f32
+    %m = arith.maximumf %in, %zero : f32
+    linalg.yield %m : f32
+  } -> tensor<1x4x4x3xf32>
+  %o = qc.quantize %r : tensor<1x4x4x3xf32> -> tensor<1x4x4x3x!quant.uniform<u8:f32, 0.1>>
+  %s = quant.scast %o : tensor<1x4x4x3x!quant.uniform<u8:f32, 0.1>> to tensor<1x4x4x3xi8>
+  return %s : tensor<1x4x4x3xi8>
+}
+
+// -----
+
+// A scale ratio no dyadic multiplier represents (0.5 / 1e-10 >= 2^31): the
+// requantization stays in float (qc-verify-integer-only reports it).
+// CHECK-LABEL: func @multiplier_out_of_range
+// CHECK:         %[[D:.+]] = qc.dequantize
+// CHECK-NEXT:    qc.quantize %[[D]] : tensor<4xf32> -> tensor<4x!quant.uniform<i8:f32, 1.000000e-10>>
+// CHECK-NOT:     qc.requant
+func.func @multiplier_out_of_range(%x: tensor<4xi8>) -> tensor<4xi8> {
+  %q = quant.scast %x : tensor<4xi8> to tensor<4x!quant.uniform<i8:f32, 0.5:-3>>
+  %d = qc.dequantize %q : tensor<4x!quant.uniform<i8:f32, 0.5:-3>> -> tensor<4xf32>
+  %o = qc.quantize %d : tensor<4xf32> -> tensor<4x!quant.uniform<i8:f32, 1.0e-10>>
+  %s = quant.scast %o : tensor<4x!quant.uniform<i8:f32, 1.0e-10>> to tensor<4xi8>
+  return %s : tensor<4xi8>
+}
+
+//===----------------------------------------------------------------------===//
+// Residual adds
+//===----------------------------------------------------------------------===//
+
+// -----
+
+// HAWQ-V3: each operand into i32 at the output scale (0.5 / 0.75 =
+// 0.6667 * 2^0, 0.25 / 0.75 = 0.6667 * 2^-1), an i32 add, then the identity
+// multiplier with the output zero point.
+// CHECK-LABEL: func @residual_add
+// CHECK-SAME:    (%[[A:.+]]: tensor<4xi8>, %[[B:.+]]: tensor<4xi8>)
+// CHECK:         %[[RA:.+]] = qc.requant %[[A]] by(#qc.dyadic<1431655765 * 2**-31>) input_zp(-3) : tensor<4xi8> -> tensor<4xi32>
+// CHECK-NEXT:    %[[RB:.+]] = qc.requant %[[B]] by(#qc.dyadic<1431655765 * 2**-32>) input_zp(2) : tensor<4xi8> -> tensor<4xi32>
+// CHECK-NEXT:    %[[S:.+]] = tosa.add %[[RA]], %[[RB]] : (tensor<4xi32>, tensor<4xi32>) -> tensor<4xi32>
+// CHECK-NEXT:    %[[R:.+]] = qc.requant %[[S]] by(#qc.dyadic<1073741824 * 2**-30>) output_zp(-1) : tensor<4xi32> -> tensor<4xi8>
+// CHECK-NEXT:    return %[[R]]
+// EVEN-LABEL: func @residual_add
+// EVEN:         qc.requant %{{.+}} by(#qc.dyadic<1431655765 * 2**-31>) input_zp(-3) rounding half_to_even : tensor<4xi8> -> tensor<4xi32>
+// EVEN-NEXT:    qc.requant %{{.+}} by(#qc.dyadic<1431655765 * 2**-32>) input_zp(2) rounding half_to_even : tensor<4xi8> -> tensor<4xi32>
+// EVEN-NEXT:    tosa.add
+// EVEN-NEXT:    qc.requant %{{.+}} by(#qc.dyadic<1073741824 * 2**-30>) output_zp(-1) rounding half_to_even : tensor<4xi32> -> tensor<4xi8>
+func.func @residual_add(%a: tensor<4xi8>, %b: tensor<4xi8>) -> tensor<4xi8> {
+  %qa = quant.scast %a : tensor<4xi8> to tensor<4x!quant.uniform<i8:f32, 0.5:-3>>
+  %da = qc.dequantize %qa : tensor<4x!quant.uniform<i8:f32, 0.5:-3>> -> tensor<4xf32>
+  %qb = quant.scast %b : tensor<4xi8> to tensor<4x!quant.uniform<i8:f32, 0.25:2>>
+  %db = qc.dequantize %qb : tensor<4x!quant.uniform<i8:f32, 0.25:2>> -> tensor<4xf32>
+  %s = tosa.add %da, %db : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  %o = qc.quantize %s : tensor<4xf32> -> tensor<4x!quant.uniform<i8:f32, 0.75:-1>>
+  %r = quant.scast %o : tensor<4x!quant.uniform<i8:f32, 0.75:-1>> to tensor<4xi8>
+  return %r : tensor<4xi8>
+}
+
+// -----
+
+// CHECK-LABEL: func @residual_add_uint8_output
+// CHECK:         tosa.add %{{.+}}, %{{.+}} : (tensor<4xi32>, tensor<4xi32>) -> tensor<4xi32>
+// CHECK-NEXT:    qc.requant %{{.+}} by(#qc.dyadic<1073741824 * 2**-30>) output_zp(127) {output_unsigned} : tensor<4xi32> -> tensor<4xi8>
+func.func @residual_add_uint8_output(%a: tensor<4xi8>, %b: tensor<4xi8>) -> tensor<4xi8> {
+  %qa = quant.scast %a : tensor<4xi8> to tensor<4x!quant.uniform<i8:f32, 0.5:-3>>
+  %da = qc.dequantize %qa : tensor<4x!quant.uniform<i8:f32, 0.5:-3>> -> tensor<4xf32>
+  %qb = quant.scast %b : tensor<4xi8> to tensor<4x!quant.uniform<i8:f32, 0.25:2>>
+  %db = qc.dequantize %qb : tensor<4x!quant.uniform<i8:f32, 0.25:2>> -> tensor<4xf32>
+  %s = tosa.add %da, %db : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  %o = qc.quantize %s : tensor<4xf32> -> tensor<4x!quant.uniform<u8:f32, 0.75:127>>
+  %r = quant.scast %o : tensor<4x!quant.uniform<u8:f32, 0.75:127>> to tensor<4xi8>
+  return %r : tensor<4xi8>
+}
+
+//===----------------------------------------------------------------------===//
+// Tables
+//===----------------------------------------------------------------------===//
+
+// -----
+
+// Entry i is quantize(sigmoid(dequantize(i - 128))). Around q = -3 (x = 0,
+// entry 125) sigmoid's slope is 1/4: 0.0625 / 4 / (1/256) = 4 per step,
+// centred on 0.5 / (1/256) - 128 = 0.
+// CHECK-LABEL: func @sigmoid_table
+// CHECK-SAME:    (%[[X:.+]]: tensor<4xi8>)
+// CHECK:         %[[T:.+]] = "tosa.const"() <{values = dense<[-128, -128, -128, -128, {{(-?[0-9]+, ){116}-20, -16, -12, -8, -4, 0, 4, 8, 12, 16, 20, 24, 28, 31, 35, 39, }}{{(-?[0-9]+, ){114}127, }}127, 127, 127, 127, 127]> : tensor<256xi8>}> : () -> tensor<256xi8>
+// CHECK-NEXT:    %[[R:.+]] = tosa.table %[[X]], %[[T]] : (tensor<4xi8>, tensor<256xi8>) -> tensor<4xi8>
+// CHECK-NEXT:    return %[[R]]
+func.func @sigmoid_table(%x: tensor<4xi8>) -> tensor<4xi8> {
+  %q = quant.scast %x : tensor<4xi8> to tensor<4x!quant.uniform<i8:f32, 0.0625:-3>>
+  %d = qc.dequantize %q : tensor<4x!quant.uniform<i8:f32, 0.0625:-3>> -> tensor<4xf32>
+  %s = tosa.sigmoid %d : (tensor<4xf32>) -> tensor<4xf32>
+  %o = qc.quantize %s : tensor<4xf32> -> tensor<4x!quant.uniform<i8:f32, 0.00390625:-128>>
+  %r = quant.scast %o : tensor<4x!quant.uniform<i8:f32, 0.00390625:-128>> to tensor<4xi8>
+  return %r : tensor<4xi8>
+}
+
+// -----
+
+// Ties round half to even in the table: |q| * 0.5 at scale 1 gives
+// 63.5 -> 64, 62.5 -> 62 (entries 1, 3) and 0.5 -> 0, 1.5 -> 2, 2.5 -> 2,
+// 3.5 -> 4 (q = -1, 3, 5, 7: entries 127, 131, 133, 135).
+// CHECK-LABEL: func @abs_table_ties
+// CHECK:         "tosa.const"() <{values = dense<[64, 64, 63, 62, {{(-?[0-9]+, ){122}1, }}0, 0, 0, 1, 2, 2, 2, 3, 4, {{(-?[0-9]+, ){119}64}}]> : tensor<256xi8>}>
+// CHECK-NEXT:    tosa.table
+func.func @abs_table_ties(%x: tensor<4xi8>) -> tensor<4xi8> {
+  %q = quant.scast %x : tensor<4xi8> to tensor<4x!quant.uniform<i8:f32, 0.5>>
+  %d = qc.dequantize %q : tensor<4x!quant.uniform<i8:f32, 0.5>> -> tensor<4xf32>
+  %a = tosa.abs %d : (tensor<4xf32>) -> tensor<4xf32>
+  %o = qc.quantize %a : tensor<4xf32> -> tensor<4x!quant.uniform<i8:f32, 1.0>>
+  %r = quant.scast %o : tensor<4x!quant.uniform<i8:f32, 1.0>> to tensor<4xi8>
+  return %r : tensor<4xi8>
+}
+
+// -----
+
+// HardSwish x * min(max(x + 3, 0), 6) / 6 as a linalg.generic, evaluated by
+// MLIR's folders: 0 below x = -3 (q <= -50: entries 0-78 are the output
+// zero point -20), the minimum -0.375 at x = -1.5 (q = -20, entry 108) is
+// -12.5 steps: a tie, to even -12 -> -32; x = 0 (q = 10, entry 138) -> -20;
+// saturated from entry 226 on.
+// CHECK-LABEL: func @hardswish_table
+// CHECK:         "tosa.const"() <{values = dense<[{{(-20, ){79}-21, }}-22, {{(-?[0-9]+, ){27}-32, }}{{(-?[0-9]+, ){28}-21, }}-20, -19, {{(-?[0-9]+, ){86}(127, ){29}127}}]> : tensor<256xi8>}>
+// CHECK-NEXT:    tosa.table
+#map = affine_map<(d0) -> (d0)>
+func.func @hardswish_table(%x: tensor<4xi8>) -> tensor<4xi8> {
+  %q = quant.scast %x : tensor<4xi8> to tensor<4x!quant.uniform<i8:f32, 0.05:10>>
+  %d = qc.dequantize %q : tensor<4x!quant.uniform<i8:f32, 0.05:10>> -> tensor<4xf32>
+  %init = tensor.empty() : tensor<4xf32>
+  %h = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]}
+      ins(%d : tensor<4xf32>) outs(%init : tensor<4xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %c3 = arith.constant 3.0 : f32
+    %c0 = arith.constant 0.0 : f32
+    %c6 = arith.constant 6.0 : f32
+    %a = arith.addf %in, %c3 : f32
+    %b = arith.maximumf %a, %c0 : f32
+    %m = arith.minimumf %b, %c6 : f32
+    %p = arith.mulf %in, %m : f32
+    %r = arith.divf %p, %c6 : f32
+    linalg.yield %r : f32
+  } -> tensor<4xf32>
+  %o = qc.quantize %h : tensor<4xf32> -> tensor<4x!quant.uniform<i8:f32, 0.03:-20>>
+  %r = quant.scast %o : tensor<4x!quant.uniform<i8:f32, 0.03:-20>> to tensor<4xi8>
+  return %r : tensor<4xi8>
+}
+
+// -----
+
+// A ReLU generic on int8 is tabulated too: the table patterns are tried
+// before the requantize pattern. Entries: q <= -3 -> zp 5; then
+// (q + 3) * 0.5 / 0.3 + 5 (q = -2: 6.67 -> 7, q = -1: 8.33 -> 8).
+// CHECK-LABEL: func @relu_int8_table
+// CHECK:         "tosa.const"() <{values = dense<[{{(5, ){126}7, }}8, 10, 12,
+// CHECK-NEXT:    tosa.table
+// CHECK-NOT:     qc.requant
+#map = affine_map<(d0) -> (d0)>
+func.func @relu_int8_table(%x: tensor<4xi8>) -> tensor<4xi8> {
+  %q = quant.scast %x : tensor<4xi8> to tensor<4x!quant.uniform<i8:f32, 0.5:-3>>
+  %d = qc.dequantize %q : tensor<4x!quant.uniform<i8:f32, 0.5:-3>> -> tensor<4xf32>
+  %init = tensor.empty() : tensor<4xf32>
+  %r = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]}
+      ins(%d : tensor<4xf32>) outs(%init : tensor<4xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %zero = arith.constant 0.0 : f32
+    %m = arith.maximumf %in, %zero : f32
+    linalg.yield %m : f32
+  } -> tensor<4xf32>
+  %o = qc.quantize %r : tensor<4xf32> -> tensor<4x!quant.uniform<i8:f32, 0.3:5>>
+  %s = quant.scast %o : tensor<4x!quant.uniform<i8:f32, 0.3:5>> to tensor<4xi8>
+  return %s : tensor<4xi8>
+}
+
+// -----
+
+// exp of an i32 accumulator has no table (tables take int8): it stays in
+// float, between its dequantize and quantize.
+// CHECK-LABEL: func @exp_on_accumulator
+// CHECK:         %[[D:.+]] = qc.dequantize %{{.+}} : tensor<4x!quant.uniform<i32:f32, 1.000000e-02>> -> tensor<4xf32>
+// CHECK-NEXT:    %[[E:.+]] = tosa.exp %[[D]] : (tensor<4xf32>) -> tensor<4xf32>
+// CHECK-NEXT:    qc.quantize %[[E]]
+func.func @exp_on_accumulator(%x: tensor<4xi32>) -> tensor<4xi8> {
+  %q = quant.scast %x : tensor<4xi32> to tensor<4x!quant.uniform<i32:f32, 0.01>>
+  %d = qc.dequantize %q : tensor<4x!quant.uniform<i32:f32, 0.01>> -> tensor<4xf32>
+  %e = tosa.exp %d : (tensor<4xf32>) -> tensor<4xf32>
+  %o = qc.quantize %e : tensor<4xf32> -> tensor<4x!quant.uniform<i8:f32, 0.75:-1>>
+  %r = quant.scast %o : tensor<4x!quant.uniform<i8:f32, 0.75:-1>> to tensor<4xi8>
+  return %r : tensor<4xi8>
+}
+
+//===----------------------------------------------------------------------===//
+// Bugs (BUG expectations are the correct results; no RUN line checks them)
+//===----------------------------------------------------------------------===//
+
+// -----
+
+// BUG 1: tosa.max_pool2d on uint8 storage. CommuteDataMovement moves the
+// uint8 dequantize through the pooling before SignUnsignedDequantize flips it
+// to int8, so TOSA's signed max compares the raw bytes as int8: 200 (-56)
+// loses to 100. Expected: the xor first, then the pooling.
+// CHECK-LABEL: func @bug_max_pool2d_uint8
+// BUG-LABEL: func @bug_max_pool2d_uint8
+// BUG:         %[[FLIP:.+]] = tosa.bitwise_xor
+// BUG-NEXT:    tosa.max_pool2d %[[FLIP]]
+func.func @bug_max_pool2d_uint8(%x: tensor<1x2x1x1xi8>) -> tensor<1x1x1x1xf32> {
+  %q = quant.scast %x : tensor<1x2x1x1xi8> to tensor<1x2x1x1x!quant.uniform<u8:f32, 0.5:130>>
+  %d = qc.dequantize %q : tensor<1x2x1x1x!quant.uniform<u8:f32, 0.5:130>> -> tensor<1x2x1x1xf32>
+  %p = tosa.max_pool2d %d {kernel = array<i64: 2, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x2x1x1xf32>) -> tensor<1x1x1x1xf32>
+  return %p : tensor<1x1x1x1xf32>
+}
+
+// -----
+
+// BUG 2: a bias of one element (TOSA broadcasts it over the output
+// channels) with per-channel weights is quantized with channel 0's scale
+// only (dense<8> : tensor<1xi32>), which is wrong for channels 1 and 2.
+// Expected: one value per channel, 1.0 / {0.125, 0.0625, 0.03125}.
+// CHECK-LABEL: func @bug_conv2d_single_bias_per_channel
+// BUG-LABEL: func @bug_conv2d_single_bias_per_channel
+// BUG:         arith.constant dense<[8, 16, 32]> : tensor<3xi32>
+func.func @bug_conv2d_single_bias_per_channel(%x: tensor<1x4x4x2xi8>, %w: tensor<3x1x1x2xi8>) -> tensor<1x4x4x3xf32> {
+  %qx = quant.scast %x : tensor<1x4x4x2xi8> to tensor<1x4x4x2x!quant.uniform<i8:f32, 0.5:-3>>
+  %dx = qc.dequantize %qx : tensor<1x4x4x2x!quant.uniform<i8:f32, 0.5:-3>> -> tensor<1x4x4x2xf32>
+  %qw = quant.scast %w : tensor<3x1x1x2xi8> to tensor<3x1x1x2x!quant.uniform<i8:f32:0, {0.25, 0.125, 0.0625}>>
+  %dw = qc.dequantize %qw : tensor<3x1x1x2x!quant.uniform<i8:f32:0, {0.25, 0.125, 0.0625}>> -> tensor<3x1x1x2xf32>
+  %b = arith.constant dense<1.0> : tensor<1xf32>
+  %zp = arith.constant dense<0.0> : tensor<1xf32>
+  %c = tosa.conv2d %dx, %dw, %b, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x4x4x2xf32>, tensor<3x1x1x2xf32>, tensor<1xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x4x4x3xf32>
+  return %c : tensor<1x4x4x3xf32>
+}
+
+// -----
+
+// BUG 3: matchScalingGeneric checks neither that the arith.mulf reads the
+// input (here it scales the init operand %out) nor that its product is
+// yielded, yet both generics are folded into "input at scale 0.125".
+// Expected: both generics stay.
+// CHECK-LABEL: func @bug_generic_mul_of_init
+// BUG-LABEL: func @bug_generic_mul_of_init
+// BUG:         linalg.generic
+#map = affine_map<(d0) -> (d0)>
+func.func @bug_generic_mul_of_init(%x: tensor<4xi8>, %init: tensor<4xf32>) -> tensor<4xf32> {
+  %q = quant.scast %x : tensor<4xi8> to tensor<4x!quant.uniform<i8:f32, 0.5:-3>>
+  %d = qc.dequantize %q : tensor<4x!quant.uniform<i8:f32, 0.5:-3>> -> tensor<4xf32>
+  %c = arith.constant 0.25 : f32
+  %m = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]}
+      ins(%d : tensor<4xf32>) outs(%init : tensor<4xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %p = arith.mulf %c, %out : f32
+    linalg.yield %p : f32
+  } -> tensor<4xf32>
+  return %m : tensor<4xf32>
+}
+// CHECK-LABEL: func @bug_generic_mul_not_yielded
+// BUG-LABEL: func @bug_generic_mul_not_yielded
+// BUG:         linalg.generic
+func.func @bug_generic_mul_not_yielded(%x: tensor<4xi8>) -> tensor<4xf32> {
+  %q = quant.scast %x : tensor<4xi8> to tensor<4x!quant.uniform<i8:f32, 0.5:-3>>
+  %d = qc.dequantize %q : tensor<4x!quant.uniform<i8:f32, 0.5:-3>> -> tensor<4xf32>
+  %c = arith.constant 0.25 : f32
+  %init = tensor.empty() : tensor<4xf32>
+  %m = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]}
+      ins(%d : tensor<4xf32>) outs(%init : tensor<4xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %p = arith.mulf %c, %in : f32
+    linalg.yield %in : f32
+  } -> tensor<4xf32>
+  return %m : tensor<4xf32>
+}
+
+// -----
+
+// BUG 4: the greedy driver folds qc.dequantize of a constant into a float
+// constant. With an int8 input the matmul is converted before that happens;
+// with a uint8 input it is not (the input must first be flipped), the
+// weights' dequantize folds meanwhile, and the matmul stays in float with
+// float constant weights. Expected: tosa.matmul on i8 into i32.
+// CHECK-LABEL: func @bug_constant_weights_fold_first
+// BUG-LABEL: func @bug_constant_weights_fold_first
+// BUG:         tosa.matmul {{.*}} : (tensor<1x2x4xi8>, tensor<1x4x3xi8>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x2x3xi32>
+func.func @bug_constant_weights_fold_first(%a: tensor<1x2x4xi8>) -> tensor<1x2x3xf32> {
+  %qa = quant.scast %a : tensor<1x2x4xi8> to tensor<1x2x4x!quant.uniform<u8:f32, 0.5:125>>
+  %da = qc.dequantize %qa : tensor<1x2x4x!quant.uniform<u8:f32, 0.5:125>> -> tensor<1x2x4xf32>
+  %b = arith.constant dense<[[[1, 2, 3], [4, 5, 6], [7, 8, 9], [10, 11, 12]]]> : tensor<1x4x3xi8>
+  %qb = quant.scast %b : tensor<1x4x3xi8> to tensor<1x4x3x!quant.uniform<i8:f32, 0.25>>
+  %db = qc.dequantize %qb : tensor<1x4x3x!quant.uniform<i8:f32, 0.25>> -> tensor<1x4x3xf32>
+  %zp = arith.constant dense<0.0> : tensor<1xf32>
+  %m = tosa.matmul %da, %db, %zp, %zp : (tensor<1x2x4xf32>, tensor<1x4x3xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x2x3xf32>
+  return %m : tensor<1x2x3xf32>
+}
+
+// -----
+
+// BUG 5: an i32 bias whose scale is the float32 product of the input and
+// weight scales, as QDQ quantizers store it, is rejected by quantizeBias's
+// exact comparison with the double product, so the convolution stays in
+// float. Here the scales are the float32 values of 0.1 and 0.3 (as ONNX
+// stores them); their product is 0.03000000163912775 in double and
+// 0.030000001192092896 in float32. Expected: the bias used as is.
+// CHECK-LABEL: func @bug_int32_bias_float32_scale
+// BUG-LABEL: func @bug_int32_bias_float32_scale
+// BUG-SAME:    %[[B:[^:]+]]: tensor<3xi32>
+// BUG:         tosa.conv2d %{{.+}}, %{{.+}}, %[[B]], {{.*}} -> tensor<1x4x4x3xi32>
+func.func @bug_int32_bias_float32_scale(%x: tensor<1x4x4x2xi8>, %w: tensor<3x1x1x2xi8>, %b: tensor<3xi32>) -> tensor<1x4x4x3xf32> {
+  %qx = quant.scast %x : tensor<1x4x4x2xi8> to tensor<1x4x4x2x!quant.uniform<i8:f32, 0.10000000149011612>>
+  %dx = qc.dequantize %qx : tensor<1x4x4x2x!quant.uniform<i8:f32, 0.10000000149011612>> -> tensor<1x4x4x2xf32>
+  %qw = quant.scast %w : tensor<3x1x1x2xi8> to tensor<3x1x1x2x!quant.uniform<i8:f32, 0.30000001192092896>>
+  %dw = qc.dequantize %qw : tensor<3x1x1x2x!quant.uniform<i8:f32, 0.30000001192092896>> -> tensor<3x1x1x2xf32>
+  %qb = quant.scast %b : tensor<3xi32> to tensor<3x!quant.uniform<i32:f32, 0.030000001192092896>>
+  %db = qc.dequantize %qb : tensor<3x!quant.uniform<i32:f32, 0.030000001192092896>> -> tensor<3xf32>
+  %zp = arith.constant dense<0.0> : tensor<1xf32>
+  %c = tosa.conv2d %dx, %dw, %db, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x4x4x2xf32>, tensor<3x1x1x2xf32>, tensor<3xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x4x4x3xf32>
+  return %c : tensor<1x4x4x3xf32>
+}
+
+// BUG 6 (not in the input: the module would fail to verify). A per-tensor
+// i32 input with a non-zero zero point makes ConvertRequantize build a
+// qc.requant that its verifier rejects ("'qc.requant' op a non-zero input_zp
+// needs an input of at most 16 bits, got i32"), so quant-opt fails after the
+// pass. Expected: the quantize left in float. Reproducer:
+//
+//   func.func @bug_int32_zero_point(%x: tensor<2x3xi32>) -> tensor<2x3xi8> {
+//     %q = quant.scast %x : tensor<2x3xi32> to tensor<2x3x!quant.uniform<i32:f32, 0.5:7>>
+//     %d = qc.dequantize %q : tensor<2x3x!quant.uniform<i32:f32, 0.5:7>> -> tensor<2x3xf32>
+//     %o = qc.quantize %d : tensor<2x3xf32> -> tensor<2x3x!quant.uniform<i8:f32, 0.3:5>>
+//     %s = quant.scast %o : tensor<2x3x!quant.uniform<i8:f32, 0.3:5>> to tensor<2x3xi8>
+//     return %s : tensor<2x3xi8>
+//   }
