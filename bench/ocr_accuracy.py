@@ -17,8 +17,16 @@ in the ONNX definitions' order) and both of QC's outputs are compared with
 onnxruntime and with each other: whether differences come from QC's code
 generation or are the model's sensitivity to float rounding.
 
+With --ort-int8, onnxruntime also runs int8 QDQ models of rec and cls made
+by bench/make_qdq_model.py (static min/max post-training quantization as
+onnxruntime's quantize_static does it) from a calibration set of
+bench/make_calibration_set.py (64 lines from chapter 100 on), both cached
+under build/bench/ort-int8: once quantizing Conv, MatMul and Gemm only, once
+onnxruntime's default op types. The table gets their rows and a column of
+lines whose cls decision is the one of onnxruntime's float model.
+
 /usr/bin/python3 bench/ocr_accuracy.py [--lines 300] [--first-chapter 1]
-                                       [--reference]
+                                       [--reference] [--ort-int8]
 Needs a build (scripts/build.sh) and scripts/fetch-models.sh.
 """
 
@@ -35,9 +43,17 @@ sys.path.insert(0, str(ROOT / "python"))
 import qc  # noqa: E402
 from qc import ocr  # noqa: E402
 from ocr_vs_onnxruntime import run_onnxruntime  # noqa: E402
+import make_calibration_set  # noqa: E402
+import make_qdq_model  # noqa: E402
 
 REC = ("ch_PP-OCRv4_rec_infer.onnx", (1, 3, 48, 320))
 CLS = ("ch_ppocr_mobile_v2.0_cls_infer.onnx", (1, 3, 48, 192))
+# --ort-int8: the cache, calibration samples per model, and the op sets
+# quantized (bench/make_qdq_model.py --op-types) with their labels.
+INT8_DIR = ROOT / "build/bench/ort-int8"
+CALIBRATION_COUNT = 64
+INT8_OP_SETS = (("core", "Conv/MatMul/Gemm"),
+                ("ort", "ORT default op types"))
 # Elements of the output below this are ignored in the relative difference.
 RELATIVE_FLOOR = 1e-3
 
@@ -72,6 +88,46 @@ def run_both(external, model_file, shape, images, tmp, reference=False):
     return qc_out, ort_out.reshape(qc_out.shape), reference_out
 
 
+def newer_than(target, sources):
+    """Whether `target` exists and is newer than every one of `sources`."""
+    return (target.exists() and target.stat().st_mtime
+            >= max(source.stat().st_mtime for source in sources))
+
+
+def int8_models(external, model_file, calibration_model):
+    """{op set: path} of QDQ models of `model_file` (see INT8_OP_SETS),
+    with their calibration set; reused from INT8_DIR unless older than
+    their inputs."""
+    scripts = [ROOT / "bench/make_calibration_set.py",
+               ROOT / "python/qc/ocr.py"]
+    calib_dir = INT8_DIR / f"calib-{calibration_model}"
+    last = calib_dir / f"sample_{CALIBRATION_COUNT - 1:04d}/x.npy"
+    if not newer_than(last, scripts):
+        make_calibration_set.write_calibration_set(
+            calibration_model, calib_dir, CALIBRATION_COUNT, external=external)
+    float_path = external / "ocr-models/assets" / model_file
+    sources = [float_path, last, ROOT / "bench/make_qdq_model.py",
+               ROOT / "bench/onnxruntime/ort_ranges.js"]
+    paths = {}
+    for op_set, _ in INT8_OP_SETS:
+        path = INT8_DIR / f"{Path(model_file).stem}.{op_set}.qdq.onnx"
+        if not newer_than(path, sources):
+            make_qdq_model.make_qdq_model(float_path, calib_dir, path, op_set)
+        paths[op_set] = path
+    return paths
+
+
+def run_int8(external, model_file, shape, calibration_model, images, tmp):
+    """onnxruntime's outputs of the QDQ models, {op set: one row per
+    image}."""
+    inputs = np.concatenate([ocr.preprocess(image, shape[3])
+                             for image in images])
+    return {op_set: onnxruntime_outputs(external, path, inputs, shape, tmp)
+            .reshape(len(images), -1)
+            for op_set, path in int8_models(external, model_file,
+                                            calibration_model).items()}
+
+
 def describe_difference(qc_out, ort_out):
     """Elementwise and normwise relative differences of two output sets."""
     large = np.abs(ort_out) > RELATIVE_FLOOR
@@ -90,6 +146,7 @@ def main():
     parser.add_argument("--lines", type=int, default=300)
     parser.add_argument("--first-chapter", type=int, default=1)
     parser.add_argument("--reference", action="store_true")
+    parser.add_argument("--ort-int8", action="store_true")
     args = parser.parse_args()
     external = Path(subprocess.run([ROOT / "scripts/fetch-models.sh"],
                                    check=True, capture_output=True,
@@ -103,22 +160,47 @@ def main():
         rec_qc, rec_ort, rec_reference = run_both(external, *REC, images,
                                                   Path(tmp), args.reference)
         cls_qc, cls_ort, _ = run_both(external, *CLS, images, Path(tmp))
+        if args.ort_int8:
+            INT8_DIR.mkdir(parents=True, exist_ok=True)
+            rec_int8 = run_int8(external, *REC, "ocr-rec", images, Path(tmp))
+            cls_int8 = run_int8(external, *CLS, "ocr-cls", images, Path(tmp))
 
     qc_text = [ocr.ctc_decode(p, dictionary) for p in rec_qc]
     ort_text = [ocr.ctc_decode(p, dictionary) for p in rec_ort]
     print(f"{len(lines)} lines of Moby-Dick from chapter {args.first_chapter}, "
           f"{sum(map(len, lines))} characters")
-    print("| reader | character accuracy | exact lines | upright (cls) |")
-    print("|---|--:|--:|--:|")
-    for name, texts, angles in (("QC (float)", qc_text, cls_qc),
-                                ("onnxruntime", ort_text, cls_ort)):
+    readers = [("QC (float)", qc_text, cls_qc),
+               ("onnxruntime", ort_text, cls_ort)]
+    if args.ort_int8:
+        int8_text = {op_set: [ocr.ctc_decode(p.reshape(rec_ort.shape[1:]),
+                                             dictionary)
+                              for p in rec_int8[op_set]]
+                     for op_set, _ in INT8_OP_SETS}
+        readers += [(f"onnxruntime int8 ({label})", int8_text[op_set],
+                     cls_int8[op_set]) for op_set, label in INT8_OP_SETS]
+    float_decision = np.argmax(cls_ort, axis=-1)
+    print("| reader | character accuracy | exact lines | upright (cls) |"
+          + (" cls as onnxruntime float |" if args.ort_int8 else ""))
+    print("|---|--:|--:|--:|" + ("--:|" if args.ort_int8 else ""))
+    for name, texts, angles in readers:
         exact = sum(t == r for t, r in zip(texts, lines))
+        decision = np.argmax(angles.reshape(cls_ort.shape), axis=-1)
         # cls's class 0 is 0 degrees: every rendered line is upright.
-        upright = int(np.sum(np.argmax(angles, axis=-1) == 0))
+        upright = int(np.sum(decision == 0))
+        same = (f" {100 * np.mean(decision == float_decision):.2f}% |"
+                if args.ort_int8 else "")
         print(f"| {name} | {100 * ocr.character_accuracy(texts, lines):.2f}% "
-              f"| {exact}/{len(lines)} | {upright}/{len(lines)} |")
+              f"| {exact}/{len(lines)} | {upright}/{len(lines)} |{same}")
     differing = sum(a != b for a, b in zip(qc_text, ort_text))
     print(f"\nlines read differently by QC and onnxruntime: {differing}")
+    if args.ort_int8:
+        for op_set, label in INT8_OP_SETS:
+            differing = sum(a != b for a, b in zip(int8_text[op_set],
+                                                   ort_text))
+            print(f"lines read differently by onnxruntime int8 ({label}) "
+                  f"and float: {differing}")
+        print(f"int8: {CALIBRATION_COUNT} calibration lines from chapter "
+              f"100; QDQ models in {INT8_DIR.relative_to(ROOT)}")
     print(f"rec output difference: {describe_difference(rec_qc, rec_ort)}")
     print(f"cls output difference: {describe_difference(cls_qc, cls_ort)}")
     if rec_reference is not None:
