@@ -15,8 +15,23 @@ using namespace mlir::qc;
 // Signature
 //===----------------------------------------------------------------------===//
 
-/// The qc_dtype of an element type; 0 when the ABI has none.
-static int32_t dtypeOf(Type type) {
+/// The qc_dtype of an element type (integers read as unsigned when
+/// `isUnsigned`); 0 when the ABI has none.
+static int32_t dtypeOf(Type type, bool isUnsigned) {
+  if (isUnsigned && type.isSignlessInteger() && !type.isInteger(1)) {
+    switch (type.getIntOrFloatBitWidth()) {
+    case 8:
+      return QC_DTYPE_UINT8;
+    case 16:
+      return QC_DTYPE_UINT16;
+    case 32:
+      return QC_DTYPE_UINT32;
+    case 64:
+      return QC_DTYPE_UINT64;
+    default:
+      return 0;
+    }
+  }
   if (type.isF32())
     return QC_DTYPE_FLOAT32;
   if (type.isF64())
@@ -42,7 +57,8 @@ static FailureOr<TensorSignature> readTensor(Operation *function, Type type,
                                              DictionaryAttr attrs,
                                              StringRef defaultName) {
   auto tensor = dyn_cast<RankedTensorType>(type);
-  int32_t dtype = tensor ? dtypeOf(tensor.getElementType()) : 0;
+  bool isUnsigned = attrs && attrs.contains("onnx.unsigned");
+  int32_t dtype = tensor ? dtypeOf(tensor.getElementType(), isUnsigned) : 0;
   if (!tensor || !tensor.hasStaticShape() || dtype == 0)
     return function->emitError()
            << "expected model inputs and outputs of static shape and a "

@@ -9,6 +9,8 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "ConstantTensor.h"
+
 #include "qc/Transforms/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -78,25 +80,6 @@ struct DropUnitChannelMultiplier
   }
 };
 
-/// Bytes of a dense constant, whether inline or in a resource blob; none for
-/// splats (which transpose trivially) and elements that are not whole bytes
-/// of an integer or float.
-std::optional<ArrayRef<char>> getDenseBytes(ElementsAttr value) {
-  Type elementType = value.getElementType();
-  if (!elementType.isIntOrFloat() ||
-      elementType.getIntOrFloatBitWidth() % 8 != 0)
-    return std::nullopt;
-  if (auto dense = dyn_cast<DenseElementsAttr>(value)) {
-    if (dense.isSplat())
-      return std::nullopt;
-    return dense.getRawData();
-  }
-  if (auto resource = dyn_cast<DenseResourceElementsAttr>(value))
-    if (AsmResourceBlob *blob = resource.getRawHandle().getBlob())
-      return blob->getData();
-  return std::nullopt;
-}
-
 /// Copies `source`, a row-major array of `sourceShape`, into the row-major
 /// layout of its transpose by `permutation` (result dim i = source dim
 /// permutation[i]).
@@ -151,7 +134,7 @@ struct FoldConstantTranspose : OpRewritePattern<linalg::TransposeOp> {
                                             dense.getSplatValue<Attribute>()));
       return success();
     }
-    std::optional<ArrayRef<char>> bytes = getDenseBytes(value);
+    std::optional<ArrayRef<char>> bytes = qc::getDenseBytes(value);
     if (!bytes)
       return rewriter.notifyMatchFailure(transpose, "constant data unavailable");
 

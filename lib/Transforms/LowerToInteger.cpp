@@ -22,6 +22,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "ConstantTensor.h"
 #include "QDQ.h"
 
 #include "qc/IR/QC.h"
@@ -47,6 +48,10 @@ namespace mlir::qc {
 using namespace mlir;
 using namespace mlir::qc;
 namespace numerics = ::qc::numerics;
+
+/// Relative difference up to which an i32 bias's scale counts as the
+/// accumulator's (float32 rounding of s_in * s_w).
+static constexpr double kBiasScaleTolerance = 1e-6;
 
 /// The dyadic multiplier that makes 32-bit accumulators at scale 1 into
 /// values at scale 1 (Q0.31 form, as gemmlowp rounding requires).
@@ -123,14 +128,51 @@ static FailureOr<DyadicAttr> buildMultipliers(MLIRContext *context,
 }
 
 /// Values of a float constant, row-major.
+/// Values of a float constant (possibly behind reshapes, transposes and
+/// arithmetic on constants), or of a dequantized integer constant
+/// ((q - z) * s in double), row-major.
 static std::optional<SmallVector<double>> readFloatConstant(Value value) {
-  DenseFPElementsAttr attr;
-  if (!matchPattern(value, m_Constant(&attr)))
-    return std::nullopt;
   SmallVector<double> values;
-  for (const APFloat &element : attr.getValues<APFloat>())
-    values.push_back(element.convertToDouble());
+  if (std::optional<FloatTensor> constant = evaluateFloatConstant(value)) {
+    values.assign(constant->values.begin(), constant->values.end());
+    return values;
+  }
+  std::optional<DequantizedValue> dequantized = matchDequantized(value);
+  DenseIntElementsAttr stored;
+  if (!dequantized || !dequantized->storage ||
+      !matchPattern(dequantized->storage, m_Constant(&stored)))
+    return std::nullopt;
+  auto type = cast<RankedTensorType>(value.getType());
+  const QuantParams &params = dequantized->params;
+  int64_t inner = 1;
+  if (params.axis)
+    for (int64_t dim = *params.axis + 1; dim < type.getRank(); ++dim)
+      inner *= type.getDimSize(dim);
+  for (auto [linear, q] : llvm::enumerate(stored.getValues<APInt>())) {
+    int64_t channel =
+        params.axis ? (static_cast<int64_t>(linear) / inner) %
+                          type.getDimSize(*params.axis)
+                    : 0;
+    int64_t integer = dequantized->isSigned()
+                          ? q.getSExtValue()
+                          : static_cast<int64_t>(q.getZExtValue());
+    values.push_back(static_cast<double>(integer - params.getZeroPoint(channel)) *
+                     params.getScale(channel));
+  }
   return values;
+}
+
+/// Whether the scales of `other` are those of `accumulator` up to float32
+/// rounding (quantizers store bias scales in float32), index for index
+/// along the same axis.
+static bool scalesMatch(const QuantParams &accumulator,
+                        const QuantParams &other) {
+  if (other.axis && other.axis != accumulator.axis)
+    return false;
+  for (auto [index, scale] : llvm::enumerate(accumulator.scales))
+    if (std::fabs(other.getScale(index) - scale) > kBiasScaleTolerance * scale)
+      return false;
+  return other.isPerTensor() || other.scales.size() == accumulator.scales.size();
 }
 
 //===----------------------------------------------------------------------===//
@@ -221,6 +263,10 @@ struct CommuteDataMovement : RewritePattern {
     if (inputs.empty())
       return failure();
     const QuantParams *params = &inputs.front().second.params;
+    // Max pooling compares values: unsigned storage must become signed
+    // first (TOSA's integer ops are signed).
+    if (isa<tosa::MaxPool2dOp>(op) && !inputs.front().second.isSigned())
+      return failure();
     std::optional<int32_t> axis = getResultAxis(op, *params);
     if (params->axis && !axis)
       return failure();
@@ -283,10 +329,15 @@ static FailureOr<Value> quantizeBias(OpBuilder &builder, Location loc,
   auto biasType = cast<RankedTensorType>(bias.getType());
   if (std::optional<DequantizedValue> accumulator =
           matchAccumulator(bias)) {
-    if (ArrayRef<double>(accumulator->params.scales) != scales &&
-        !(accumulator->params.isPerTensor() &&
-          llvm::all_equal(scales) &&
-          accumulator->params.scales.front() == scales.front()))
+    // Quantizers store the bias scale in float32: take the stored integers
+    // as they are when the scales agree that far.
+    const QuantParams &params = accumulator->params;
+    for (auto [channel, scale] : llvm::enumerate(scales))
+      if (std::fabs(params.getScale(channel) - scale) >
+          kBiasScaleTolerance * scale)
+        return failure();
+    if (params.isPerTensor() && scales.size() > 1 &&
+        biasType.getNumElements() == 1)
       return failure();
     return accumulator->getStorage(builder, loc);
   }
@@ -294,7 +345,11 @@ static FailureOr<Value> quantizeBias(OpBuilder &builder, Location loc,
   if (!values)
     return failure();
   numerics::IntRange range = numerics::storageRange(32, /*isSigned=*/true);
-  int64_t channels = biasType.getNumElements();
+  // A single bias broadcast over channels of different scales becomes one
+  // integer per channel.
+  int64_t channels = std::max<int64_t>(biasType.getNumElements(),
+                                       static_cast<int64_t>(scales.size()));
+  biasType = RankedTensorType::get({channels}, biasType.getElementType());
   SmallVector<int32_t> quantized;
   for (int64_t channel = 0; channel < channels; ++channel) {
     double value = (*values)[values->size() == 1 ? 0 : channel];
@@ -460,7 +515,8 @@ static Value quantizeAddend(OpBuilder &builder, Location loc,
 
 namespace {
 /// add(dequantize(acc), constant) -> dequantize(add(acc, quantized
-/// constant)); add of two accumulators of one type -> an integer add.
+/// constant)); add of two accumulators of one scale (up to float32
+/// rounding) -> an integer add.
 struct FoldAccumulatorAdd : OpRewritePattern<tosa::AddOp> {
   using OpRewritePattern::OpRewritePattern;
 
@@ -480,10 +536,8 @@ struct FoldAccumulatorAdd : OpRewritePattern<tosa::AddOp> {
     Location loc = op.getLoc();
     auto resultType = op.getType();
     Value addend;
-    if (std::optional<DequantizedValue> other =
-            matchAccumulator(rhs)) {
-      if (other->getType() != accumulator->getType())
-        return failure();
+    std::optional<DequantizedValue> other = matchAccumulator(rhs);
+    if (other && scalesMatch(accumulator->params, other->params)) {
       addend = other->getStorage(rewriter, loc);
     } else if (std::optional<SmallVector<double>> values =
                    readFloatConstant(rhs)) {
@@ -530,10 +584,12 @@ static std::optional<double> matchScalingGeneric(linalg::GenericOp op) {
   if (body.getOperations().size() != 2)
     return std::nullopt;
   auto multiply = dyn_cast<arith::MulFOp>(body.front());
-  if (!multiply)
+  Value input = body.getArgument(0);
+  if (!multiply || body.getTerminator()->getOperand(0) != multiply ||
+      !llvm::is_contained(multiply->getOperands(), input))
     return std::nullopt;
-  Value factor = multiply.getLhs() == body.getArgument(0) ? multiply.getRhs()
-                                                          : multiply.getLhs();
+  Value factor =
+      multiply.getLhs() == input ? multiply.getRhs() : multiply.getLhs();
   FloatAttr constant;
   if (!matchPattern(factor, m_Constant(&constant)) ||
       !(constant.getValueAsDouble() > 0.0))
@@ -695,6 +751,26 @@ static std::optional<std::pair<double, double>> matchClamp(Operation *op,
   return std::make_pair(lo, hi);
 }
 
+/// Follows single-use clamp-like ops up from `value`, intersecting their
+/// bounds into [lo, hi] (infinite without clamps); returns the value the
+/// first clamp reads.
+static Value peelClamps(Value value, double &lo, double &hi) {
+  constexpr double kInfinity = std::numeric_limits<double>::infinity();
+  lo = -kInfinity;
+  hi = kInfinity;
+  while (Operation *producer = value.getDefiningOp()) {
+    Value input;
+    std::optional<std::pair<double, double>> bounds =
+        matchClamp(producer, input);
+    if (!bounds || !value.hasOneUse())
+      break;
+    lo = std::max(lo, bounds->first);
+    hi = std::min(hi, bounds->second);
+    value = input;
+  }
+  return value;
+}
+
 /// `value` quantized to storage under `params` (per tensor), saturating.
 static int64_t quantizeBound(double value, const QuantParams &params) {
   quant::QuantizedType type = params.type;
@@ -708,6 +784,9 @@ static int64_t quantizeBound(double value, const QuantParams &params) {
 }
 
 namespace {
+/// Widest input whose zero point qc.requant subtracts.
+static constexpr unsigned kMaxZeroPointInputBits = 16;
+
 /// Shared state of the patterns rooted at qc.quantize.
 struct QuantizePattern : OpRewritePattern<QuantizeOp> {
   QuantizePattern(MLIRContext *context, RequantRounding rounding,
@@ -762,23 +841,16 @@ struct ConvertRequantize : QuantizePattern {
     std::optional<QuantParams> output = getOutputParams(op);
     if (!output)
       return failure();
-    constexpr double kInfinity = std::numeric_limits<double>::infinity();
-    double lo = -kInfinity, hi = kInfinity;
-    Value value = op.getInput();
-    while (Operation *producer = value.getDefiningOp()) {
-      Value input;
-      std::optional<std::pair<double, double>> bounds =
-          matchClamp(producer, input);
-      if (!bounds || !value.hasOneUse())
-        break;
-      lo = std::max(lo, bounds->first);
-      hi = std::min(hi, bounds->second);
-      value = input;
-    }
+    double lo, hi;
+    Value value = peelClamps(op.getInput(), lo, hi);
     std::optional<DequantizedValue> input = matchDequantized(value);
     if (!input)
       return failure();
-    if (input->params.hasZeroPoints() && !input->params.isPerTensor())
+    // qc.requant subtracts input zero points of at most 16-bit inputs only
+    // (so that its products fit 64 bits).
+    if (input->params.hasZeroPoints() &&
+        (!input->params.isPerTensor() ||
+         input->getBitWidth() > kMaxZeroPointInputBits))
       return failure();
     int64_t qlo = quantizeBound(lo, *output), qhi = quantizeBound(hi, *output);
     if (input->getType() == output->type &&
@@ -799,9 +871,9 @@ struct ConvertRequantize : QuantizePattern {
   }
 };
 
-/// quantize(add(dequantize(a), dequantize(b))) -> HAWQ-V3's integer add:
-/// requant(a) by s_a / s_out and requant(b) by s_b / s_out into i32, an i32
-/// add, then the output zero point and saturation.
+/// quantize(clamp*(add(dequantize(a), dequantize(b)))) -> HAWQ-V3's
+/// integer add: requant(a) by s_a / s_out and requant(b) by s_b / s_out into
+/// i32, an i32 add, then the output zero point, the clamps and saturation.
 struct ConvertResidualAdd : QuantizePattern {
   using QuantizePattern::QuantizePattern;
 
@@ -810,7 +882,8 @@ struct ConvertResidualAdd : QuantizePattern {
   LogicalResult matchAndRewrite(QuantizeOp op,
                                 PatternRewriter &rewriter) const override {
     std::optional<QuantParams> output = getOutputParams(op);
-    auto add = op.getInput().getDefiningOp<tosa::AddOp>();
+    double lo, hi;
+    auto add = peelClamps(op.getInput(), lo, hi).getDefiningOp<tosa::AddOp>();
     if (!output || !add || !add->hasOneUse())
       return failure();
     std::optional<DequantizedValue> lhs =
@@ -847,8 +920,7 @@ struct ConvertResidualAdd : QuantizePattern {
         rewriter, op,
         buildRequant(rewriter, loc, sumValue,
                      DyadicAttr::get(context, kIdentityMultiplier), *output,
-                     output->type.getStorageTypeMin(),
-                     output->type.getStorageTypeMax()));
+                     quantizeBound(lo, *output), quantizeBound(hi, *output)));
     return success();
   }
 };
@@ -977,6 +1049,27 @@ struct ConvertUnaryToTable : QuantizePattern {
 } // namespace
 
 //===----------------------------------------------------------------------===//
+// Storage casts
+//===----------------------------------------------------------------------===//
+
+namespace {
+/// quant.scast(quant.scast(x)) -> x where the types round-trip (the
+/// storage-cast folder, which runs with folding off).
+struct FoldStorageCastPair : OpRewritePattern<quant::StorageCastOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(quant::StorageCastOp op,
+                                PatternRewriter &rewriter) const override {
+    auto inner = op.getInput().getDefiningOp<quant::StorageCastOp>();
+    if (!inner || inner.getInput().getType() != op.getType())
+      return failure();
+    rewriter.replaceOp(op, inner.getInput());
+    return success();
+  }
+};
+} // namespace
+
+//===----------------------------------------------------------------------===//
 // Pass
 //===----------------------------------------------------------------------===//
 
@@ -999,13 +1092,20 @@ struct LowerToIntegerPass
     patterns.add<SignUnsignedDequantize, CommuteDataMovement,
                  ConvertConvolution<tosa::Conv2DOp>,
                  ConvertConvolution<tosa::DepthwiseConv2DOp>, ConvertMatMul,
-                 FoldAccumulatorAdd, FoldPositiveScaling, ConvertMul>(context);
+                 FoldAccumulatorAdd, FoldPositiveScaling, ConvertMul,
+                 FoldStorageCastPair>(context);
     // The residual add and tables must see their op before the requantize
     // pattern could take a neighbouring quantize.
     patterns.add<ConvertResidualAdd, ConvertUnaryToTable>(context, *mode,
                                                           /*benefit=*/2);
     patterns.add<ConvertRequantize>(context, *mode);
-    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+    // No folding: it would turn dequantized constant weights into float
+    // constants before the ops using them are converted (storage-cast pairs
+    // fold by pattern instead).
+    GreedyRewriteConfig config;
+    config.enableFolding(false);
+    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns),
+                                     config)))
       return signalPassFailure();
   }
 };

@@ -532,12 +532,6 @@ def test_int32_bias_of_exact_scale_is_kept_as_is(tmp_path):
         LARGE_BIAS.tolist()
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "an int32 bias DequantizeLinear'd with scale float32(s_x * s_w[c]) is "
-    "folded to float32 (q * scale rounded to 24 bits) and re-quantized to "
-    "s_x * s_w[c]: beyond 2^24 its values change (bias [16777217, "
-    "-16777219, 123456789, -7] becomes [16777217, -16777220, 123456782, "
-    "-7] in the integer conv)"))
 def test_int32_bias_of_float32_scale_is_kept_as_is(tmp_path):
     assert _lowered_conv_bias(tmp_path, LARGE_BIAS, False) == \
         LARGE_BIAS.tolist()
@@ -560,17 +554,6 @@ def test_conv_relu(tmp_path, act):
     assert got.min() == RANGES[np.int8][0] + 10  # clamped at the zero point
 
 
-CLIP_NOT_FUSED = (
-    "Clip(0, 6) imports as a linalg.generic with three inputs (x and two "
-    "rank-0 bound tensors), whether the bounds are inputs (opset 13) or "
-    "attributes (opset 10); qc-lower-to-integer's matchClamp takes only "
-    "tosa.clamp or a one-input generic with constant bounds in its body, so "
-    "the clamp stays in float and qc-verify-integer-only (in quant-compile) "
-    "rejects the model. Running linalg-inline-scalar-operands before "
-    "qc-lower-to-integer fuses it (test_conv_clip_0_6_after_inlining)")
-
-
-@pytest.mark.xfail(strict=True, raises=qc.QCToolError, reason=CLIP_NOT_FUSED)
 @pytest.mark.parametrize("act,opset", [(np.int8, 13), (np.uint8, 13),
                                        (np.int8, 10)],
                          ids=["int8", "uint8", "int8-opset10"])
@@ -797,20 +780,9 @@ def test_hardswish_table_ties(tmp_path):
 # Data movement and requantization
 #===----------------------------------------------------------------------===#
 
-MAX_POOL_UINT8 = (
-    "uint8 MaxPool compares the uint8 storage as int8: CommuteDataMovement "
-    "accepts the unsigned dequantize for tosa.max_pool2d (it checks no "
-    "signedness) and pools the raw bytes, no bitwise_xor flip to int8 comes "
-    "first, so values >= 128 lose to smaller ones (e.g. x = [[250, 10, 3], "
-    "[0, 128, 200], [5, 6, 7]], 2x2 stride 1: expected [[250, 200], [128, "
-    "200]], got [[10, 10], [6, 7]]; here 74 of 75 outputs differ, at "
-    "(0, 0, 0, 0) expected 247, got 37)")
-
-
 @pytest.mark.parametrize("act", [
     np.int8,
-    pytest.param(np.uint8, marks=pytest.mark.xfail(strict=True,
-                                                   reason=MAX_POOL_UINT8))],
+    np.uint8],
     ids=["int8", "uint8"])
 def test_max_pool_runs_on_integers(tmp_path, act):
     """MaxPool(3x3, stride 2, pad 1) with the input's scale and zero point
@@ -920,10 +892,6 @@ def test_reference_rounding_is_gemmlowp():
 # The library's signature for uint8 tensors
 #===----------------------------------------------------------------------===#
 
-@pytest.mark.xfail(strict=True, reason=(
-    "the model ABI reports int8 (QC_DTYPE_INT8) for uint8 graph inputs and "
-    "outputs: the importer makes them signless i8 and ModelABI's dtypeOf "
-    "maps every i8 to INT8, so qc.load rejects uint8 arrays"))
 def test_uint8_tensors_keep_their_type_in_the_abi(tmp_path):
     g = QDQGraph()
     xf = g.dequantize(g.input("x", np.uint8, (4,)), 0.1, 128, np.uint8)

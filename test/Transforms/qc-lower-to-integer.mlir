@@ -2,6 +2,7 @@
 // RUN: quant-opt %s --split-input-file --qc-lower-to-integer --canonicalize | FileCheck %s --check-prefix=CANON
 // RUN: quant-opt %s --split-input-file --qc-lower-to-integer=rounding=half_to_even | FileCheck %s --check-prefix=EVEN
 // RUN: not quant-opt %s --split-input-file --qc-lower-to-integer=rounding=nearest 2>&1 | FileCheck %s --check-prefix=BAD-ROUNDING
+// RUN: quant-opt %s --split-input-file --qc-lower-to-integer | FileCheck %s --check-prefix=REGRESSION
 
 // Hand-written QDQ graphs: qc.dequantize of quant.scast of integer tensors,
 // float TOSA/linalg ops, qc.quantize + quant.scast back to integers.
@@ -10,9 +11,8 @@
 // entries and clamp bounds were computed independently in numpy (float32
 // arithmetic, ONNX rounding: half to even, saturating).
 //
-// The functions at the end of the file named @bug_* reproduce bugs: their
-// expectations (prefix BUG) describe the correct result and are not checked
-// by any RUN line, because the pass does not produce it yet.
+// The functions at the end of the file named @bug_* reproduce bugs these
+// tests found; their REGRESSION expectations check the fixed behaviour.
 
 // BAD-ROUNDING: error: qc-lower-to-integer: unknown rounding 'nearest' (expected gemmlowp, single_round, double_round, inexact_round or half_to_even)
 
@@ -996,7 +996,7 @@ func.func @exp_on_accumulator(%x: tensor<4xi32>) -> tensor<4xi8> {
 }
 
 //===----------------------------------------------------------------------===//
-// Bugs (BUG expectations are the correct results; no RUN line checks them)
+// Regressions: bugs these tests found, fixed (checked on the raw output)
 //===----------------------------------------------------------------------===//
 
 // -----
@@ -1006,9 +1006,9 @@ func.func @exp_on_accumulator(%x: tensor<4xi32>) -> tensor<4xi8> {
 // to int8, so TOSA's signed max compares the raw bytes as int8: 200 (-56)
 // loses to 100. Expected: the xor first, then the pooling.
 // CHECK-LABEL: func @bug_max_pool2d_uint8
-// BUG-LABEL: func @bug_max_pool2d_uint8
-// BUG:         %[[FLIP:.+]] = tosa.bitwise_xor
-// BUG-NEXT:    tosa.max_pool2d %[[FLIP]]
+// REGRESSION-LABEL: func @bug_max_pool2d_uint8
+// REGRESSION:         %[[FLIP:.+]] = tosa.bitwise_xor
+// REGRESSION-NEXT:    tosa.max_pool2d %[[FLIP]]
 func.func @bug_max_pool2d_uint8(%x: tensor<1x2x1x1xi8>) -> tensor<1x1x1x1xf32> {
   %q = quant.scast %x : tensor<1x2x1x1xi8> to tensor<1x2x1x1x!quant.uniform<u8:f32, 0.5:130>>
   %d = qc.dequantize %q : tensor<1x2x1x1x!quant.uniform<u8:f32, 0.5:130>> -> tensor<1x2x1x1xf32>
@@ -1023,8 +1023,8 @@ func.func @bug_max_pool2d_uint8(%x: tensor<1x2x1x1xi8>) -> tensor<1x1x1x1xf32> {
 // only (dense<8> : tensor<1xi32>), which is wrong for channels 1 and 2.
 // Expected: one value per channel, 1.0 / {0.125, 0.0625, 0.03125}.
 // CHECK-LABEL: func @bug_conv2d_single_bias_per_channel
-// BUG-LABEL: func @bug_conv2d_single_bias_per_channel
-// BUG:         arith.constant dense<[8, 16, 32]> : tensor<3xi32>
+// REGRESSION-LABEL: func @bug_conv2d_single_bias_per_channel
+// REGRESSION:         arith.constant dense<[8, 16, 32]> : tensor<3xi32>
 func.func @bug_conv2d_single_bias_per_channel(%x: tensor<1x4x4x2xi8>, %w: tensor<3x1x1x2xi8>) -> tensor<1x4x4x3xf32> {
   %qx = quant.scast %x : tensor<1x4x4x2xi8> to tensor<1x4x4x2x!quant.uniform<i8:f32, 0.5:-3>>
   %dx = qc.dequantize %qx : tensor<1x4x4x2x!quant.uniform<i8:f32, 0.5:-3>> -> tensor<1x4x4x2xf32>
@@ -1043,8 +1043,8 @@ func.func @bug_conv2d_single_bias_per_channel(%x: tensor<1x4x4x2xi8>, %w: tensor
 // yielded, yet both generics are folded into "input at scale 0.125".
 // Expected: both generics stay.
 // CHECK-LABEL: func @bug_generic_mul_of_init
-// BUG-LABEL: func @bug_generic_mul_of_init
-// BUG:         linalg.generic
+// REGRESSION-LABEL: func @bug_generic_mul_of_init
+// REGRESSION:         linalg.generic
 #map = affine_map<(d0) -> (d0)>
 func.func @bug_generic_mul_of_init(%x: tensor<4xi8>, %init: tensor<4xf32>) -> tensor<4xf32> {
   %q = quant.scast %x : tensor<4xi8> to tensor<4x!quant.uniform<i8:f32, 0.5:-3>>
@@ -1059,8 +1059,8 @@ func.func @bug_generic_mul_of_init(%x: tensor<4xi8>, %init: tensor<4xf32>) -> te
   return %m : tensor<4xf32>
 }
 // CHECK-LABEL: func @bug_generic_mul_not_yielded
-// BUG-LABEL: func @bug_generic_mul_not_yielded
-// BUG:         linalg.generic
+// REGRESSION-LABEL: func @bug_generic_mul_not_yielded
+// REGRESSION:         linalg.generic
 func.func @bug_generic_mul_not_yielded(%x: tensor<4xi8>) -> tensor<4xf32> {
   %q = quant.scast %x : tensor<4xi8> to tensor<4x!quant.uniform<i8:f32, 0.5:-3>>
   %d = qc.dequantize %q : tensor<4x!quant.uniform<i8:f32, 0.5:-3>> -> tensor<4xf32>
@@ -1083,8 +1083,8 @@ func.func @bug_generic_mul_not_yielded(%x: tensor<4xi8>) -> tensor<4xf32> {
 // weights' dequantize folds meanwhile, and the matmul stays in float with
 // float constant weights. Expected: tosa.matmul on i8 into i32.
 // CHECK-LABEL: func @bug_constant_weights_fold_first
-// BUG-LABEL: func @bug_constant_weights_fold_first
-// BUG:         tosa.matmul {{.*}} : (tensor<1x2x4xi8>, tensor<1x4x3xi8>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x2x3xi32>
+// REGRESSION-LABEL: func @bug_constant_weights_fold_first
+// REGRESSION:         tosa.matmul {{.*}} : (tensor<1x2x4xi8>, tensor<1x4x3xi8>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x2x3xi32>
 func.func @bug_constant_weights_fold_first(%a: tensor<1x2x4xi8>) -> tensor<1x2x3xf32> {
   %qa = quant.scast %a : tensor<1x2x4xi8> to tensor<1x2x4x!quant.uniform<u8:f32, 0.5:125>>
   %da = qc.dequantize %qa : tensor<1x2x4x!quant.uniform<u8:f32, 0.5:125>> -> tensor<1x2x4xf32>
@@ -1105,9 +1105,9 @@ func.func @bug_constant_weights_fold_first(%a: tensor<1x2x4xi8>) -> tensor<1x2x3
 // stores them); their product is 0.03000000163912775 in double and
 // 0.030000001192092896 in float32. Expected: the bias used as is.
 // CHECK-LABEL: func @bug_int32_bias_float32_scale
-// BUG-LABEL: func @bug_int32_bias_float32_scale
-// BUG-SAME:    %[[B:[^:]+]]: tensor<3xi32>
-// BUG:         tosa.conv2d %{{.+}}, %{{.+}}, %[[B]], {{.*}} -> tensor<1x4x4x3xi32>
+// REGRESSION-LABEL: func @bug_int32_bias_float32_scale
+// REGRESSION-SAME:    %[[B:[^:]+]]: tensor<3xi32>
+// REGRESSION:         tosa.conv2d %{{.+}}, %{{.+}}, %[[B]], {{.*}} -> tensor<1x4x4x3xi32>
 func.func @bug_int32_bias_float32_scale(%x: tensor<1x4x4x2xi8>, %w: tensor<3x1x1x2xi8>, %b: tensor<3xi32>) -> tensor<1x4x4x3xf32> {
   %qx = quant.scast %x : tensor<1x4x4x2xi8> to tensor<1x4x4x2x!quant.uniform<i8:f32, 0.10000000149011612>>
   %dx = qc.dequantize %qx : tensor<1x4x4x2x!quant.uniform<i8:f32, 0.10000000149011612>> -> tensor<1x4x4x2xf32>
@@ -1120,16 +1120,17 @@ func.func @bug_int32_bias_float32_scale(%x: tensor<1x4x4x2xi8>, %w: tensor<3x1x1
   return %c : tensor<1x4x4x3xf32>
 }
 
-// BUG 6 (not in the input: the module would fail to verify). A per-tensor
-// i32 input with a non-zero zero point makes ConvertRequantize build a
-// qc.requant that its verifier rejects ("'qc.requant' op a non-zero input_zp
-// needs an input of at most 16 bits, got i32"), so quant-opt fails after the
-// pass. Expected: the quantize left in float. Reproducer:
-//
-//   func.func @bug_int32_zero_point(%x: tensor<2x3xi32>) -> tensor<2x3xi8> {
-//     %q = quant.scast %x : tensor<2x3xi32> to tensor<2x3x!quant.uniform<i32:f32, 0.5:7>>
-//     %d = qc.dequantize %q : tensor<2x3x!quant.uniform<i32:f32, 0.5:7>> -> tensor<2x3xf32>
-//     %o = qc.quantize %d : tensor<2x3xf32> -> tensor<2x3x!quant.uniform<i8:f32, 0.3:5>>
-//     %s = quant.scast %o : tensor<2x3x!quant.uniform<i8:f32, 0.3:5>> to tensor<2x3xi8>
-//     return %s : tensor<2x3xi8>
-//   }
+// BUG 6: a per-tensor i32 input with a non-zero zero point: qc.requant
+// takes input zero points of at most 16-bit inputs, so the quantize stays in
+// float (it used to build a qc.requant its verifier rejects).
+// CHECK-LABEL: func @bug_int32_zero_point
+// REGRESSION-LABEL: func @bug_int32_zero_point
+// REGRESSION-NOT:     qc.requant
+// REGRESSION:         qc.quantize
+func.func @bug_int32_zero_point(%x: tensor<2x3xi32>) -> tensor<2x3xi8> {
+  %q = quant.scast %x : tensor<2x3xi32> to tensor<2x3x!quant.uniform<i32:f32, 0.5:7>>
+  %d = qc.dequantize %q : tensor<2x3x!quant.uniform<i32:f32, 0.5:7>> -> tensor<2x3xf32>
+  %o = qc.quantize %d : tensor<2x3xf32> -> tensor<2x3x!quant.uniform<i8:f32, 0.3:5>>
+  %s = quant.scast %o : tensor<2x3x!quant.uniform<i8:f32, 0.3:5>> to tensor<2x3xi8>
+  return %s : tensor<2x3xi8>
+}

@@ -110,6 +110,74 @@ def QCVerifyIntegerOnly : Pass<"qc-verify-integer-only"> {
   }];
 }
 
+def QCFoldBatchNorm : Pass<"qc-fold-batch-norm"> {
+  let summary = "Fold per-channel scales and shifts into the preceding convolution";
+  let description = [{
+    Inference batch normalization after a convolution is `y = a * conv(x) +
+    b` per output channel; the ONNX importer emits it as `tosa.mul` and
+    `tosa.add` by constants. This pass folds a constant per-channel (or
+    scalar) `tosa.mul` into the convolution's weights and bias and a
+    constant `tosa.add` into its bias, through the NHWC -> NCHW transpose
+    the importer puts after convolutions, when the convolution (and the
+    transpose) have no other use. Weights and biases must be computable
+    from constants (behind transposes, reshapes and arithmetic); the folded
+    ones are new constants. Quantization runs it first, so weights are
+    quantized as they multiply the input (HAWQ-V3's BN folding).
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect"];
+}
+
+def QCQuantize : Pass<"qc-quantize"> {
+  let summary = "Choose scales and zero points and insert quantize/dequantize pairs";
+  let description = [{
+    Turns a float graph with calibration statistics (`qc.stats` on the ops
+    that produce values and on function arguments) into the QDQ form that
+    `qc-lower-to-integer` compiles:
+
+    * each activation an integer op will consume gets a `qc.quantize` /
+      `qc.dequantize` pair right after its producer. Its per-tensor
+      `!quant.uniform` type comes from the value's `#qc.stats` range
+      (widened to contain 0) and the scheme: the producer's `qc.scheme`
+      when it has one, else the pass options (8-bit, signed or unsigned,
+      affine or symmetric). Affine: `s = (max - min) / (qmax - qmin)`,
+      `z = round(qmin - min / s)`; symmetric: `s = max|x| / qmax`, `z = 0`;
+    * values that only flow (through data movement) into ops absorbing an
+      i32 accumulator get no pair: clamps (ReLU, Clip), additions of a
+      constant (biases) and multiplications by a positive constant; the pair
+      goes after those ops instead, so ReLU and biases fuse into the
+      requantization. Results of data movement (transpose, reshape, slice,
+      tile, max pooling) keep their input's quantization;
+    * weights of `tosa.conv2d`, `tosa.depthwise_conv2d` (channel multiplier
+      1) and constant right operands of `tosa.matmul` become signed
+      narrow-range integers of `weight-bits` bits with one scale per output
+      channel, `s_c = max|w_c| / qmax`, behind a `qc.dequantize`; biases
+      become plain constants (quantized to the accumulator's scale later).
+
+    Ops named in `keep-float` (by their location name: the ONNX node name)
+    get the `qc.keep_float` attribute and keep float weights.
+
+    Run `qc-fold-batch-norm` before calibration and this pass.
+  }];
+  let options = [
+    Option<"activationType", "activation-type", "std::string",
+           /*default=*/"\"i8\"",
+           "Storage of activations: i8 (int8) or u8 (uint8)">,
+    Option<"activationSymmetric", "activation-symmetric", "bool",
+           /*default=*/"false",
+           "Quantize activations symmetrically (zero point 0, or the middle "
+           "of the range for u8) instead of affinely">,
+    Option<"weightBits", "weight-bits", "int64_t", /*default=*/"8",
+           "Bits of the symmetric per-channel weights (2 to 8)">,
+    ListOption<"keepFloat", "keep-float", "std::string",
+               "Names of ops (ONNX node names) to keep in floating point">,
+  ];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::quant::QuantDialect",
+    "::mlir::qc::QCDialect",
+  ];
+}
+
 def QCOutlineKernels : Pass<"qc-outline-kernels", "::mlir::ModuleOp"> {
   let summary = "Move each top-level loop nest of a function into its own function";
   let description = [{

@@ -235,47 +235,75 @@ static LogicalResult convertHardSwish(NodeImporter &importer) {
 
 /// Clip: min(max(x, lo), hi); bounds from attributes before opset 11, from
 /// optional inputs since.
-static LogicalResult convertClip(NodeImporter &importer) {
+namespace {
+/// A Clip bound: a constant folded into the formula, or an input.
+struct ClipBound {
+  std::optional<Attribute> constant;
+  Value input;
+  explicit operator bool() const { return constant || input; }
+};
+} // namespace
+
+/// Clip bound `index` (opset >= 11) or attribute `name` (before).
+static ClipBound readClipBound(NodeImporter &importer, unsigned index,
+                               StringRef name, Type elementType) {
   constexpr int64_t kBoundsAsInputsOpset = 11;
+  if (importer.getOpset() < kBoundsAsInputsOpset) {
+    if (!importer.hasAttribute(name))
+      return {};
+    return {importer.getBuilder().getFloatAttr(
+                elementType, importer.getFloat(name, 0.0f)),
+            Value()};
+  }
+  if (std::optional<DenseElementsAttr> constant =
+          importer.getConstantOperand(index);
+      constant && constant->getNumElements() == 1)
+    return {constant->getSplatValue<Attribute>(), Value()};
+  return {std::nullopt, importer.getOperand(index)};
+}
+
+/// Clip: max(x, lo) then min(_, hi). Constant bounds are written into the
+/// formula, so a Clip reads as a clamp (and fuses into requantization).
+static LogicalResult convertClip(NodeImporter &importer) {
   FailureOr<RankedTensorType> type = importer.getResultType();
   FailureOr<Value> input = importer.getRequiredOperand(0);
   if (failed(type) || failed(input))
     return failure();
+  Type elementType = type->getElementType();
+  ClipBound lo = readClipBound(importer, 1, "min", elementType);
+  ClipBound hi = readClipBound(importer, 2, "max", elementType);
   SmallVector<Value> operands = {*input};
-  Value lo, hi;
-  OpBuilder &builder = importer.getBuilder();
-  Location loc = importer.getLoc();
-  if (importer.getOpset() < kBoundsAsInputsOpset) {
-    auto scalarType = RankedTensorType::get({}, type->getElementType());
-    float lowest = std::numeric_limits<float>::lowest();
-    float highest = std::numeric_limits<float>::max();
-    lo = buildSplat(builder, loc, scalarType, importer.getFloat("min", lowest));
-    hi = buildSplat(builder, loc, scalarType, importer.getFloat("max", highest));
-  } else {
-    lo = importer.getOperand(1);
-    hi = importer.getOperand(2);
-  }
-  int loIndex = lo ? static_cast<int>(operands.size()) : -1;
-  if (lo)
-    operands.push_back(lo);
-  int hiIndex = hi ? static_cast<int>(operands.size()) : -1;
-  if (hi)
-    operands.push_back(hi);
+  auto addOperand = [&](const ClipBound &bound) {
+    if (!bound.input)
+      return -1;
+    operands.push_back(bound.input);
+    return static_cast<int>(operands.size()) - 1;
+  };
+  int loIndex = addOperand(lo);
+  int hiIndex = addOperand(hi);
   return importer.setResult(buildBroadcastElementwise(
-      builder, loc, *type, operands,
+      importer.getBuilder(), importer.getLoc(), *type, operands,
       [&](OpBuilder &b, Location bodyLoc, ValueRange x) -> Value {
+        auto boundValue = [&](const ClipBound &bound, int index) -> Value {
+          if (bound.constant)
+            return arith::ConstantOp::create(b, bodyLoc,
+                                             cast<TypedAttr>(*bound.constant));
+          return x[index];
+        };
         Value result = x[0];
         bool floating = isFloat(result);
-        if (loIndex >= 0)
-          result = floating ? Value(arith::MaximumFOp::create(b, bodyLoc, result,
-                                                              x[loIndex]))
-                            : Value(arith::MaxSIOp::create(b, bodyLoc, result,
-                                                           x[loIndex]));
-        if (hiIndex >= 0)
-          result = floating ? Value(arith::MinimumFOp::create(b, bodyLoc, result,
-                                                              x[hiIndex]))
-                            : Value(arith::MinSIOp::create(b, bodyLoc, result,
-                                                           x[hiIndex]));
+        if (lo)
+          result = floating
+                       ? Value(arith::MaximumFOp::create(
+                             b, bodyLoc, result, boundValue(lo, loIndex)))
+                       : Value(arith::MaxSIOp::create(b, bodyLoc, result,
+                                                      boundValue(lo, loIndex)));
+        if (hi)
+          result = floating
+                       ? Value(arith::MinimumFOp::create(
+                             b, bodyLoc, result, boundValue(hi, hiIndex)))
+                       : Value(arith::MinSIOp::create(b, bodyLoc, result,
+                                                      boundValue(hi, hiIndex)));
         return result;
       }));
 }

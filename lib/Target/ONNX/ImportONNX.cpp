@@ -9,6 +9,7 @@
 
 #include "qc/Target/ONNX/ImportONNX.h"
 
+#include "GraphBuilders.h"
 #include "NodeImporter.h"
 
 #include "qc/IR/QC.h"
@@ -361,12 +362,18 @@ OwningOpRef<ModuleOp> GraphImporter::import() {
   // nodes are imported (an unsupported node is reported before its output).
   auto function = func::FuncOp::create(
       builder, fileLoc, "main", builder.getFunctionType(inputTypes, {}));
-  auto nameAttr = [&](StringRef name) {
-    return builder.getDictionaryAttr(
-        builder.getNamedAttr("onnx.name", builder.getStringAttr(name)));
+  // MLIR integers are signless: `onnx.unsigned` keeps ONNX's uint types
+  // for the model's interface.
+  auto nameAttr = [&](StringRef name, const onnx_import::TensorInfo &info) {
+    SmallVector<NamedAttribute> attrs = {
+        builder.getNamedAttr("onnx.name", builder.getStringAttr(name))};
+    if (isUnsigned(info.type) && info.type != onnx_import::ElementType::Bool)
+      attrs.push_back(
+          builder.getNamedAttr("onnx.unsigned", builder.getUnitAttr()));
+    return builder.getDictionaryAttr(attrs);
   };
   for (auto [index, input] : llvm::enumerate(model.inputs))
-    function.setArgAttrs(index, nameAttr(input.first));
+    function.setArgAttrs(index, nameAttr(input.first, input.second));
 
   Block *body = function.addEntryBlock();
   builder.setInsertionPointToStart(body);
@@ -393,7 +400,7 @@ OwningOpRef<ModuleOp> GraphImporter::import() {
   function.setType(
       builder.getFunctionType(inputTypes, ValueRange(results).getTypes()));
   for (auto [index, output] : llvm::enumerate(model.outputs))
-    function.setResultAttrs(index, nameAttr(output.first));
+    function.setResultAttrs(index, nameAttr(output.first, output.second));
   if (failed(verify(*module)))
     return nullptr;
   return module;

@@ -97,11 +97,14 @@ formulas (float[4] x, float lo, float hi) => (float[4] y) {
   y = Clip(m, lo, hi)
 }
 
-// Clip before opset 11 takes its bounds as attributes.
+// Clip before opset 11 takes its bounds as attributes; constant bounds are
+// written into the formula (one input), so the clip reads as a clamp.
 // CLIP10-LABEL: func.func @main
-// CLIP10-DAG:     %[[LO:.+]] = arith.constant dense<-1.000000e+00> : tensor<f32>
-// CLIP10-DAG:     %[[HI:.+]] = arith.constant dense<6.000000e+00> : tensor<f32>
-// CLIP10:         linalg.generic {{.*}} ins(%{{.+}}, %[[LO]], %[[HI]] :
+// CLIP10:         linalg.generic {{.*}} ins(%{{[^,]+}} : tensor<4xf32>)
+// CLIP10:           %[[LO:.+]] = arith.constant -1.000000e+00 : f32
+// CLIP10:           %[[MAX:.+]] = arith.maximumf %{{.+}}, %[[LO]] : f32
+// CLIP10:           %[[HI:.+]] = arith.constant 6.000000e+00 : f32
+// CLIP10:           arith.minimumf %[[MAX]], %[[HI]] : f32
 
 //--- clip10.onnxtxt
 <ir_version: 5, opset_import: ["" : 10]>

@@ -55,7 +55,7 @@
 // axis -1 (normalized to 2).
 // QUANTIZE-LABEL: func.func @main(
 // QUANTIZE-SAME:    %[[X:[^:]+]]: tensor<2x3x4xf32> {onnx.name = "x"}
-// QUANTIZE-SAME:    -> (tensor<2x3x4xi8> {onnx.name = "y_u8"}, tensor<2x3x4xi8> {onnx.name = "y_i8"}, tensor<2x3x4xi8> {onnx.name = "y_axis1"}, tensor<2x3x4xi8> {onnx.name = "y_axis_last"})
+// QUANTIZE-SAME:    -> (tensor<2x3x4xi8> {onnx.name = "y_u8", onnx.unsigned}, tensor<2x3x4xi8> {onnx.name = "y_i8"}, tensor<2x3x4xi8> {onnx.name = "y_axis1"}, tensor<2x3x4xi8> {onnx.name = "y_axis_last", onnx.unsigned})
 // QUANTIZE:         %[[Q0:.+]] = qc.quantize %[[X]] : tensor<2x3x4xf32> -> tensor<2x3x4x!quant.uniform<u8:f32, 5.000000e-01>>
 // QUANTIZE-NEXT:    %[[Y0:.+]] = quant.scast %[[Q0]] : tensor<2x3x4x!quant.uniform<u8:f32, 5.000000e-01>> to tensor<2x3x4xi8>
 // QUANTIZE:         %[[Q1:.+]] = qc.quantize %[[X]] : tensor<2x3x4xf32> -> tensor<2x3x4x!quant.uniform<i8:f32, 2.500000e-01:-3>>
@@ -86,7 +86,7 @@ quantize (float[2,3,4] x) => (uint8[2,3,4] y_u8, int8[2,3,4] y_i8, int8[2,3,4] y
 // DequantizeLinear with constant parameters: uint8 per tensor, int8 per axis
 // 0, int32 with the zero point omitted.
 // DEQUANTIZE-LABEL: func.func @main(
-// DEQUANTIZE-SAME:    %[[A:[^:]+]]: tensor<2x3xi8> {onnx.name = "a"}, %[[B:[^:]+]]: tensor<4x3xi8> {onnx.name = "b"}, %[[C:[^:]+]]: tensor<5xi32> {onnx.name = "c"}
+// DEQUANTIZE-SAME:    %[[A:[^:]+]]: tensor<2x3xi8> {onnx.name = "a", onnx.unsigned}, %[[B:[^:]+]]: tensor<4x3xi8> {onnx.name = "b"}, %[[C:[^:]+]]: tensor<5xi32> {onnx.name = "c"}
 // DEQUANTIZE:         %[[QA:.+]] = quant.scast %[[A]] : tensor<2x3xi8> to tensor<2x3x!quant.uniform<u8:f32, 5.000000e-01:128>>
 // DEQUANTIZE-NEXT:    %[[DA:.+]] = qc.dequantize %[[QA]] : tensor<2x3x!quant.uniform<u8:f32, 5.000000e-01:128>> -> tensor<2x3xf32>
 // DEQUANTIZE:         %[[QB:.+]] = quant.scast %[[B]] : tensor<4x3xi8> to tensor<4x3x!quant.uniform<i8:f32:0, {5.000000e-01,2.500000e-01:-1,1.250000e-01:2,1.500000e+00:-3}>>
@@ -112,7 +112,7 @@ dequantize (uint8[2,3] a, int8[4,3] b, int32[5] c) => (float[2,3] x, float[4,3] 
 // elementwise, with the parameters reshaped to broadcast (one per tensor:
 // 1x1; per axis -1: 1x3).
 // PARAMS-LABEL: func.func @main(
-// PARAMS-SAME:    %[[X:[^:]+]]: tensor<2x3xf32> {onnx.name = "x"}, %[[S:[^:]+]]: tensor<f32> {onnx.name = "s"}, %[[Z:[^:]+]]: tensor<i8> {onnx.name = "z"}, %[[Q:[^:]+]]: tensor<2x3xi8> {onnx.name = "q"}, %[[DS:[^:]+]]: tensor<3xf32> {onnx.name = "ds"}, %[[QS:[^:]+]]: tensor<2x3xi8> {onnx.name = "qs"}
+// PARAMS-SAME:    %[[X:[^:]+]]: tensor<2x3xf32> {onnx.name = "x"}, %[[S:[^:]+]]: tensor<f32> {onnx.name = "s"}, %[[Z:[^:]+]]: tensor<i8> {onnx.name = "z"}, %[[Q:[^:]+]]: tensor<2x3xi8> {onnx.name = "q", onnx.unsigned}, %[[DS:[^:]+]]: tensor<3xf32> {onnx.name = "ds"}, %[[QS:[^:]+]]: tensor<2x3xi8> {onnx.name = "qs"}
 //
 // int8 with a run-time zero point: saturate(round(x / s) + z) into [-128, 127].
 // PARAMS:         %[[S1:.+]] = tosa.reshape %[[S]], %{{.+}} : (tensor<f32>, !tosa.shape<2>) -> tensor<1x1xf32>
@@ -188,7 +188,7 @@ runtime (float[2,3] x, float s, int8 z, uint8[2,3] q, float[3] ds, int8[2,3] qs)
 // QLinearMatMul at opset 21, b with one scale per column (axis -1): QDQ
 // around a float tosa.matmul.
 // QMATMUL-LABEL: func.func @main(
-// QMATMUL-SAME:    %[[A:[^:]+]]: tensor<2x4xi8> {onnx.name = "a"}, %[[B:[^:]+]]: tensor<4x3xi8> {onnx.name = "b"}
+// QMATMUL-SAME:    %[[A:[^:]+]]: tensor<2x4xi8> {onnx.name = "a", onnx.unsigned}, %[[B:[^:]+]]: tensor<4x3xi8> {onnx.name = "b"}
 // QMATMUL:         %[[QA:.+]] = quant.scast %[[A]] : tensor<2x4xi8> to tensor<2x4x!quant.uniform<u8:f32, 5.000000e-01:128>>
 // QMATMUL-NEXT:    %[[DA:.+]] = qc.dequantize %[[QA]] : tensor<2x4x!quant.uniform<u8:f32, 5.000000e-01:128>> -> tensor<2x4xf32>
 // QMATMUL-NEXT:    %[[QB:.+]] = quant.scast %[[B]] : tensor<4x3xi8> to tensor<4x3x!quant.uniform<i8:f32:1, {2.500000e-01,1.250000e-01:-1,6.250000e-02:2}>>
@@ -219,7 +219,7 @@ qlinear_matmul (uint8[2,4] a, int8[4,3] b) => (uint8[2,3] y) {
 // (0.5 * {0.25, 0.125, 0.0625}) and zero point 0; tosa.conv2d runs on f32
 // (NHWC, hence the transposes).
 // QCONV-LABEL: func.func @main(
-// QCONV-SAME:    %[[X:[^:]+]]: tensor<1x2x5x5xi8> {onnx.name = "x"}, %[[W:[^:]+]]: tensor<3x2x3x3xi8> {onnx.name = "w"}, %[[BIAS:[^:]+]]: tensor<3xi32> {onnx.name = "bias"}
+// QCONV-SAME:    %[[X:[^:]+]]: tensor<1x2x5x5xi8> {onnx.name = "x", onnx.unsigned}, %[[W:[^:]+]]: tensor<3x2x3x3xi8> {onnx.name = "w"}, %[[BIAS:[^:]+]]: tensor<3xi32> {onnx.name = "bias"}
 // QCONV:         %[[QX:.+]] = quant.scast %[[X]] : tensor<1x2x5x5xi8> to tensor<1x2x5x5x!quant.uniform<u8:f32, 5.000000e-01:128>>
 // QCONV-NEXT:    %[[DX:.+]] = qc.dequantize %[[QX]] : tensor<1x2x5x5x!quant.uniform<u8:f32, 5.000000e-01:128>> -> tensor<1x2x5x5xf32>
 // QCONV-NEXT:    %[[QW:.+]] = quant.scast %[[W]] : tensor<3x2x3x3xi8> to tensor<3x2x3x3x!quant.uniform<i8:f32:0, {2.500000e-01,1.250000e-01,6.250000e-02}>>
@@ -250,7 +250,7 @@ qlinear_conv (uint8[1,2,5,5] x, int8[3,2,3,3] w, int32[3] bias) => (uint8[1,3,5,
 // become int8, and the zero points move down by 128 (12 -> -116,
 // 200 -> 72); tosa.matmul i8 x i8 -> i32.
 // MATMUL-INTEGER-LABEL: func.func @main(
-// MATMUL-INTEGER-SAME:    %[[A:[^:]+]]: tensor<2x4xi8> {onnx.name = "a"}, %[[B:[^:]+]]: tensor<4x3xi8> {onnx.name = "b"}
+// MATMUL-INTEGER-SAME:    %[[A:[^:]+]]: tensor<2x4xi8> {onnx.name = "a", onnx.unsigned}, %[[B:[^:]+]]: tensor<4x3xi8> {onnx.name = "b", onnx.unsigned}
 // MATMUL-INTEGER-SAME:    -> (tensor<2x3xi32> {onnx.name = "y"})
 // MATMUL-INTEGER:         %[[SIGNA:.+]] = arith.constant dense<-128> : tensor<2x4xi8>
 // MATMUL-INTEGER-NEXT:    %[[XA:.+]] = tosa.bitwise_xor %[[A]], %[[SIGNA]] : (tensor<2x4xi8>, tensor<2x4xi8>) -> tensor<2x4xi8>
@@ -275,7 +275,7 @@ matmul_integer (uint8[2,4] a, uint8[4,3] b) => (int32[2,3] y) {
 // ConvInteger with int8 x (kept, zero point -5) and uint8 w (flipped, zero
 // point 130 -> 2): tosa.conv2d i8 -> i32 with a zero i32 bias.
 // CONV-INTEGER-LABEL: func.func @main(
-// CONV-INTEGER-SAME:    %[[X:[^:]+]]: tensor<1x2x5x5xi8> {onnx.name = "x"}, %[[W:[^:]+]]: tensor<3x2x3x3xi8> {onnx.name = "w"}
+// CONV-INTEGER-SAME:    %[[X:[^:]+]]: tensor<1x2x5x5xi8> {onnx.name = "x"}, %[[W:[^:]+]]: tensor<3x2x3x3xi8> {onnx.name = "w", onnx.unsigned}
 // CONV-INTEGER-NOT:     tosa.bitwise_xor %[[X]]
 // CONV-INTEGER:         %[[SIGN:.+]] = arith.constant dense<-128> : tensor<3x2x3x3xi8>
 // CONV-INTEGER-NEXT:    %[[XW:.+]] = tosa.bitwise_xor %[[W]], %[[SIGN]] : (tensor<3x2x3x3xi8>, tensor<3x2x3x3xi8>) -> tensor<3x2x3x3xi8>
@@ -302,7 +302,7 @@ conv_integer (int8[1,2,5,5] x, uint8[3,2,3,3] w) => (int32[1,3,3,3] y) {
 // results uint8 [2, 3], a float scalar and a uint8 scalar.
 // DYNAMIC-LABEL: func.func @main(
 // DYNAMIC-SAME:    %[[X:[^:]+]]: tensor<2x3xf32> {onnx.name = "x"}
-// DYNAMIC-SAME:    -> (tensor<2x3xi8> {onnx.name = "y"}, tensor<f32> {onnx.name = "y_scale"}, tensor<i8> {onnx.name = "y_zero_point"})
+// DYNAMIC-SAME:    -> (tensor<2x3xi8> {onnx.name = "y", onnx.unsigned}, tensor<f32> {onnx.name = "y_scale"}, tensor<i8> {onnx.name = "y_zero_point", onnx.unsigned})
 // DYNAMIC:         %[[FLAT1:.+]] = tosa.reshape %[[X]], %{{.+}} : (tensor<2x3xf32>, !tosa.shape<1>) -> tensor<6xf32>
 // DYNAMIC-NEXT:    %[[LO:.+]] = tosa.reduce_min %[[FLAT1]] {axis = 0 : i32} : (tensor<6xf32>) -> tensor<1xf32>
 // DYNAMIC:         %[[FLAT2:.+]] = tosa.reshape %[[X]], %{{.+}} : (tensor<2x3xf32>, !tosa.shape<1>) -> tensor<6xf32>

@@ -1,0 +1,391 @@
+//===- Quantize.cpp - Choose scales and insert quantize/dequantize --------===//
+//
+// Turns a float graph with calibration statistics into the QDQ form that
+// qc-lower-to-integer compiles: each activation that an integer op will
+// consume gets a qc.quantize / qc.dequantize pair whose !quant.uniform type
+// holds the scale and zero point chosen from its #qc.stats, and each
+// convolution or matmul weight is replaced by int8 constants (symmetric,
+// narrow range, per output channel) behind a qc.dequantize.
+//
+// Where a pair goes: after every op that computes a new value, except where
+// the value only flows (through data movement) into ops that absorb an i32
+// accumulator without a requantization: clamps (ReLU, Clip), additions of
+// a constant (biases, batch-norm shifts) and multiplications by a positive
+// constant. Data movement (transpose, reshape, slice, tile, max pooling)
+// keeps its input's quantization, so its results get no pair.
+//
+//===----------------------------------------------------------------------===//
+
+#include "ConstantTensor.h"
+#include "QDQ.h"
+
+#include "qc/IR/QC.h"
+#include "qc/Numerics/Numerics.h"
+#include "qc/Transforms/Passes.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Quant/IR/Quant.h"
+#include "mlir/Dialect/Tosa/IR/TosaOps.h"
+#include "mlir/IR/Matchers.h"
+#include "llvm/ADT/StringSet.h"
+
+#include <cmath>
+
+namespace mlir::qc {
+#define GEN_PASS_DEF_QCQUANTIZE
+#include "qc/Transforms/Passes.h.inc"
+} // namespace mlir::qc
+
+using namespace mlir;
+using namespace mlir::qc;
+namespace numerics = ::qc::numerics;
+
+//===----------------------------------------------------------------------===//
+// Where quantize/dequantize pairs go
+//===----------------------------------------------------------------------===//
+
+static bool isFloatTensor(Value value) {
+  auto type = dyn_cast<RankedTensorType>(value.getType());
+  return type && isa<FloatType>(type.getElementType());
+}
+
+/// Ops that only move or select elements: their results keep the
+/// quantization of their input.
+static bool isDataMovement(Operation *op) {
+  return isa<tosa::TransposeOp, tosa::ReshapeOp, tosa::SliceOp, tosa::TileOp,
+             tosa::MaxPool2dOp, tosa::ReverseOp, tosa::IdentityOp>(op);
+}
+
+/// Whether `value` is computed from constants only (weights, biases).
+static bool isConstantExpression(Value value) {
+  return evaluateFloatConstant(value).has_value();
+}
+
+/// Whether `value` is a constant whose elements are one positive number.
+static bool isPositiveSplat(Value value) {
+  std::optional<FloatTensor> constant = evaluateFloatConstant(value);
+  return constant && !constant->values.empty() &&
+         llvm::all_equal(constant->values) && constant->values.front() > 0.0f;
+}
+
+/// Ops that take an i32 accumulator as it is: clamps, additions of a
+/// constant and multiplications by a constant.
+static bool absorbsAccumulator(Operation *op) {
+  if (isa<tosa::ClampOp>(op))
+    return true;
+  if (isa<tosa::AddOp>(op))
+    return llvm::any_of(op->getOperands(), isConstantExpression);
+  if (isa<tosa::MulOp>(op))
+    return llvm::any_of(op->getOperands(), isPositiveSplat);
+  auto generic = dyn_cast<linalg::GenericOp>(op);
+  if (!generic || generic.getNumDpsInputs() != 1)
+    return false;
+  // A body of max/min by constants only (ReLU, Clip), or one
+  // multiplication by a positive constant.
+  Block &body = generic.getRegion().front();
+  auto isConstant = [](Value operand) {
+    return matchPattern(operand, m_Constant());
+  };
+  auto isPositiveConstant = [](Value operand) {
+    FloatAttr constant;
+    return matchPattern(operand, m_Constant(&constant)) &&
+           constant.getValueAsDouble() > 0.0;
+  };
+  if (body.getOperations().size() == 2)
+    if (auto multiply = dyn_cast<arith::MulFOp>(body.front()))
+      return llvm::any_of(multiply->getOperands(), isPositiveConstant);
+  return !body.without_terminator().empty() &&
+         llvm::all_of(body.without_terminator(), [&](Operation &bodyOp) {
+           return isa<arith::MaximumFOp, arith::MinimumFOp, arith::MaxNumFOp,
+                      arith::MinNumFOp>(bodyOp) &&
+                  llvm::any_of(bodyOp.getOperands(), isConstant);
+         });
+}
+
+/// Whether every path from `value` through data movement ends in an op
+/// that absorbs an accumulator (so `value` needs no requantization yet).
+static bool onlyFeedsAbsorbers(Value value) {
+  if (value.use_empty())
+    return false;
+  return llvm::all_of(value.getUsers(), [](Operation *user) {
+    if (isDataMovement(user))
+      return onlyFeedsAbsorbers(user->getResult(0));
+    return absorbsAccumulator(user);
+  });
+}
+
+/// Whether the float value `value` gets a quantize/dequantize pair.
+static bool needsQuantization(Value value) {
+  if (!isFloatTensor(value) || isConstantExpression(value))
+    return false;
+  if (Operation *producer = value.getDefiningOp()) {
+    if (isDataMovement(producer) || isa<DequantizeOp>(producer))
+      return false;
+    if (isa<tosa::Conv2DOp, tosa::DepthwiseConv2DOp, tosa::MatMulOp,
+            tosa::AddOp, tosa::MulOp>(producer) &&
+        onlyFeedsAbsorbers(value))
+      return false;
+    if (absorbsAccumulator(producer) && onlyFeedsAbsorbers(value))
+      return false;
+  }
+  return !value.use_empty();
+}
+
+//===----------------------------------------------------------------------===//
+// Scales and zero points
+//===----------------------------------------------------------------------===//
+
+/// The #qc.stats of `value`: on its producer (one, or an array per result)
+/// or on its function argument.
+static StatsAttr getStats(Value value) {
+  Attribute attr;
+  if (auto argument = dyn_cast<BlockArgument>(value)) {
+    if (auto function =
+            dyn_cast<FunctionOpInterface>(argument.getOwner()->getParentOp()))
+      attr = function.getArgAttr(argument.getArgNumber(),
+                                 QCDialect::kStatsAttrName);
+  } else {
+    attr = value.getDefiningOp()->getAttr(QCDialect::kStatsAttrName);
+    if (auto perResult = dyn_cast_or_null<ArrayAttr>(attr))
+      attr = perResult[cast<OpResult>(value).getResultNumber()];
+  }
+  return dyn_cast_or_null<StatsAttr>(attr);
+}
+
+/// The per-tensor activation type for values in [lo, hi] under `scheme`.
+/// The range is widened to contain 0 (so zero is exact); an empty range
+/// gets scale 1.
+static quant::UniformQuantizedType chooseActivationType(SchemeAttr scheme,
+                                                  Type floatType, double lo,
+                                                  double hi) {
+  constexpr double kEmptyRangeScale = 1.0;
+  numerics::IntRange range = scheme.getStorageRange();
+  lo = std::min(lo, 0.0);
+  hi = std::max(hi, 0.0);
+  double scale;
+  int64_t zeroPoint = 0;
+  if (scheme.getSymmetric()) {
+    double bound = std::max(-lo, hi);
+    scale = bound / static_cast<double>(range.max);
+    if (!scheme.getIsSigned())
+      zeroPoint = (range.max + 1) / 2;
+  } else {
+    scale = (hi - lo) / static_cast<double>(range.max - range.min);
+    if (scale > 0.0)
+      zeroPoint = std::clamp<int64_t>(
+          static_cast<int64_t>(std::nearbyint(range.min - lo / scale)),
+          range.min, range.max);
+    else
+      zeroPoint = std::clamp<int64_t>(0, range.min, range.max);
+  }
+  if (!(scale > 0.0))
+    scale = kEmptyRangeScale;
+  MLIRContext *context = floatType.getContext();
+  unsigned flags = scheme.getIsSigned() ? quant::QuantizationFlags::Signed : 0;
+  return quant::UniformQuantizedType::get(
+      flags, IntegerType::get(context, scheme.getBits()), floatType,
+      static_cast<double>(static_cast<float>(scale)), zeroPoint, range.min,
+      range.max);
+}
+
+//===----------------------------------------------------------------------===//
+// Weights
+//===----------------------------------------------------------------------===//
+
+namespace {
+/// Symmetric per-channel quantization of a constant weight.
+struct QuantizedWeight {
+  SmallVector<double> scales;
+  std::vector<int8_t> values;
+};
+} // namespace
+
+/// Quantizes `weight` symmetrically into [-qmax, qmax] with one scale per
+/// index along `axis`: s_c = max|w_c| / qmax (1 for an all-zero channel),
+/// q = round_half_even(w / s_c).
+static QuantizedWeight quantizeWeight(const FloatTensor &weight, int64_t axis,
+                                      int64_t qmax) {
+  int64_t channels = weight.shape[axis];
+  int64_t inner = 1;
+  for (size_t dim = axis + 1; dim < weight.shape.size(); ++dim)
+    inner *= weight.shape[dim];
+  auto channelOf = [&](int64_t linear) { return (linear / inner) % channels; };
+  SmallVector<double> absMax(channels, 0.0);
+  for (int64_t linear = 0; linear < weight.getNumElements(); ++linear)
+    absMax[channelOf(linear)] =
+        std::max(absMax[channelOf(linear)],
+                 static_cast<double>(std::fabs(weight.values[linear])));
+  QuantizedWeight result;
+  for (double bound : absMax)
+    result.scales.push_back(bound > 0.0
+                                ? static_cast<float>(bound / qmax)
+                                : 1.0);
+  result.values.reserve(weight.values.size());
+  for (int64_t linear = 0; linear < weight.getNumElements(); ++linear)
+    result.values.push_back(static_cast<int8_t>(numerics::quantize(
+        weight.values[linear],
+        static_cast<float>(result.scales[channelOf(linear)]), 0,
+        static_cast<int32_t>(-qmax), static_cast<int32_t>(qmax))));
+  return result;
+}
+
+//===----------------------------------------------------------------------===//
+// Pass
+//===----------------------------------------------------------------------===//
+
+/// The name users give an op: the ONNX node name of its location.
+static std::optional<StringRef> getNodeName(Operation *op) {
+  if (auto name = dyn_cast<NameLoc>(op->getLoc()))
+    return name.getName().strref();
+  return std::nullopt;
+}
+
+namespace {
+struct QuantizePass : mlir::qc::impl::QCQuantizeBase<QuantizePass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    if (failed(parseOptions()))
+      return signalPassFailure();
+    getOperation()->walk([&](Operation *op) {
+      if (std::optional<StringRef> name = getNodeName(op);
+          name && keepFloatNames.contains(*name))
+        op->setAttr(QCDialect::kKeepFloatAttrName,
+                    UnitAttr::get(&getContext()));
+    });
+    bool failedAny = false;
+    getOperation()->walk([&](Operation *op) {
+      if (failed(quantizeWeights(op)))
+        failedAny = true;
+    });
+    SmallVector<Value> activations;
+    getOperation()->walk([&](Block *block) {
+      for (BlockArgument argument : block->getArguments())
+        if (needsQuantization(argument))
+          activations.push_back(argument);
+      for (Operation &op : *block)
+        if (!isa<QuantizeOp>(op))
+          for (Value result : op.getResults())
+            if (needsQuantization(result))
+              activations.push_back(result);
+    });
+    for (Value value : activations)
+      if (failed(quantizeActivation(value)))
+        failedAny = true;
+    if (failedAny)
+      signalPassFailure();
+  }
+
+private:
+  LogicalResult parseOptions() {
+    MLIRContext *context = &getContext();
+    if (activationType != "i8" && activationType != "u8")
+      return getOperation()->emitError()
+             << "qc-quantize: activation-type must be i8 or u8, got '"
+             << activationType << "'";
+    if (weightBits < 2 || weightBits > 8)
+      return getOperation()->emitError()
+             << "qc-quantize: weight-bits must be in [2, 8], got "
+             << weightBits;
+    defaultScheme = SchemeAttr::get(
+        context, /*bits=*/8, /*isSigned=*/activationType == "i8",
+        activationSymmetric, /*narrowRange=*/false, std::nullopt,
+        std::nullopt);
+    keepFloatNames.clear();
+    for (const std::string &name : keepFloat)
+      keepFloatNames.insert(name);
+    return success();
+  }
+
+  /// Inserts the quantize/dequantize pair after `value`.
+  LogicalResult quantizeActivation(Value value) {
+    StatsAttr stats = getStats(value);
+    Location loc = value.getLoc();
+    if (!stats)
+      return emitError(loc) << "qc-quantize: value #"
+                            << (isa<BlockArgument>(value) ? "argument" : "result")
+                            << " of type " << value.getType()
+                            << " has no calibration statistics (#qc.stats); "
+                               "run calibration first";
+    SchemeAttr scheme = defaultScheme;
+    if (Operation *producer = value.getDefiningOp())
+      if (auto given = producer->getAttrOfType<SchemeAttr>(
+              QCDialect::kSchemeAttrName))
+        scheme = given;
+    if (!scheme.isPerTensor())
+      return emitError(loc) << "qc-quantize: activations are quantized per "
+                               "tensor, got "
+                            << scheme;
+    auto type = cast<RankedTensorType>(value.getType());
+    quant::UniformQuantizedType quantized =
+        chooseActivationType(scheme, type.getElementType(),
+                       stats.getMin().convertToDouble(),
+                       stats.getMax().convertToDouble());
+    OpBuilder builder(&getContext());
+    builder.setInsertionPointAfterValue(value);
+    auto quantize =
+        QuantizeOp::create(builder, loc, type.clone(quantized), value);
+    Value dequantized =
+        DequantizeOp::create(builder, loc, type, quantize.getResult());
+    value.replaceAllUsesExcept(dequantized, quantize);
+    return success();
+  }
+
+  /// Replaces the weight of a convolution or matmul by int8 constants
+  /// behind a dequantize, and its bias by a plain constant.
+  LogicalResult quantizeWeights(Operation *op) {
+    unsigned weightIndex = 1;
+    int64_t channelAxis;
+    if (isa<tosa::Conv2DOp>(op))
+      channelAxis = 0;
+    else if (isa<tosa::DepthwiseConv2DOp>(op))
+      channelAxis = 2;
+    else if (isa<tosa::MatMulOp>(op))
+      channelAxis = 2;
+    else
+      return success();
+    if (op->hasAttr(QCDialect::kKeepFloatAttrName))
+      return success();
+    Value weight = op->getOperand(weightIndex);
+    std::optional<FloatTensor> values = evaluateFloatConstant(weight);
+    if (!values)
+      return success(); // An activation times an activation (attention).
+    auto weightType = cast<RankedTensorType>(weight.getType());
+    // Depthwise HWCM weights have one scale per C only when M is 1.
+    if (isa<tosa::DepthwiseConv2DOp>(op) && weightType.getDimSize(3) != 1)
+      return op->emitError() << "qc-quantize: depthwise convolutions with a "
+                                "channel multiplier are not supported";
+    int64_t qmax = (int64_t{1} << (weightBits - 1)) - 1;
+    QuantizedWeight quantized = quantizeWeight(*values, channelAxis, qmax);
+    OpBuilder builder(op);
+    Location loc = op->getLoc();
+    auto storageType = weightType.clone(builder.getI8Type());
+    Value storage = buildIntConstant(builder, loc, storageType,
+                                     quantized.values, "quantized_weight");
+    auto like = quant::UniformQuantizedType::get(
+        quant::QuantizationFlags::Signed, builder.getI8Type(),
+        weightType.getElementType(), 1.0, 0, -qmax, qmax);
+    quant::QuantizedType type = buildUniformType(
+        like, quantized.scales, SmallVector<int64_t>(quantized.scales.size(), 0),
+        static_cast<int32_t>(channelAxis));
+    op->setOperand(weightIndex, buildDequantize(builder, loc, storage, type,
+                                                weightType.getElementType()));
+    if (isa<tosa::MatMulOp>(op))
+      return success();
+    Value bias = op->getOperand(2);
+    if (matchPattern(bias, m_Constant()))
+      return success();
+    std::optional<FloatTensor> biasValues = evaluateFloatConstant(bias);
+    if (!biasValues)
+      return op->emitError() << "qc-quantize: the bias is not a constant";
+    op->setOperand(2, buildFloatConstant(
+                          builder, loc, cast<RankedTensorType>(bias.getType()),
+                          biasValues->values, "bias"));
+    return success();
+  }
+
+  SchemeAttr defaultScheme;
+  llvm::StringSet<> keepFloatNames;
+};
+} // namespace
