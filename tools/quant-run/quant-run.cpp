@@ -10,16 +10,14 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "Npy.h"
-
-#include "qc/Runtime/qc_model.h"
-#include "qc/Target/ONNX/ONNXModel.h"
+#include "qc/Runtime/ModelLibrary.h"
+#include "qc/Runtime/Npy.h"
+#include "qc/Runtime/TensorFile.h"
 
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
-#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/WithColor.h"
 #include "llvm/Support/raw_ostream.h"
@@ -27,7 +25,6 @@
 #include <algorithm>
 #include <chrono>
 #include <cstring>
-#include <dlfcn.h>
 #include <random>
 
 using namespace llvm;
@@ -55,116 +52,24 @@ static cl::opt<unsigned>
 static cl::opt<unsigned> seed("seed", cl::desc("Seed of random inputs"),
                               cl::init(0), cl::cat(category));
 
-namespace {
-/// The C ABI of a loaded model library.
-struct ModelLibrary {
-  decltype(&qc_model_num_inputs) numInputs;
-  decltype(&qc_model_num_outputs) numOutputs;
-  decltype(&qc_model_input) input;
-  decltype(&qc_model_output) output;
-  decltype(&qc_model_run) run;
-  decltype(&qc_model_set_num_threads) setNumThreads;
-  decltype(&qc_model_last_error) lastError;
-  decltype(&qc_tensor_size_in_bytes) sizeInBytes;
-  decltype(&qc_dtype_size) dtypeSize;
-};
-
-/// The loaded model (its library also provides the size helpers).
-ModelLibrary model;
-} // namespace
+using qc::runtime::describe;
+using qc::runtime::ModelLibrary;
 
 static int fail(const Twine &message) {
   WithColor::error(errs(), "quant-run") << message << "\n";
   return 1;
 }
 
-static bool loadLibrary(const std::string &path, ModelLibrary &library,
-                        std::string &error) {
-  void *handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
-  if (!handle) {
-    error = dlerror();
-    return false;
-  }
-  auto lookup = [&](auto &function, const char *name) {
-    function = reinterpret_cast<std::remove_reference_t<decltype(function)>>(
-        dlsym(handle, name));
-    return function != nullptr;
-  };
-  if (!lookup(library.numInputs, "qc_model_num_inputs") ||
-      !lookup(library.numOutputs, "qc_model_num_outputs") ||
-      !lookup(library.input, "qc_model_input") ||
-      !lookup(library.output, "qc_model_output") ||
-      !lookup(library.run, "qc_model_run") ||
-      !lookup(library.setNumThreads, "qc_model_set_num_threads") ||
-      !lookup(library.lastError, "qc_model_last_error") ||
-      !lookup(library.sizeInBytes, "qc_tensor_size_in_bytes") ||
-      !lookup(library.dtypeSize, "qc_dtype_size")) {
-    error = "not a QC model library (no qc_model_* C ABI)";
-    return false;
-  }
-  return true;
-}
-
-static std::string describe(const qc_tensor_info &info) {
-  std::string text = std::string(info.name) + ": " + qc::npy::descrOf(info.dtype) + "[";
-  for (int32_t i = 0; i < info.rank; ++i)
-    text += (i ? "x" : "") + std::to_string(info.shape[i]);
-  return text + "]";
-}
-
 static std::vector<int64_t> shapeOf(const qc_tensor_info &info) {
   return std::vector<int64_t>(info.shape, info.shape + info.rank);
 }
 
-/// Reads one input file (.npy or TensorProto .pb) and checks it against the
-/// model's input.
-static bool readInput(StringRef path, const qc_tensor_info &info,
-                      std::string &bytes, std::string &error) {
-  ErrorOr<std::unique_ptr<MemoryBuffer>> file = MemoryBuffer::getFile(path);
-  if (!file) {
-    error = "cannot read '" + path.str() + "': " + file.getError().message();
-    return false;
-  }
-  std::string contents = (*file)->getBuffer().str();
-  std::vector<int64_t> shape;
-  if (path.ends_with(".pb")) {
-    std::optional<qc::onnx_import::TensorData> tensor =
-        qc::onnx_import::readTensor(contents.data(), contents.size(), error);
-    if (!tensor)
-      return false;
-    if (static_cast<int32_t>(tensor->info.type) != info.dtype) {
-      error = "'" + path.str() + "' holds " +
-              qc::onnx_import::elementTypeName(tensor->info.type) +
-              ", the model's input " + describe(info);
-      return false;
-    }
-    shape = tensor->info.shape;
-    bytes = *tensor->bytes;
-  } else {
-    std::optional<qc::npy::Array> array = qc::npy::parse(contents, error);
-    if (!array)
-      return false;
-    if (array->descr != qc::npy::descrOf(info.dtype)) {
-      error = "'" + path.str() + "' holds " + array->descr +
-              ", the model's input " + describe(info);
-      return false;
-    }
-    shape = array->shape;
-    bytes = std::move(array->bytes);
-  }
-  if (shape != shapeOf(info) || bytes.size() != model.sizeInBytes(&info)) {
-    error = "'" + path.str() + "' does not have the shape of the model's input " +
-            describe(info);
-    return false;
-  }
-  return true;
-}
-
 /// Random values: uniform in [-1, 1] for floats, small integers otherwise.
-static std::string randomInput(const qc_tensor_info &info,
+static std::string randomInput(const ModelLibrary &model,
+                               const qc_tensor_info &info,
                                std::mt19937 &generator) {
-  size_t count = model.sizeInBytes(&info) / model.dtypeSize(info.dtype);
-  std::string bytes(model.sizeInBytes(&info), '\0');
+  size_t count = model.sizeInBytes(info) / model.dtypeSize(info.dtype);
+  std::string bytes(model.sizeInBytes(info), '\0');
   std::uniform_real_distribution<float> real(-1.0f, 1.0f);
   std::uniform_int_distribution<int> integer(0, 9);
   for (size_t i = 0; i < count; ++i) {
@@ -205,9 +110,11 @@ int main(int argc, char **argv) {
   cl::ParseCommandLineOptions(argc, argv, "QC: run a compiled model\n");
 
   std::string error;
-  if (!loadLibrary(modelPath, model, error))
-    return fail("cannot load '" + modelPath + "': " + error);
-  if (model.setNumThreads(static_cast<int32_t>(numThreads)) != QC_OK)
+  std::unique_ptr<ModelLibrary> library = ModelLibrary::load(modelPath, error);
+  if (!library)
+    return fail(error);
+  ModelLibrary &model = *library;
+  if (!model.setNumThreads(static_cast<int32_t>(numThreads)))
     return fail(model.lastError());
 
   size_t numInputs = model.numInputs(), numOutputs = model.numOutputs();
@@ -225,23 +132,27 @@ int main(int argc, char **argv) {
       index = nextUnnamed;
     } else {
       for (size_t i = 0; i < numInputs; ++i)
-        if (name == model.input(i)->name)
+        if (name == model.input(i).name)
           index = i;
     }
     if (index >= numInputs)
       return fail(name.empty() ? "more inputs given than the model takes"
                                : "the model has no input '" + name + "'");
-    if (!readInput(path, *model.input(index), inputs[index], error))
+    const qc_tensor_info &info = model.input(index);
+    std::optional<std::string> bytes = qc::runtime::readTensorFile(
+        path.str(), info, model.sizeInBytes(info), error);
+    if (!bytes)
       return fail(error);
+    inputs[index] = std::move(*bytes);
     given[index] = true;
   }
   std::mt19937 generator(seed);
   for (size_t i = 0; i < numInputs; ++i) {
     if (given[i])
       continue;
-    errs() << "quant-run: random values for input " << describe(*model.input(i))
+    errs() << "quant-run: random values for input " << describe(model.input(i))
            << "\n";
-    inputs[i] = randomInput(*model.input(i), generator);
+    inputs[i] = randomInput(model, model.input(i), generator);
   }
 
   std::vector<std::string> outputs(numOutputs);
@@ -253,15 +164,12 @@ int main(int argc, char **argv) {
     outputs[i].resize(model.sizeInBytes(model.output(i)));
     outputPointers.push_back(outputs[i].data());
   }
-  auto run = [&] {
-    return model.run(inputPointers.data(), numInputs, outputPointers.data(),
-                     numOutputs);
-  };
-  if (run() != QC_OK)
-    return fail(Twine("the model failed: ") + model.lastError());
+  auto run = [&] { return model.run(inputPointers, outputPointers, error); };
+  if (!run())
+    return fail("the model failed: " + error);
 
   for (size_t i = 0; i < numOutputs; ++i) {
-    const qc_tensor_info &info = *model.output(i);
+    const qc_tensor_info &info = model.output(i);
     printSummary(info, outputs[i]);
     if (outputDir.empty())
       continue;

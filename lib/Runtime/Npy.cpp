@@ -1,6 +1,6 @@
 //===- Npy.cpp - numpy .npy files -----------------------------------------===//
 
-#include "Npy.h"
+#include "qc/Runtime/Npy.h"
 
 #include "qc/Runtime/qc_model.h"
 

@@ -5,8 +5,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef QC_TOOLS_QUANT_RUN_NPY_H
-#define QC_TOOLS_QUANT_RUN_NPY_H
+#ifndef QC_RUNTIME_NPY_H
+#define QC_RUNTIME_NPY_H
 
 #include <cstdint>
 #include <optional>
@@ -34,4 +34,4 @@ std::string serialize(const Array &array);
 
 } // namespace qc::npy
 
-#endif // QC_TOOLS_QUANT_RUN_NPY_H
+#endif // QC_RUNTIME_NPY_H
