@@ -32,9 +32,8 @@
 using namespace mlir;
 using namespace mlir::qc;
 
-/// Reads the input model: ONNX by extension, MLIR otherwise.
-static OwningOpRef<ModuleOp> loadModel(const CompileOptions &options,
-                                       MLIRContext &context) {
+OwningOpRef<ModuleOp> mlir::qc::loadModel(const CompileOptions &options,
+                                          MLIRContext &context) {
   std::string error;
   std::unique_ptr<llvm::MemoryBuffer> buffer =
       openInputFile(options.inputPath, &error);
@@ -95,6 +94,7 @@ static LogicalResult lowerToLLVMDialect(ModuleOp module,
   pipeline.runtimeAllocator = true;
   pipeline.vectorWidth = getVectorWidth(machine);
   pipeline.vectorize = options.vectorize;
+  pipeline.rounding = options.quantization.rounding;
   pipeline.parallel = usesThreads(options);
   buildLowerToLLVMPipeline(pm, pipeline);
   return pm.run(module);
@@ -218,33 +218,22 @@ static LogicalResult linkExecutable(const CompileOptions &options,
   return link(options, object, {options.mainLibrary}, context);
 }
 
-LogicalResult mlir::qc::compile(const CompileOptions &options,
-                                MLIRContext &context) {
-  DialectRegistry registry;
-  mlir::qc::registerAllDialects(registry);
-  registerAllToLLVMIRTranslations(registry);
-  context.appendDialectRegistry(registry);
-
-  OwningOpRef<ModuleOp> module = loadModel(options, context);
-  if (!module)
-    return failure();
-  if (options.emit == EmitKind::MLIR)
-    return writeText(options.outputPath, context,
-                     [&](raw_ostream &os) { module->print(os); });
-
-  FailureOr<func::FuncOp> function = renameModelFunction(*module);
+LogicalResult mlir::qc::compileModule(ModuleOp module,
+                                      const CompileOptions &options,
+                                      MLIRContext &context) {
+  FailureOr<func::FuncOp> function = renameModelFunction(module);
   if (failed(function))
     return failure();
   FailureOr<ModelSignature> signature = readModelSignature(*function);
   std::unique_ptr<llvm::TargetMachine> machine =
       createTargetMachine(options, context);
   if (failed(signature) || !machine ||
-      failed(lowerToLLVMDialect(*module, options, *machine)))
+      failed(lowerToLLVMDialect(module, options, *machine)))
     return failure();
 
   llvm::LLVMContext llvmContext;
   std::unique_ptr<llvm::Module> llvmModule =
-      translateModuleToLLVMIR(*module, llvmContext);
+      translateModuleToLLVMIR(module, llvmContext);
   if (!llvmModule)
     return emitError(UnknownLoc::get(&context))
            << "translation to LLVM IR failed";
@@ -278,4 +267,20 @@ LogicalResult mlir::qc::compile(const CompileOptions &options,
   if (options.emit == EmitKind::Executable)
     return linkExecutable(options, object, context);
   return linkSharedLibrary(options, object, context);
+}
+
+LogicalResult mlir::qc::compile(const CompileOptions &options,
+                                MLIRContext &context) {
+  DialectRegistry registry;
+  mlir::qc::registerAllDialects(registry);
+  registerAllToLLVMIRTranslations(registry);
+  context.appendDialectRegistry(registry);
+
+  OwningOpRef<ModuleOp> module = loadModel(options, context);
+  if (!module || failed(quantizeModel(*module, options)))
+    return failure();
+  if (options.emit == EmitKind::MLIR)
+    return writeText(options.outputPath, context,
+                     [&](raw_ostream &os) { module->print(os); });
+  return compileModule(*module, options, context);
 }

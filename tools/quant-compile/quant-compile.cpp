@@ -5,6 +5,10 @@
 //                 [--target=host|<triple>] [--cpu=native|<name>]
 //                 [--features=+avx512f,...] [-O0..-O3] [--parallel=false]
 //                 [--vectorize=false]
+//                 [--recipe=w8a8 --calib=DIR [--calib-stats=FILE]
+//                  [--observer=minmax|moving_average|percentile|mse|kl]
+//                  [--activation-type=i8|u8] [--activation-symmetric]
+//                  [--keep-float=node,...] [--rounding=gemmlowp|...]]
 //
 // A thin driver over the registered pipelines: quant-translate --import-onnx
 // and quant-opt --qc-lower-to-llvm reproduce each stage. --emit=exe links
@@ -82,6 +86,47 @@ static cl::opt<unsigned> optLevel("O", cl::desc("LLVM optimization level"),
 /// The emit kind an output file name implies. Executables have no extension
 /// of their own: `-o model` has always meant a shared library, so --emit=exe
 /// is never inferred.
+static cl::OptionCategory quantizationCategory(
+    "quantization options (post-training, integer-only code)");
+static cl::opt<std::string> recipe(
+    "recipe",
+    cl::desc("none (float), or w8a8: int8 weights per output channel, 8-bit "
+             "activations per tensor, integer-only code"),
+    cl::init("none"), cl::cat(quantizationCategory));
+static cl::opt<std::string> calibrationDirectory(
+    "calib",
+    cl::desc("Calibration samples: one subdirectory per sample with "
+             "<input name>.npy or input_<k>.pb files, or .npy files of a "
+             "one-input model"),
+    cl::value_desc("dir"), cl::cat(quantizationCategory));
+static cl::opt<std::string> statsFile(
+    "calib-stats",
+    cl::desc("Statistics file: written by --calib, read instead of "
+             "calibrating without it"),
+    cl::value_desc("file.json"), cl::cat(quantizationCategory));
+static cl::opt<std::string>
+    observer("observer",
+             cl::desc("Calibration range: minmax, moving_average, percentile "
+                      "(99.99%), mse or kl"),
+             cl::init("minmax"), cl::cat(quantizationCategory));
+static cl::opt<std::string>
+    activationType("activation-type",
+                   cl::desc("Storage of activations: i8 or u8"),
+                   cl::init("i8"), cl::cat(quantizationCategory));
+static cl::opt<bool> activationSymmetric(
+    "activation-symmetric",
+    cl::desc("Quantize activations symmetrically (default: affine)"),
+    cl::init(false), cl::cat(quantizationCategory));
+static cl::list<std::string>
+    keepFloat("keep-float", cl::CommaSeparated,
+              cl::desc("ONNX nodes to keep in floating point"),
+              cl::value_desc("node,..."), cl::cat(quantizationCategory));
+static cl::opt<std::string> rounding(
+    "rounding",
+    cl::desc("Requantization rounding: gemmlowp (TFLite), single_round, "
+             "double_round, inexact_round (TOSA) or half_to_even (ONNX)"),
+    cl::init("gemmlowp"), cl::cat(quantizationCategory));
+
 static mlir::qc::EmitKind emitKindFromExtension(StringRef path) {
   StringRef extension = sys::path::extension(path);
   if (extension == ".mlir")
@@ -95,7 +140,7 @@ static mlir::qc::EmitKind emitKindFromExtension(StringRef path) {
 
 int main(int argc, char **argv) {
   InitLLVM init(argc, argv);
-  cl::HideUnrelatedOptions(category);
+  cl::HideUnrelatedOptions({&category, &quantizationCategory});
   cl::ParseCommandLineOptions(argc, argv,
                               "QC: compile an ONNX or MLIR model\n");
 
@@ -111,6 +156,15 @@ int main(int argc, char **argv) {
   options.parallel = parallel;
   options.vectorize = vectorize;
   options.openmpLibrary = QC_OPENMP_LIBRARY;
+  mlir::qc::QuantizationOptions &quantization = options.quantization;
+  quantization.recipe = recipe;
+  quantization.calibrationDirectory = calibrationDirectory;
+  quantization.statsFile = statsFile;
+  quantization.observer = observer;
+  quantization.activationType = activationType;
+  quantization.activationSymmetric = activationSymmetric;
+  quantization.keepFloat.assign(keepFloat.begin(), keepFloat.end());
+  quantization.rounding = rounding;
   for (const std::string &text : inputShapes) {
     std::string name;
     std::vector<int64_t> shape;

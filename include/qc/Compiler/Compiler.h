@@ -9,7 +9,9 @@
 #ifndef QC_COMPILER_COMPILER_H
 #define QC_COMPILER_COMPILER_H
 
+#include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/MLIRContext.h"
+#include "mlir/IR/OwningOpRef.h"
 #include "mlir/Support/LLVM.h"
 
 #include <cstdint>
@@ -32,6 +34,26 @@ enum class EmitKind {
   /// A program: the model with the driver of runtime/qc_main.c, which runs
   /// it on .npy inputs (`./model --help`).
   Executable,
+};
+
+/// Post-training quantization in quant-compile (`--recipe`, `--calib`).
+struct QuantizationOptions {
+  /// "none" (a float model) or "w8a8": int8 weights per output channel,
+  /// 8-bit activations per tensor, integer-only code.
+  std::string recipe = "none";
+  /// Calibration samples (see runCalibration); empty: use `statsFile`.
+  std::string calibrationDirectory;
+  /// The statistics file calibration writes, or reads when there is no
+  /// calibration directory; empty with a directory: a temporary file.
+  std::string statsFile;
+  /// The observer whose ranges set the scales (qc-calibrate's `observer`).
+  std::string observer = "minmax";
+  /// qc-quantize's activation-type, activation-symmetric and keep-float.
+  std::string activationType = "i8";
+  bool activationSymmetric = false;
+  std::vector<std::string> keepFloat;
+  /// Rounding of the requantizations (qc-lower-to-integer's `rounding`).
+  std::string rounding = "gemmlowp";
 };
 
 struct CompileOptions {
@@ -63,7 +85,41 @@ struct CompileOptions {
   /// The program that links libraries and executables (a C compiler
   /// driver).
   std::string linker = "cc";
+  QuantizationOptions quantization;
 };
+
+/// Calibration: where the samples are and where the statistics go.
+struct CalibrationOptions {
+  /// One subdirectory per sample holding `<input name>.npy` or ONNX's
+  /// `input_<k>.pb` per model input (ONNX's test_data_set_N layout), or,
+  /// for a model of one input, one .npy file per sample.
+  std::string dataDirectory;
+  /// The statistics file to write (qc-calibrate's input).
+  std::string statsFile;
+};
+
+/// Reads the input model: ONNX by extension, MLIR otherwise.
+OwningOpRef<ModuleOp> loadModel(const CompileOptions &options,
+                                MLIRContext &context);
+
+/// Compiles `module` (which it lowers in place) into what `options.emit`
+/// names, other than MLIR.
+LogicalResult compileModule(ModuleOp module, const CompileOptions &options,
+                            MLIRContext &context);
+
+/// Compiles the float `module`, whose qc.observe taps (qc-insert-observers)
+/// become extra results, runs it on every calibration sample (twice: ranges,
+/// then histograms) and writes every tap's statistics for all observers.
+/// Errors name the sample and input or value: missing files, wrong dtype or
+/// shape, NaN or infinite values, an empty directory.
+LogicalResult runCalibration(ModuleOp module,
+                             const CalibrationOptions &calibration,
+                             const CompileOptions &options);
+
+/// Applies `options.quantization`'s recipe to the float `module`: folds
+/// batch normalization, taps, calibrates (or reads the statistics file),
+/// quantizes. Nothing for recipe "none".
+LogicalResult quantizeModel(ModuleOp module, const CompileOptions &options);
 
 /// Compiles as `options` say; reports errors through `context`'s diagnostics.
 LogicalResult compile(const CompileOptions &options, MLIRContext &context);

@@ -178,6 +178,51 @@ def QCQuantize : Pass<"qc-quantize"> {
   ];
 }
 
+def QCInsertObservers : Pass<"qc-insert-observers"> {
+  let summary = "Tap the values calibration must measure with qc.observe";
+  let description = [{
+    Adds a `qc.observe` after every value that `qc-quantize` will give a
+    quantize/dequantize pair (the same placement rule), and after every
+    activation input of a convolution or matmul with its channel axis (3
+    for NHWC convolution inputs, 2 and 1 for the operands of `tosa.matmul`),
+    whose per-channel absolute maximum smoothing needs. Tags are unique and
+    deterministic: the op's location name (the ONNX node name), or
+    `input:<onnx.name>` for function arguments, with `#N` appended to
+    repeats, so a statistics file written for one import of a model applies
+    to the next. Run `qc-fold-batch-norm` first.
+  }];
+  let dependentDialects = ["::mlir::qc::QCDialect"];
+}
+
+def QCCalibrate : Pass<"qc-calibrate"> {
+  let summary = "Attach calibration statistics to the observed values";
+  let description = [{
+    Reads the statistics file a calibration run wrote (`quant-compile
+    --calib`, keyed by the `qc.observe` tags of `qc-insert-observers`) and
+    attaches each tap's statistics as `#qc.stats` to the value it observes
+    (the producer's `qc.stats`, or a function argument attribute), then
+    removes the taps. The stats' `min` and `max` are the range the
+    `observer` chose (`minmax`: the values seen; `moving_average`,
+    `percentile`, `mse`, `kl`: clipped ranges, see docs/design.md), always
+    containing 0; per-channel taps also get `absmax(axis = a)`. One
+    calibration run serves every observer: the file holds all their ranges.
+
+    File format (version 1): `{"version": 1, "samples": N, "values":
+    {"<tag>": {"min": x, "max": x, "ranges": {"minmax": [lo, hi], ...},
+    "channel_axis": a, "channel_absmax": [...]}}}`.
+
+    A tap without an entry, an unknown observer or a malformed file is an
+    error naming the tap or the file.
+  }];
+  let options = [
+    Option<"statsFile", "stats-file", "std::string", /*default=*/"",
+           "The statistics file (JSON) written by calibration">,
+    Option<"observer", "observer", "std::string", /*default=*/"\"minmax\"",
+           "Which observer's range becomes the stats' min and max: minmax, "
+           "moving_average, percentile, mse or kl">,
+  ];
+}
+
 def QCOutlineKernels : Pass<"qc-outline-kernels", "::mlir::ModuleOp"> {
   let summary = "Move each top-level loop nest of a function into its own function";
   let description = [{

@@ -1,0 +1,101 @@
+//===- QuantizationPlacement.cpp - Where quantization pairs go ------------===//
+
+#include "QuantizationPlacement.h"
+
+#include "ConstantTensor.h"
+
+#include "qc/IR/QC.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tosa/IR/TosaOps.h"
+#include "mlir/IR/Matchers.h"
+
+using namespace mlir;
+using namespace mlir::qc;
+
+static bool isFloatTensor(Value value) {
+  auto type = dyn_cast<RankedTensorType>(value.getType());
+  return type && isa<FloatType>(type.getElementType());
+}
+
+bool mlir::qc::isDataMovement(Operation *op) {
+  return isa<tosa::TransposeOp, tosa::ReshapeOp, tosa::SliceOp, tosa::TileOp,
+             tosa::MaxPool2dOp, tosa::ReverseOp, tosa::IdentityOp>(op);
+}
+
+bool mlir::qc::isConstantExpression(Value value) {
+  return evaluateFloatConstant(value).has_value();
+}
+
+/// Whether `value` is a constant whose elements are one positive number.
+static bool isPositiveSplat(Value value) {
+  std::optional<FloatTensor> constant = evaluateFloatConstant(value);
+  return constant && !constant->values.empty() &&
+         llvm::all_equal(constant->values) && constant->values.front() > 0.0f;
+}
+
+/// Ops that take an i32 accumulator as it is: clamps, additions of a
+/// constant and multiplications by a constant.
+static bool absorbsAccumulator(Operation *op) {
+  if (isa<tosa::ClampOp>(op))
+    return true;
+  if (isa<tosa::AddOp>(op))
+    return llvm::any_of(op->getOperands(), isConstantExpression);
+  if (isa<tosa::MulOp>(op))
+    return llvm::any_of(op->getOperands(), isPositiveSplat);
+  auto generic = dyn_cast<linalg::GenericOp>(op);
+  if (!generic || generic.getNumDpsInputs() != 1)
+    return false;
+  // A body of max/min by constants only (ReLU, Clip), or one
+  // multiplication by a positive constant.
+  Block &body = generic.getRegion().front();
+  auto isConstant = [](Value operand) {
+    return matchPattern(operand, m_Constant());
+  };
+  auto isPositiveConstant = [](Value operand) {
+    FloatAttr constant;
+    return matchPattern(operand, m_Constant(&constant)) &&
+           constant.getValueAsDouble() > 0.0;
+  };
+  if (body.getOperations().size() == 2)
+    if (auto multiply = dyn_cast<arith::MulFOp>(body.front()))
+      return llvm::any_of(multiply->getOperands(), isPositiveConstant);
+  return !body.without_terminator().empty() &&
+         llvm::all_of(body.without_terminator(), [&](Operation &bodyOp) {
+           return isa<arith::MaximumFOp, arith::MinimumFOp, arith::MaxNumFOp,
+                      arith::MinNumFOp>(bodyOp) &&
+                  llvm::any_of(bodyOp.getOperands(), isConstant);
+         });
+}
+
+/// Whether every path from `value` through data movement ends in an op
+/// that absorbs an accumulator (so `value` needs no requantization yet).
+static bool onlyFeedsAbsorbers(Value value) {
+  if (value.use_empty())
+    return false;
+  return llvm::all_of(value.getUsers(), [](Operation *user) {
+    if (isDataMovement(user))
+      return onlyFeedsAbsorbers(user->getResult(0));
+    return absorbsAccumulator(user);
+  });
+}
+
+bool mlir::qc::needsQuantization(Value value) {
+  if (!isFloatTensor(value) || isConstantExpression(value))
+    return false;
+  if (Operation *producer = value.getDefiningOp()) {
+    // Ops of no operands (tensor.empty) compute nothing to quantize.
+    if (producer->getNumOperands() == 0 || isDataMovement(producer) ||
+        isa<DequantizeOp>(producer))
+      return false;
+    if (isa<tosa::Conv2DOp, tosa::DepthwiseConv2DOp, tosa::MatMulOp,
+            tosa::AddOp, tosa::MulOp>(producer) &&
+        onlyFeedsAbsorbers(value))
+      return false;
+    if (absorbsAccumulator(producer) && onlyFeedsAbsorbers(value))
+      return false;
+  }
+  return !value.use_empty();
+}
+

@@ -1,0 +1,36 @@
+//===- QuantizationPlacement.h - Where quantization pairs go ----*- C++ -*-===//
+//
+// The one rule for which float values get a quantize/dequantize pair, shared
+// by qc-quantize (which inserts the pairs) and qc-insert-observers (which
+// taps the values calibration must measure for them).
+//
+// A pair goes after every op that computes a new value, except where the
+// value only flows (through data movement) into ops that absorb an i32
+// accumulator without a requantization: clamps (ReLU, Clip), additions of a
+// constant (biases, batch-norm shifts) and multiplications by a positive
+// constant. Data movement (transpose, reshape, slice, tile, max pooling)
+// keeps its input's quantization, so its results get no pair.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QC_LIB_TRANSFORMS_QUANTIZATIONPLACEMENT_H
+#define QC_LIB_TRANSFORMS_QUANTIZATIONPLACEMENT_H
+
+#include "mlir/IR/Operation.h"
+#include "mlir/IR/Value.h"
+
+namespace mlir::qc {
+
+/// Ops that only move or select elements: their results keep the
+/// quantization of their input.
+bool isDataMovement(Operation *op);
+
+/// Whether `value` is computed from constants only (weights, biases).
+bool isConstantExpression(Value value);
+
+/// Whether the float value `value` gets a quantize/dequantize pair.
+bool needsQuantization(Value value);
+
+} // namespace mlir::qc
+
+#endif // QC_LIB_TRANSFORMS_QUANTIZATIONPLACEMENT_H
