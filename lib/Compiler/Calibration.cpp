@@ -15,6 +15,7 @@
 #include "qc/Runtime/ModelLibrary.h"
 #include "qc/Runtime/TensorFile.h"
 
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "llvm/ADT/STLExtras.h"
@@ -136,7 +137,10 @@ static FailureOr<std::vector<Tap>> exposeTaps(ModuleOp module) {
                                  "taps (run qc-insert-observers)";
   auto returnOp = cast<func::ReturnOp>(function.getBody().back().back());
   SmallVector<Value> results(returnOp.getOperands());
-  Builder builder(module.getContext());
+  // Values returned so far (model outputs, then tapped values), by result.
+  SmallVector<Value> taken(results);
+  module.getContext()->getOrLoadDialect<bufferization::BufferizationDialect>();
+  OpBuilder builder(module.getContext());
   SmallVector<DictionaryAttr> resultAttrs;
   function.getAllResultAttrs(resultAttrs);
   std::vector<Tap> exposed;
@@ -151,10 +155,16 @@ static FailureOr<std::vector<Tap>> exposeTaps(ModuleOp module) {
     } else {
       // A value is returned once (the lowering cannot return one value
       // through two out-parameters): a model output or an earlier tap.
-      auto existing = llvm::find(results, value);
-      tap.output = existing - results.begin();
-      if (existing == results.end()) {
-        results.push_back(value);
+      auto existing = llvm::find(taken, value);
+      tap.output = existing - taken.begin();
+      if (existing == taken.end()) {
+        taken.push_back(value);
+        // A copy of its own: tapped values may share buffers after
+        // bufferization (views, in-place updates), and results may not.
+        builder.setInsertionPoint(returnOp);
+        results.push_back(bufferization::AllocTensorOp::create(
+            builder, observe.getLoc(),
+            cast<RankedTensorType>(value.getType()), ValueRange(), value));
         resultAttrs.push_back(builder.getDictionaryAttr(builder.getNamedAttr(
             "onnx.name", builder.getStringAttr(kTapPrefix.str() + tap.tag))));
       }

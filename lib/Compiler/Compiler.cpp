@@ -95,6 +95,7 @@ static LogicalResult lowerToLLVMDialect(ModuleOp module,
   pipeline.vectorWidth = getVectorWidth(machine);
   pipeline.vectorize = options.vectorize;
   pipeline.rounding = options.quantization.rounding;
+  pipeline.integerOnly = options.quantization.integerOnly;
   pipeline.parallel = usesThreads(options);
   buildLowerToLLVMPipeline(pm, pipeline);
   return pm.run(module);

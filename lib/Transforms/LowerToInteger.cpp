@@ -513,10 +513,30 @@ static Value quantizeAddend(OpBuilder &builder, Location loc,
   return buildI32Constant(builder, loc, shape, quantized);
 }
 
+static Value buildWidenedDifference(OpBuilder &builder, Location loc,
+                                    const DequantizedValue &value);
+
+/// `value`, dequantized from a signed per-tensor integer of at most 16
+/// bits, as an i32 accumulator (value - zero point) at its scale. Builds
+/// nothing when `value` is not such a value.
+static std::optional<DequantizedValue>
+widenToAccumulator(OpBuilder &builder, Location loc, Value value) {
+  constexpr unsigned kMaxNarrowBits = 16;
+  std::optional<DequantizedValue> narrow = matchDequantized(value);
+  if (!narrow || !narrow->isSigned() || !narrow->params.isPerTensor() ||
+      narrow->getBitWidth() > kMaxNarrowBits)
+    return std::nullopt;
+  Value widened = buildWidenedDifference(builder, loc, *narrow);
+  std::optional<QuantParams> params = QuantParams::get(getAccumulatorType(
+      floatElementType(value), narrow->params.scales, std::nullopt));
+  return DequantizedValue{Value(), widened, *params};
+}
+
 namespace {
 /// add(dequantize(acc), constant) -> dequantize(add(acc, quantized
-/// constant)); add of two accumulators of one scale (up to float32
-/// rounding) -> an integer add.
+/// constant)), a narrow value being widened to an accumulator first; add
+/// of two accumulators of one scale (up to float32 rounding) -> an integer
+/// add.
 struct FoldAccumulatorAdd : OpRewritePattern<tosa::AddOp> {
   using OpRewritePattern::OpRewritePattern;
 
@@ -525,15 +545,25 @@ struct FoldAccumulatorAdd : OpRewritePattern<tosa::AddOp> {
     if (!isFloatTensor(op.getResult()))
       return failure();
     Value lhs = op.getInput1(), rhs = op.getInput2();
-    std::optional<DequantizedValue> accumulator =
-        matchAccumulator(lhs);
+    Location loc = op.getLoc();
+    std::optional<DequantizedValue> accumulator = matchAccumulator(lhs);
     if (!accumulator) {
       std::swap(lhs, rhs);
       accumulator = matchAccumulator(lhs);
     }
-    if (!accumulator)
-      return failure();
-    Location loc = op.getLoc();
+    if (!accumulator) {
+      // A narrow value plus a constant (HardSwish's x + 3): widen it to an
+      // accumulator at its scale first.
+      lhs = op.getInput1();
+      rhs = op.getInput2();
+      if (!readFloatConstant(rhs))
+        std::swap(lhs, rhs);
+      if (!readFloatConstant(rhs))
+        return failure();
+      accumulator = widenToAccumulator(rewriter, loc, lhs);
+      if (!accumulator)
+        return failure();
+    }
     auto resultType = op.getType();
     Value addend;
     std::optional<DequantizedValue> other = matchAccumulator(rhs);
@@ -573,7 +603,7 @@ static std::optional<double> matchPositiveSplat(Value value) {
 }
 
 /// The factor a unary linalg.generic multiplies its input by, when its body
-/// is a single multiplication by a positive constant.
+/// is a single multiplication by, or division by, a positive constant.
 static std::optional<double> matchScalingGeneric(linalg::GenericOp op) {
   if (op.getNumDpsInputs() != 1 || op.getNumDpsInits() != 1 ||
       !op.isAllParallelLoops() ||
@@ -581,18 +611,30 @@ static std::optional<double> matchScalingGeneric(linalg::GenericOp op) {
                     [](AffineMap map) { return map.isIdentity(); }))
     return std::nullopt;
   Block &body = op.getRegion().front();
-  if (body.getOperations().size() != 2)
-    return std::nullopt;
-  auto multiply = dyn_cast<arith::MulFOp>(body.front());
   Value input = body.getArgument(0);
-  if (!multiply || body.getTerminator()->getOperand(0) != multiply ||
-      !llvm::is_contained(multiply->getOperands(), input))
+  Operation &scaling = body.front();
+  if (body.getOperations().size() != 2 ||
+      body.getTerminator()->getOperand(0) != scaling.getResult(0))
     return std::nullopt;
-  Value factor =
-      multiply.getLhs() == input ? multiply.getRhs() : multiply.getLhs();
   FloatAttr constant;
-  if (!matchPattern(factor, m_Constant(&constant)) ||
-      !(constant.getValueAsDouble() > 0.0))
+  if (auto multiply = dyn_cast<arith::MulFOp>(scaling)) {
+    if (!llvm::is_contained(multiply->getOperands(), input))
+      return std::nullopt;
+    Value factor =
+        multiply.getLhs() == input ? multiply.getRhs() : multiply.getLhs();
+    if (!matchPattern(factor, m_Constant(&constant)))
+      return std::nullopt;
+  } else if (auto divide = dyn_cast<arith::DivFOp>(scaling)) {
+    if (divide.getLhs() != input ||
+        !matchPattern(divide.getRhs(), m_Constant(&constant)))
+      return std::nullopt;
+    if (!(constant.getValueAsDouble() > 0.0))
+      return std::nullopt;
+    return 1.0 / constant.getValueAsDouble();
+  } else {
+    return std::nullopt;
+  }
+  if (!(constant.getValueAsDouble() > 0.0))
     return std::nullopt;
   return constant.getValueAsDouble();
 }
@@ -695,6 +737,36 @@ struct ConvertMul : OpRewritePattern<tosa::MulOp> {
                             getAccumulatorType(resultType.getElementType(),
                                                {scale}, std::nullopt),
                             resultType.getElementType()));
+    return success();
+  }
+};
+} // namespace
+
+//===----------------------------------------------------------------------===//
+// Sums
+//===----------------------------------------------------------------------===//
+
+namespace {
+/// reduce_sum(dequantize(x)) -> dequantize(reduce_sum(x - z)) in i32 at
+/// x's scale (global average pooling's sum; the division is a scaling).
+struct ConvertReduceSum : OpRewritePattern<tosa::ReduceSumOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(tosa::ReduceSumOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    if (!isFloatTensor(op.getResult()))
+      return failure();
+    std::optional<DequantizedValue> input =
+        widenToAccumulator(rewriter, loc, op.getInput());
+    if (!input)
+      return failure();
+    auto resultType = op.getType();
+    Value sum = tosa::ReduceSumOp::create(
+        rewriter, loc, resultType.clone(rewriter.getI32Type()), input->storage,
+        op.getAxisAttr());
+    rewriter.replaceOp(op, buildDequantize(rewriter, loc, sum, input->getType(),
+                                           resultType.getElementType()));
     return success();
   }
 };
@@ -1093,7 +1165,7 @@ struct LowerToIntegerPass
                  ConvertConvolution<tosa::Conv2DOp>,
                  ConvertConvolution<tosa::DepthwiseConv2DOp>, ConvertMatMul,
                  FoldAccumulatorAdd, FoldPositiveScaling, ConvertMul,
-                 FoldStorageCastPair>(context);
+                 ConvertReduceSum, FoldStorageCastPair>(context);
     // The residual add and tables must see their op before the requantize
     // pattern could take a neighbouring quantize.
     patterns.add<ConvertResidualAdd, ConvertUnaryToTable>(context, *mode,

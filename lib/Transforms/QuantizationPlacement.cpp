@@ -48,7 +48,7 @@ static bool absorbsAccumulator(Operation *op) {
   if (!generic || generic.getNumDpsInputs() != 1)
     return false;
   // A body of max/min by constants only (ReLU, Clip), or one
-  // multiplication by a positive constant.
+  // multiplication or division by a positive constant.
   Block &body = generic.getRegion().front();
   auto isConstant = [](Value operand) {
     return matchPattern(operand, m_Constant());
@@ -58,9 +58,12 @@ static bool absorbsAccumulator(Operation *op) {
     return matchPattern(operand, m_Constant(&constant)) &&
            constant.getValueAsDouble() > 0.0;
   };
-  if (body.getOperations().size() == 2)
+  if (body.getOperations().size() == 2) {
     if (auto multiply = dyn_cast<arith::MulFOp>(body.front()))
       return llvm::any_of(multiply->getOperands(), isPositiveConstant);
+    if (auto divide = dyn_cast<arith::DivFOp>(body.front()))
+      return isPositiveConstant(divide.getRhs());
+  }
   return !body.without_terminator().empty() &&
          llvm::all_of(body.without_terminator(), [&](Operation &bodyOp) {
            return isa<arith::MaximumFOp, arith::MinimumFOp, arith::MaxNumFOp,
@@ -81,13 +84,27 @@ static bool onlyFeedsAbsorbers(Value value) {
   });
 }
 
+/// Whether `op` belongs to the model's float tail: it has no integer form
+/// (not a convolution, matmul or accumulator absorber) and everything it
+/// feeds is the function's return or the tail too (e.g. a final Softmax).
+/// The tail runs in float after the last dequantize.
+static bool isInFloatTail(Operation *op) {
+  if (op->hasTrait<OpTrait::ReturnLike>())
+    return true;
+  if (isa<tosa::Conv2DOp, tosa::DepthwiseConv2DOp, tosa::MatMulOp,
+          QuantizeOp>(op) ||
+      absorbsAccumulator(op))
+    return false;
+  return llvm::all_of(op->getUsers(), isInFloatTail);
+}
+
 bool mlir::qc::needsQuantization(Value value) {
   if (!isFloatTensor(value) || isConstantExpression(value))
     return false;
   if (Operation *producer = value.getDefiningOp()) {
     // Ops of no operands (tensor.empty) compute nothing to quantize.
     if (producer->getNumOperands() == 0 || isDataMovement(producer) ||
-        isa<DequantizeOp>(producer))
+        isa<DequantizeOp>(producer) || isInFloatTail(producer))
       return false;
     if (isa<tosa::Conv2DOp, tosa::DepthwiseConv2DOp, tosa::MatMulOp,
             tosa::AddOp, tosa::MulOp>(producer) &&

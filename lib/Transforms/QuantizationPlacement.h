@@ -9,7 +9,10 @@
 // accumulator without a requantization: clamps (ReLU, Clip), additions of a
 // constant (biases, batch-norm shifts) and multiplications by a positive
 // constant. Data movement (transpose, reshape, slice, tile, max pooling)
-// keeps its input's quantization, so its results get no pair.
+// keeps its input's quantization, so its results get no pair. Nor do the
+// results of the model's float tail: ops without an integer form whose
+// results only reach the function's return (a final Softmax), which run in
+// float after the last dequantize.
 //
 //===----------------------------------------------------------------------===//
 

@@ -121,6 +121,11 @@ static cl::list<std::string>
     keepFloat("keep-float", cl::CommaSeparated,
               cl::desc("ONNX nodes to keep in floating point"),
               cl::value_desc("node,..."), cl::cat(quantizationCategory));
+static cl::opt<bool> integerOnly(
+    "integer-only",
+    cl::desc("Fail where a float op remains between quantized values "
+             "(default); false: run such ops in float"),
+    cl::init(true), cl::cat(quantizationCategory));
 static cl::opt<std::string> rounding(
     "rounding",
     cl::desc("Requantization rounding: gemmlowp (TFLite), single_round, "
@@ -165,6 +170,7 @@ int main(int argc, char **argv) {
   quantization.activationSymmetric = activationSymmetric;
   quantization.keepFloat.assign(keepFloat.begin(), keepFloat.end());
   quantization.rounding = rounding;
+  quantization.integerOnly = integerOnly;
   for (const std::string &text : inputShapes) {
     std::string name;
     std::vector<int64_t> shape;

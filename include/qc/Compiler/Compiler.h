@@ -54,6 +54,9 @@ struct QuantizationOptions {
   std::vector<std::string> keepFloat;
   /// Rounding of the requantizations (qc-lower-to-integer's `rounding`).
   std::string rounding = "gemmlowp";
+  /// Fail where a float op remains between quantized values; false: such
+  /// ops run in float (qc-lower-to-llvm's `integer-only`).
+  bool integerOnly = true;
 };
 
 struct CompileOptions {

@@ -146,7 +146,9 @@ def QCQuantize : Pass<"qc-quantize"> {
       constant (biases) and multiplications by a positive constant; the pair
       goes after those ops instead, so ReLU and biases fuse into the
       requantization. Results of data movement (transpose, reshape, slice,
-      tile, max pooling) keep their input's quantization;
+      tile, max pooling) keep their input's quantization; the model's float
+      tail (ops without an integer form whose results only reach the
+      return, e.g. a final Softmax) stays float after the last dequantize;
     * weights of `tosa.conv2d`, `tosa.depthwise_conv2d` (channel multiplier
       1) and constant right operands of `tosa.matmul` become signed
       narrow-range integers of `weight-bits` bits with one scale per output

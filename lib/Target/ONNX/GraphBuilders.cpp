@@ -8,6 +8,7 @@
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/Dialect/Tosa/Utils/ConversionUtils.h"
 #include "mlir/IR/ImplicitLocOpBuilder.h"
+#include "mlir/IR/Matchers.h"
 
 using namespace mlir;
 using namespace mlir::qc::onnx;
@@ -76,19 +77,36 @@ Value mlir::qc::onnx::buildBroadcastElementwise(OpBuilder &builder,
                                                 RankedTensorType resultType,
                                                 ValueRange operands,
                                                 ScalarBuilder body) {
+  // Splat constants become scalars in the body, so a formula with constant
+  // operands (x / 6, a Clip's bounds) reads as an op of its other inputs.
+  SmallVector<TypedAttr> splats(operands.size());
+  SmallVector<Value> inputs;
   SmallVector<AffineMap> maps;
-  for (Value operand : operands)
+  for (auto [index, operand] : llvm::enumerate(operands)) {
+    DenseElementsAttr constant;
+    if (matchPattern(operand, m_Constant(&constant)) && constant.isSplat()) {
+      splats[index] = constant.getSplatValue<TypedAttr>();
+      continue;
+    }
+    inputs.push_back(operand);
     maps.push_back(broadcastMap(
         builder, cast<RankedTensorType>(operand.getType()), resultType));
+  }
   maps.push_back(builder.getMultiDimIdentityMap(resultType.getRank()));
   Value init = tensor::EmptyOp::create(builder, loc, resultType.getShape(),
                                        resultType.getElementType());
   SmallVector<utils::IteratorType> iterators(resultType.getRank(),
                                              utils::IteratorType::parallel);
   auto generic = linalg::GenericOp::create(
-      builder, loc, TypeRange{resultType}, operands, ValueRange{init}, maps,
+      builder, loc, TypeRange{resultType}, inputs, ValueRange{init}, maps,
       iterators, [&](OpBuilder &nested, Location nestedLoc, ValueRange args) {
-        Value result = body(nested, nestedLoc, args.drop_back());
+        SmallVector<Value> elements;
+        auto next = args.begin();
+        for (TypedAttr splat : splats)
+          elements.push_back(
+              splat ? Value(arith::ConstantOp::create(nested, nestedLoc, splat))
+                    : *next++);
+        Value result = body(nested, nestedLoc, elements);
         linalg::YieldOp::create(nested, nestedLoc, result);
       });
   return generic.getResult(0);

@@ -36,6 +36,8 @@ using ScalarBuilder =
 
 /// linalg.generic producing `resultType` from `operands` broadcast to it
 /// (numpy rules: missing leading dimensions and size-1 dimensions repeat).
+/// Splat constant operands are not inputs: `body` sees them as scalar
+/// constants.
 Value buildBroadcastElementwise(OpBuilder &builder, Location loc,
                                 RankedTensorType resultType,
                                 ValueRange operands, ScalarBuilder body);
