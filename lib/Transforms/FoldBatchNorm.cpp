@@ -133,9 +133,11 @@ private:
           rewriter, loc, cast<RankedTensorType>(weight.getType()),
           weights->values, "folded_weight");
     }
+    // One bias per channel, even where the old one was broadcast.
     Value newBias = buildFloatConstant(
-        rewriter, loc, cast<RankedTensorType>(bias.getType()), *biases,
-        "folded_bias");
+        rewriter, loc,
+        RankedTensorType::get({channels}, resultType.getElementType()),
+        *biases, "folded_bias");
     Operation *folded = rewriter.clone(*convolution);
     folded->setOperand(1, newWeight);
     folded->setOperand(2, newBias);

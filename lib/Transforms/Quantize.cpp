@@ -70,10 +70,15 @@ static quant::UniformQuantizedType chooseActivationType(SchemeAttr scheme,
   double scale;
   int64_t zeroPoint = 0;
   if (scheme.getSymmetric()) {
+    // Unsigned storage is centred on its middle value, which leaves
+    // (max - min) / 2 steps on either side.
     double bound = std::max(-lo, hi);
-    scale = bound / static_cast<double>(range.max);
-    if (!scheme.getIsSigned())
+    if (scheme.getIsSigned()) {
+      scale = bound / static_cast<double>(range.max);
+    } else {
       zeroPoint = (range.max + 1) / 2;
+      scale = bound / static_cast<double>(range.max - zeroPoint);
+    }
   } else {
     scale = (hi - lo) / static_cast<double>(range.max - range.min);
     if (scale > 0.0)
@@ -191,7 +196,7 @@ private:
     if (weightBits < 2 || weightBits > 8)
       return getOperation()->emitError()
              << "qc-quantize: weight-bits must be in [2, 8], got "
-             << weightBits;
+             << static_cast<int64_t>(weightBits);
     defaultScheme = SchemeAttr::get(
         context, /*bits=*/8, /*isSigned=*/activationType == "i8",
         activationSymmetric, /*narrowRange=*/false, std::nullopt,
@@ -207,11 +212,11 @@ private:
     StatsAttr stats = getStats(value);
     Location loc = value.getLoc();
     if (!stats)
-      return emitError(loc) << "qc-quantize: value #"
+      return emitError(loc) << "qc-quantize: this "
                             << (isa<BlockArgument>(value) ? "argument" : "result")
                             << " of type " << value.getType()
-                            << " has no calibration statistics (#qc.stats); "
-                               "run calibration first";
+                            << " needs quantization but has no calibration "
+                               "statistics (#qc.stats); run calibration first";
     SchemeAttr scheme = defaultScheme;
     if (Operation *producer = value.getDefiningOp())
       if (auto given = producer->getAttrOfType<SchemeAttr>(

@@ -1,4 +1,5 @@
 // RUN: quant-opt %s --split-input-file --qc-fold-batch-norm | FileCheck %s
+// RUN: quant-opt %s --split-input-file --qc-fold-batch-norm | FileCheck %s --check-prefix=REGRESSION
 
 // Batch normalization after a convolution, as the ONNX importer emits it:
 // tosa.conv2d / tosa.depthwise_conv2d (NHWC result), a tosa.transpose to
@@ -8,8 +9,7 @@
 // (all are exact in float32).
 //
 // The functions at the end of the file named @bug_* reproduce bugs these
-// tests found; their BUG lines (a prefix no RUN line uses) give the correct
-// output.
+// tests found; their REGRESSION lines check the fixed output.
 
 //===----------------------------------------------------------------------===//
 // Folds
@@ -378,7 +378,7 @@ func.func @non_constant_weights(%x: tensor<1x4x4x2xf32>, %w: tensor<3x1x1x2xf32>
 }
 
 //===----------------------------------------------------------------------===//
-// Bugs: correct output under the BUG prefix, which no RUN line checks
+// Regressions: bugs these tests found, fixed
 //===----------------------------------------------------------------------===//
 
 // -----
@@ -392,9 +392,9 @@ func.func @non_constant_weights(%x: tensor<1x4x4x2xf32>, %w: tensor<3x1x1x2xf32>
 // (silently wrong for channels 1 and 2). Expected: a tensor<3xf32> bias,
 // 1 * [2, 0.5, -1] and 1 + [10, 20, 30].
 // CHECK-LABEL: func @bug_one_element_bias_mul
-// BUG-LABEL:   func @bug_one_element_bias_mul
-// BUG:           %[[B:.+]] = arith.constant dense<[2.000000e+00, 5.000000e-01, -1.000000e+00]> : tensor<3xf32>
-// BUG:           tosa.conv2d %{{.+}}, %{{.+}}, %[[B]], {{.*}} : (tensor<1x4x4x2xf32>, tensor<3x1x1x2xf32>, tensor<3xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x4x4x3xf32>
+// REGRESSION-LABEL:   func @bug_one_element_bias_mul
+// REGRESSION:           %[[B:.+]] = arith.constant dense<[2.000000e+00, 5.000000e-01, -1.000000e+00]> : tensor<3xf32>
+// REGRESSION:           tosa.conv2d %{{.+}}, %{{.+}}, %[[B]], {{.*}} : (tensor<1x4x4x2xf32>, tensor<3x1x1x2xf32>, tensor<3xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x4x4x3xf32>
 func.func @bug_one_element_bias_mul(%x: tensor<1x4x4x2xf32>) -> tensor<1x4x4x3xf32> {
   %w = arith.constant dense<[[[[1.0, 2.0]]], [[[3.0, 4.0]]], [[[5.0, 6.0]]]]> : tensor<3x1x1x2xf32>
   %b = arith.constant dense<1.0> : tensor<1xf32>
@@ -406,9 +406,9 @@ func.func @bug_one_element_bias_mul(%x: tensor<1x4x4x2xf32>) -> tensor<1x4x4x3xf
   return %m : tensor<1x4x4x3xf32>
 }
 // CHECK-LABEL: func @bug_one_element_bias_add
-// BUG-LABEL:   func @bug_one_element_bias_add
-// BUG:           %[[B:.+]] = arith.constant dense<[1.100000e+01, 2.100000e+01, 3.100000e+01]> : tensor<3xf32>
-// BUG:           tosa.conv2d %{{.+}}, %{{.+}}, %[[B]], {{.*}} : (tensor<1x4x4x2xf32>, tensor<3x1x1x2xf32>, tensor<3xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x4x4x3xf32>
+// REGRESSION-LABEL:   func @bug_one_element_bias_add
+// REGRESSION:           %[[B:.+]] = arith.constant dense<[1.100000e+01, 2.100000e+01, 3.100000e+01]> : tensor<3xf32>
+// REGRESSION:           tosa.conv2d %{{.+}}, %{{.+}}, %[[B]], {{.*}} : (tensor<1x4x4x2xf32>, tensor<3x1x1x2xf32>, tensor<3xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x4x4x3xf32>
 func.func @bug_one_element_bias_add(%x: tensor<1x4x4x2xf32>) -> tensor<1x3x4x4xf32> {
   %w = arith.constant dense<[[[[1.0, 2.0]]], [[[3.0, 4.0]]], [[[5.0, 6.0]]]]> : tensor<3x1x1x2xf32>
   %b = arith.constant dense<1.0> : tensor<1xf32>

@@ -1,12 +1,12 @@
 // RUN: quant-opt %s --split-input-file --verify-diagnostics --qc-quantize | FileCheck %s
 // RUN: quant-opt %s --split-input-file --verify-diagnostics --qc-quantize=activation-type=u8 | FileCheck %s --check-prefix=U8
 // RUN: quant-opt %s --split-input-file --verify-diagnostics --qc-quantize=activation-symmetric=true | FileCheck %s --check-prefix=SYM
-// RUN: quant-opt %s --split-input-file --verify-diagnostics --qc-quantize="activation-type=u8 activation-symmetric=true" | FileCheck %s --check-prefix=U8SYM
+// RUN: quant-opt %s --split-input-file --verify-diagnostics --qc-quantize="activation-type=u8 activation-symmetric=true" | FileCheck %s --check-prefix=REGRESSION-U8SYM
 // RUN: quant-opt %s --split-input-file --verify-diagnostics --qc-quantize=weight-bits=4 | FileCheck %s --check-prefix=W4
 // RUN: quant-opt %s --split-input-file --verify-diagnostics --qc-quantize=keep-float=conv_a | FileCheck %s --check-prefix=KEEP
 // RUN: quant-opt %s --split-input-file --verify-diagnostics --qc-quantize --qc-lower-to-integer --canonicalize | FileCheck %s --check-prefix=INT
 // RUN: not quant-opt %s --split-input-file --qc-quantize=activation-type=i4 2>&1 | FileCheck %s --check-prefix=BAD-TYPE
-// RUN: not quant-opt %s --split-input-file --qc-quantize=weight-bits=9 2>&1 | FileCheck %s --check-prefix=BAD-BITS
+// RUN: not quant-opt %s --split-input-file --qc-quantize=weight-bits=9 2>&1 | FileCheck %s --check-prefixes=BAD-BITS,REGRESSION-BITS
 // RUN: not quant-opt %s --split-input-file --qc-quantize=weight-bits=1 2>&1 | FileCheck %s --check-prefix=BAD-BITS
 
 // Float graphs with #qc.stats on function arguments and on the ops that
@@ -17,9 +17,8 @@
 // to float32 and printed as a double. Weights: s_c = max|w_c| / qmax in
 // float32, q = round_half_even(w / s_c).
 //
-// The bugs these tests found are at the end: their BUG-* lines (prefixes no
-// RUN line uses) give the correct output; the RUN-checked lines next to them
-// (U8SYM, BAD-BITS) only check what is right today.
+// The bugs these tests found are at the end, with REGRESSION-* checks of
+// the fixed behaviour.
 
 // BAD-TYPE: error: qc-quantize: activation-type must be i8 or u8, got 'i4'
 // BAD-BITS: error: qc-quantize: weight-bits must be in [2, 8], got
@@ -523,7 +522,7 @@ func.func @keep_float(%x: tensor<1x4x4x2xf32> {qc.stats = #qc.stats<min = -1.0, 
 
 // -----
 
-// expected-error @+1 {{qc-quantize: value #argument of type 'tensor<4xf32>' has no calibration statistics (#qc.stats); run calibration first}}
+// expected-error @+1 {{qc-quantize: this argument of type 'tensor<4xf32>' needs quantization but has no calibration statistics (#qc.stats); run calibration first}}
 func.func @no_stats_argument(%x: tensor<4xf32>) -> tensor<4xf32> {
   return %x : tensor<4xf32>
 }
@@ -531,7 +530,7 @@ func.func @no_stats_argument(%x: tensor<4xf32>) -> tensor<4xf32> {
 // -----
 
 func.func @no_stats_result(%x: tensor<4xf32> {qc.stats = #qc.stats<min = -1.0, max = 3.0>}) -> tensor<4xf32> {
-  // expected-error @+1 {{qc-quantize: value #result of type 'tensor<4xf32>' has no calibration statistics (#qc.stats); run calibration first}}
+  // expected-error @+1 {{qc-quantize: this result of type 'tensor<4xf32>' needs quantization but has no calibration statistics (#qc.stats); run calibration first}}
   %s = tosa.sigmoid %x : (tensor<4xf32>) -> tensor<4xf32>
   %r = tosa.clamp %s {min_val = 0.0 : f32, max_val = 0.5 : f32, qc.stats = #qc.stats<min = 0.0, max = 0.5>} : (tensor<4xf32>) -> tensor<4xf32>
   return %r : tensor<4xf32>
@@ -547,7 +546,7 @@ func.func @per_axis_scheme(%x: tensor<2x4xf32> {qc.stats = #qc.stats<min = -1.0,
 }
 
 //===----------------------------------------------------------------------===//
-// Bugs: correct output under the BUG* prefixes, which no RUN line checks
+// Regressions: bugs these tests found, fixed
 //===----------------------------------------------------------------------===//
 
 // -----
@@ -558,10 +557,8 @@ func.func @per_axis_scheme(%x: tensor<2x4xf32> {qc.stats = #qc.stats<min = -1.0,
 // s = 3 / 255 and 3.0 quantizes to 128 + 255 -> 255, which dequantizes to
 // 127 * 3 / 255 = 1.49. Expected: s = max|x| / 127 = 3 / 127 (so that
 // u8 - 128 is exactly the i8 symmetric value).
-// U8SYM-LABEL:   func @bug_u8_symmetric
-// U8SYM:           qc.quantize %arg0 : tensor<4xf32> -> tensor<4x!quant.uniform<u8:f32, {{.*}}:128>>
-// BUG-U8SYM-LABEL: func @bug_u8_symmetric
-// BUG-U8SYM:       qc.quantize %arg0 : tensor<4xf32> -> tensor<4x!quant.uniform<u8:f32, 0.023622047156095505:128>>
+// REGRESSION-U8SYM-LABEL: func @bug_u8_symmetric
+// REGRESSION-U8SYM:       qc.quantize %arg0 : tensor<4xf32> -> tensor<4x!quant.uniform<u8:f32, 0.023622047156095505:128>>
 func.func @bug_u8_symmetric(%x: tensor<4xf32> {qc.stats = #qc.stats<min = -1.0, max = 3.0>}) -> tensor<4xf32> {
   return %x : tensor<4xf32>
 }
@@ -569,4 +566,4 @@ func.func @bug_u8_symmetric(%x: tensor<4xf32> {qc.stats = #qc.stats<min = -1.0, 
 // BUG 2: the message for weight-bits out of [2, 8] streams the int64_t
 // option into the diagnostic as a character: weight-bits=9 prints "got \t",
 // weight-bits=1 "got \x01" (weight-bits=65 would print "got A"). Expected:
-// BUG-BITS: error: qc-quantize: weight-bits must be in [2, 8], got 9
+// REGRESSION-BITS: error: qc-quantize: weight-bits must be in [2, 8], got 9

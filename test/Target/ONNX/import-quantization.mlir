@@ -132,11 +132,12 @@ dequantize (uint8[2,3] a, int8[4,3] b, int32[5] c) => (float[2,3] x, float[4,3] 
 // PARAMS-NEXT:      linalg.yield %[[INT]] : i8
 // PARAMS-NEXT:    } -> tensor<2x3xi8>
 //
-// uint8 by default (zero point omitted: a 0 splat): [0, 255] and fptoui.
+// uint8 by default (zero point omitted: a 0 splat, which the formula reads
+// as a scalar constant): [0, 255] and fptoui.
 // PARAMS:         %[[S2:.+]] = tosa.reshape %[[S]], %{{.+}} : (tensor<f32>, !tosa.shape<2>) -> tensor<1x1xf32>
-// PARAMS:         %[[ZERO:.+]] = arith.constant dense<0> : tensor<1x1xi8>
 // PARAMS:         %[[Y2:.+]] = linalg.generic
-// PARAMS-SAME:      ins(%[[X]], %[[S2]], %[[ZERO]] : tensor<2x3xf32>, tensor<1x1xf32>, tensor<1x1xi8>)
+// PARAMS-SAME:      ins(%[[X]], %[[S2]] : tensor<2x3xf32>, tensor<1x1xf32>)
+// PARAMS:           arith.constant 0 : i8
 // PARAMS:           math.roundeven
 // PARAMS:           arith.uitofp %{{.+}} : i8 to f32
 // PARAMS:           arith.constant 2.550000e+02 : f32
@@ -162,9 +163,10 @@ dequantize (uint8[2,3] a, int8[4,3] b, int32[5] c) => (float[2,3] x, float[4,3] 
 // PARAMS-NEXT:      linalg.yield %[[MUL]] : f32
 // PARAMS-NEXT:    } -> tensor<2x3xf32>
 //
-// int8 with the zero point omitted: extsi.
+// int8 with the zero point omitted (a scalar 0 in the formula): extsi.
 // PARAMS:         %[[D2:.+]] = linalg.generic
-// PARAMS-SAME:      ins(%[[QS]], %{{.+}}, %{{.+}} : tensor<2x3xi8>, tensor<1x1xf32>, tensor<1x1xi8>)
+// PARAMS-SAME:      ins(%[[QS]], %{{.+}} : tensor<2x3xi8>, tensor<1x1xf32>)
+// PARAMS:           arith.constant 0 : i8
 // PARAMS-DAG:       arith.extsi %{{.+}} : i8 to i64
 // PARAMS-DAG:       arith.extsi %{{.+}} : i8 to i64
 // PARAMS:           arith.subi
