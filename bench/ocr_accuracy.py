@@ -25,8 +25,13 @@ under build/bench/ort-int8: once quantizing Conv, MatMul and Gemm only, once
 onnxruntime's default op types. The table gets their rows and a column of
 lines whose cls decision is the one of onnxruntime's float model.
 
+With --qc-int8, QC also compiles rec and cls with its w8a8 recipe
+(quant-compile --recipe w8a8 --calib, the same calibration set, --observer
+choosing the range), and the table gets its row.
+
 /usr/bin/python3 bench/ocr_accuracy.py [--lines 300] [--first-chapter 1]
                                        [--reference] [--ort-int8]
+                                       [--qc-int8 [--observer minmax]]
 Needs a build (scripts/build.sh) and scripts/fetch-models.sh.
 """
 
@@ -94,10 +99,9 @@ def newer_than(target, sources):
             >= max(source.stat().st_mtime for source in sources))
 
 
-def int8_models(external, model_file, calibration_model):
-    """{op set: path} of QDQ models of `model_file` (see INT8_OP_SETS),
-    with their calibration set; reused from INT8_DIR unless older than
-    their inputs."""
+def calibration_set(external, calibration_model):
+    """The calibration directory of `calibration_model` (ocr-rec, ocr-cls)
+    and its last sample, made unless newer than its scripts."""
     scripts = [ROOT / "bench/make_calibration_set.py",
                ROOT / "python/qc/ocr.py"]
     calib_dir = INT8_DIR / f"calib-{calibration_model}"
@@ -105,6 +109,14 @@ def int8_models(external, model_file, calibration_model):
     if not newer_than(last, scripts):
         make_calibration_set.write_calibration_set(
             calibration_model, calib_dir, CALIBRATION_COUNT, external=external)
+    return calib_dir, last
+
+
+def int8_models(external, model_file, calibration_model):
+    """{op set: path} of QDQ models of `model_file` (see INT8_OP_SETS),
+    with their calibration set; reused from INT8_DIR unless older than
+    their inputs."""
+    calib_dir, last = calibration_set(external, calibration_model)
     float_path = external / "ocr-models/assets" / model_file
     sources = [float_path, last, ROOT / "bench/make_qdq_model.py",
                ROOT / "bench/onnxruntime/ort_ranges.js"]
@@ -128,6 +140,23 @@ def run_int8(external, model_file, shape, calibration_model, images, tmp):
                                             calibration_model).items()}
 
 
+def run_qc_int8(external, model_file, shape, calibration_model, images, tmp,
+                observer):
+    """Outputs of the model quantized by QC (recipe w8a8, calibrated on the
+    same samples as onnxruntime's int8 models), one row per image. Ops
+    without an integer form yet (rec's attention and normalizations) run in
+    float (integer_only=False)."""
+    calib_dir, _ = calibration_set(external, calibration_model)
+    onnx_path = external / "ocr-models/assets" / model_file
+    inputs = np.concatenate([ocr.preprocess(image, shape[3])
+                             for image in images])
+    library = tmp / (model_file + ".w8a8.so")
+    model = qc.load(qc.compile(onnx_path, library, input_shapes={"x": shape},
+                               recipe="w8a8", calib=calib_dir,
+                               observer=observer, integer_only=False))
+    return np.stack([model(x[None])[0][0] for x in inputs])
+
+
 def describe_difference(qc_out, ort_out):
     """Elementwise and normwise relative differences of two output sets."""
     large = np.abs(ort_out) > RELATIVE_FLOOR
@@ -147,7 +176,10 @@ def main():
     parser.add_argument("--first-chapter", type=int, default=1)
     parser.add_argument("--reference", action="store_true")
     parser.add_argument("--ort-int8", action="store_true")
+    parser.add_argument("--qc-int8", action="store_true")
+    parser.add_argument("--observer", default="minmax")
     args = parser.parse_args()
+    int8 = args.ort_int8 or args.qc_int8
     external = Path(subprocess.run([ROOT / "scripts/fetch-models.sh"],
                                    check=True, capture_output=True,
                                    text=True).stdout.strip())
@@ -160,10 +192,15 @@ def main():
         rec_qc, rec_ort, rec_reference = run_both(external, *REC, images,
                                                   Path(tmp), args.reference)
         cls_qc, cls_ort, _ = run_both(external, *CLS, images, Path(tmp))
+        INT8_DIR.mkdir(parents=True, exist_ok=True)
         if args.ort_int8:
-            INT8_DIR.mkdir(parents=True, exist_ok=True)
             rec_int8 = run_int8(external, *REC, "ocr-rec", images, Path(tmp))
             cls_int8 = run_int8(external, *CLS, "ocr-cls", images, Path(tmp))
+        if args.qc_int8:
+            rec_qc_int8 = run_qc_int8(external, *REC, "ocr-rec", images,
+                                      Path(tmp), args.observer)
+            cls_qc_int8 = run_qc_int8(external, *CLS, "ocr-cls", images,
+                                      Path(tmp), args.observer)
 
     qc_text = [ocr.ctc_decode(p, dictionary) for p in rec_qc]
     ort_text = [ocr.ctc_decode(p, dictionary) for p in rec_ort]
@@ -178,17 +215,21 @@ def main():
                      for op_set, _ in INT8_OP_SETS}
         readers += [(f"onnxruntime int8 ({label})", int8_text[op_set],
                      cls_int8[op_set]) for op_set, label in INT8_OP_SETS]
+    if args.qc_int8:
+        qc_int8_text = [ocr.ctc_decode(p, dictionary) for p in rec_qc_int8]
+        readers.append((f"QC int8 (w8a8, {args.observer})", qc_int8_text,
+                        cls_qc_int8))
     float_decision = np.argmax(cls_ort, axis=-1)
     print("| reader | character accuracy | exact lines | upright (cls) |"
-          + (" cls as onnxruntime float |" if args.ort_int8 else ""))
-    print("|---|--:|--:|--:|" + ("--:|" if args.ort_int8 else ""))
+          + (" cls as onnxruntime float |" if int8 else ""))
+    print("|---|--:|--:|--:|" + ("--:|" if int8 else ""))
     for name, texts, angles in readers:
         exact = sum(t == r for t, r in zip(texts, lines))
         decision = np.argmax(angles.reshape(cls_ort.shape), axis=-1)
         # cls's class 0 is 0 degrees: every rendered line is upright.
         upright = int(np.sum(decision == 0))
         same = (f" {100 * np.mean(decision == float_decision):.2f}% |"
-                if args.ort_int8 else "")
+                if int8 else "")
         print(f"| {name} | {100 * ocr.character_accuracy(texts, lines):.2f}% "
               f"| {exact}/{len(lines)} | {upright}/{len(lines)} |{same}")
     differing = sum(a != b for a, b in zip(qc_text, ort_text))
@@ -201,6 +242,9 @@ def main():
                   f"and float: {differing}")
         print(f"int8: {CALIBRATION_COUNT} calibration lines from chapter "
               f"100; QDQ models in {INT8_DIR.relative_to(ROOT)}")
+    if args.qc_int8:
+        differing = sum(a != b for a, b in zip(qc_int8_text, ort_text))
+        print(f"lines read differently by QC int8 and float: {differing}")
     print(f"rec output difference: {describe_difference(rec_qc, rec_ort)}")
     print(f"cls output difference: {describe_difference(cls_qc, cls_ort)}")
     if rec_reference is not None:

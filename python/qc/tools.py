@@ -63,24 +63,37 @@ def qc_passes():
 
 def compile(model, output, input_shapes=None, emit=None, target=None,
             cpu=None, features=None, opt_level=None, parallel=None,
-            vectorize=None):
+            vectorize=None, recipe=None, calib=None, calib_stats=None,
+            observer=None, integer_only=None, keep_float=None):
     """Compiles an ONNX or MLIR model with quant-compile; returns `output`.
 
     ``input_shapes`` maps graph input names to static shapes (sequences of
     ints), for models with dynamic dimensions. ``parallel=False`` makes a
     single-threaded library that does not need libomp; ``vectorize=False``
     compiles scalar reference loops.
+
+    Quantization (quant-compile --help lists the details): ``recipe="w8a8"``
+    with ``calib`` (a directory of samples) and/or ``calib_stats`` (the
+    statistics file to write or reuse), ``observer`` ("minmax",
+    "moving_average", "percentile", "mse", "kl"), ``keep_float`` (ONNX node
+    names) and ``integer_only=False`` to let ops without an integer form run
+    in float.
     """
     args = [str(model), "-o", str(output)]
     for name, shape in (input_shapes or {}).items():
         args.append(f"--input-shape={name}=" + "x".join(str(d) for d in shape))
     for flag, value in (("emit", emit), ("target", target), ("cpu", cpu),
-                        ("features", features)):
+                        ("features", features), ("recipe", recipe),
+                        ("calib", calib), ("calib-stats", calib_stats),
+                        ("observer", observer)):
         if value is not None:
             args.append(f"--{flag}={value}")
+    if keep_float:
+        args.append("--keep-float=" + ",".join(keep_float))
     if opt_level is not None:
         args.append(f"-O{opt_level}")
-    for flag, value in (("parallel", parallel), ("vectorize", vectorize)):
+    for flag, value in (("parallel", parallel), ("vectorize", vectorize),
+                        ("integer-only", integer_only)):
         if value is not None:
             args.append(f"--{flag}={'true' if value else 'false'}")
     _run("quant-compile", args, "")
