@@ -1,0 +1,347 @@
+// RUN: rm -rf %t && split-file %s %t
+// RUN: quant-opt %t/input.mlir --qc-calibrate="stats-file=%t/stats.json" | FileCheck %s
+// RUN: quant-opt %t/input.mlir --qc-calibrate="stats-file=%t/stats.json observer=minmax" | FileCheck %s
+// RUN: quant-opt %t/input.mlir --qc-calibrate="stats-file=%t/stats.json observer=mse" | FileCheck %s --check-prefix=MSE
+// RUN: quant-opt %t/input.mlir --qc-calibrate="stats-file=%t/stats.json observer=kl" | FileCheck %s --check-prefix=KL
+// RUN: not quant-opt %t/input.mlir --qc-calibrate 2>&1 | FileCheck %s --check-prefix=NO-FILE
+// RUN: not quant-opt %t/input.mlir --qc-calibrate="stats-file=%t/missing.json" 2>&1 | FileCheck %s --check-prefix=NOT-FOUND
+// RUN: not quant-opt %t/input.mlir --qc-calibrate="stats-file=%t/invalid.json" 2>&1 | FileCheck %s --check-prefix=INVALID
+// RUN: not quant-opt %t/input.mlir --qc-calibrate="stats-file=%t/version2.json" 2>&1 | FileCheck %s --check-prefix=VERSION2
+// RUN: not quant-opt %t/input.mlir --qc-calibrate="stats-file=%t/no-version.json" 2>&1 | FileCheck %s --check-prefix=NO-VERSION
+// RUN: not quant-opt %t/input.mlir --qc-calibrate="stats-file=%t/array.json" 2>&1 | FileCheck %s --check-prefix=ARRAY
+// RUN: not quant-opt %t/input.mlir --qc-calibrate="stats-file=%t/partial.json" 2>&1 | FileCheck %s --check-prefix=NO-ENTRY
+// RUN: not quant-opt %t/input.mlir --qc-calibrate="stats-file=%t/stats.json observer=bogus" 2>&1 | FileCheck %s --check-prefix=BAD-OBSERVER
+// RUN: not quant-opt %t/input.mlir --qc-calibrate="stats-file=%t/no-percentile.json observer=percentile" 2>&1 | FileCheck %s --check-prefix=NO-RANGE
+// RUN: not quant-opt %t/input.mlir --qc-calibrate="stats-file=%t/bad-range.json" 2>&1 | FileCheck %s --check-prefix=BAD-RANGE
+// RUN: not quant-opt %t/input.mlir --qc-calibrate="stats-file=%t/absmax-no-axis.json" 2>&1 | FileCheck %s --check-prefix=NO-AXIS
+// RUN: not quant-opt %t/input.mlir --qc-calibrate="stats-file=%t/absmax-count.json" 2>&1 | FileCheck %s --check-prefix=ABSMAX-COUNT
+
+// qc-calibrate reads a statistics file (as `quant-compile --calib` writes
+// it, here written by hand: the sections after `//---` are split into files
+// by split-file), attaches each tap's range for the chosen observer as
+// #qc.stats (to the producer, or as a function argument attribute) and
+// removes the taps. The entries' "min"/"max" (the values seen) are not what
+// it reads: the stats come from "ranges"; the files below give them values
+// different from every range to show it.
+//
+// The lines of prefixes BUG-* describe what should happen where the pass
+// is wrong today; no RUN line checks them (see the end of the file).
+
+// Module-level errors: the file cannot be used at all.
+// NO-FILE:      error: qc-calibrate: stats-file is required
+// NOT-FOUND:    error: qc-calibrate: cannot open input file '{{.*}}missing.json': No such file or directory
+// INVALID:      error: qc-calibrate: '{{.*}}invalid.json' is not valid JSON: [3:{{[0-9]+}}, byte={{[0-9]+}}]: Expected , or } after object property
+// VERSION2:     error: qc-calibrate: '{{.*}}version2.json' is not a QC statistics file of version 1
+// NO-VERSION:   error: qc-calibrate: '{{.*}}no-version.json' is not a QC statistics file of version 1
+// ARRAY:        error: qc-calibrate: '{{.*}}array.json' is not a QC statistics file of version 1
+
+// Tap errors name the tap (at its location) and, for a missing entry, the
+// file; every tap in error is reported.
+// NO-ENTRY-NOT:  no statistics for tap 'input:x'
+// NO-ENTRY:      input.mlir:{{[0-9]+}}:{{[0-9]+}}: error: qc-calibrate: no statistics for tap 'relu' in '{{.*}}partial.json' (calibrated on another model?)
+// NO-ENTRY-NEXT: qc.observe %r tag("relu")
+// NO-ENTRY:      input.mlir:{{[0-9]+}}:{{[0-9]+}}: error: qc-calibrate: no statistics for tap 'split#1' in '{{.*}}partial.json' (calibrated on another model?)
+// NO-ENTRY-NOT:  error:
+
+// An unknown observer is a missing range in every tap.
+// BAD-OBSERVER:  input.mlir:{{[0-9]+}}:{{[0-9]+}}: error: qc-calibrate: no 'bogus' range for tap 'input:x' in the statistics file
+// BAD-OBSERVER:  input.mlir:{{[0-9]+}}:{{[0-9]+}}: error: qc-calibrate: no 'bogus' range for tap 'conv_in' in the statistics file
+// BAD-OBSERVER:  input.mlir:{{[0-9]+}}:{{[0-9]+}}: error: qc-calibrate: no 'bogus' range for tap 'relu' in the statistics file
+// BAD-OBSERVER:  input.mlir:{{[0-9]+}}:{{[0-9]+}}: error: qc-calibrate: no 'bogus' range for tap 'split#1' in the statistics file
+// BAD-OBSERVER:  input.mlir:{{[0-9]+}}:{{[0-9]+}}: error: qc-calibrate: no 'bogus' range for tap 'split' in the statistics file
+
+// A known observer whose range an entry lacks or malforms (one number, a
+// string) is the same error.
+// NO-RANGE:      error: qc-calibrate: no 'percentile' range for tap 'input:x' in the statistics file
+// NO-RANGE:      error: qc-calibrate: no 'percentile' range for tap 'conv_in' in the statistics file
+// NO-RANGE-NOT:  for tap 'relu'
+// NO-RANGE:      error: qc-calibrate: no 'percentile' range for tap 'split' in the statistics file
+// NO-RANGE-NOT:  error:
+
+// A range with min > max is rejected by #qc.stats, at the tap.
+// BAD-RANGE:     input.mlir:{{[0-9]+}}:{{[0-9]+}}: error: expected finite min <= max, got min = 2.000000e+00, max = 1.000000e+00
+// BAD-RANGE-NEXT: qc.observe %r tag("relu")
+
+// Per-channel absmax without a channel axis, and one whose count does not
+// match the tapped value's channel dimension (found by the verifier after
+// the pass, on the op it annotates).
+// NO-AXIS:       input.mlir:{{[0-9]+}}:{{[0-9]+}}: error: per-channel absmax needs both an axis and values
+// NO-AXIS-NEXT:  qc.observe %t tag("conv_in") channel_axis(3)
+// ABSMAX-COUNT:  input.mlir:{{[0-9]+}}:{{[0-9]+}}: error: 'tosa.transpose' op 'qc.stats' has 3 entries for axis 3 of size 2
+
+//===----------------------------------------------------------------------===//
+// Bugs (prefixes BUG-*, checked by no RUN line; each names the command that
+// reproduces it, with %t the split-file directory)
+//===----------------------------------------------------------------------===//
+
+// BUG 1: an op with several results of which only some are tapped (here a
+// linalg.generic with an i1 second result, which qc.observe cannot tap)
+// gets `qc.stats = [#qc.stats<...>, unit]`: attachStats fills the other
+// entries with UnitAttr, which the qc dialect's attribute verifier rejects,
+// so the pass produces invalid IR and quant-opt fails after it.
+//   quant-opt %t/one-tapped.mlir --qc-calibrate="stats-file=%t/one-tapped.json"
+// prints "error: 'linalg.generic' op 'qc.stats' expects a #qc.stats
+// attribute, got unit". Expected: valid IR with the first result's stats.
+// BUG-UNIT-NOT:  error:
+// BUG-UNIT-LABEL: func @one_of_two_tapped
+// BUG-UNIT:      linalg.generic
+// BUG-UNIT-SAME:   qc.stats = [#qc.stats<min = -4.0, max = 0.0>,
+
+// BUG 2: non-numeric channel_absmax entries are read as 0 instead of being
+// an error naming the tap (Passes.td: "a malformed file is an error naming
+// the tap or the file"):
+//   quant-opt %t/input.mlir --qc-calibrate="stats-file=%t/absmax-strings.json"
+// succeeds with `absmax(axis = 3) = [0.0, 0.0]` on the transpose.
+// BUG-ABSMAX:    error: {{.*}}'conv_in'
+
+// BUG 3 (a missing check, milder): the file's per-channel entries are not
+// checked against the tap. A tap with channel_axis(3) accepts an entry with
+// "channel_axis": 2 (absmax attached along axis 2, absmax-axis.json), or an
+// entry without channel statistics (the stats then have no absmax,
+// absmax-missing.json), silently.
+//   quant-opt %t/input.mlir --qc-calibrate="stats-file=%t/absmax-axis.json"
+//   quant-opt %t/input.mlir --qc-calibrate="stats-file=%t/absmax-missing.json"
+// BUG-AXIS:      error: {{.*}}'conv_in'
+
+//--- one-tapped.mlir
+#map = affine_map<(d0) -> (d0)>
+func.func @one_of_two_tapped(%y: tensor<4xf32>) -> (tensor<4xf32>, tensor<4xi1>) {
+  %i = tensor.empty() : tensor<4xf32>
+  %j = tensor.empty() : tensor<4xi1>
+  %zero = arith.constant 0.0 : f32
+  %r:2 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]}
+      ins(%y : tensor<4xf32>) outs(%i, %j : tensor<4xf32>, tensor<4xi1>) {
+  ^bb0(%in: f32, %o0: f32, %o1: i1):
+    %n = arith.negf %in : f32
+    %p = arith.cmpf ogt, %in, %zero : f32
+    linalg.yield %n, %p : f32, i1
+  } -> (tensor<4xf32>, tensor<4xi1>)
+  qc.observe %r#0 tag("neg") : tensor<4xf32>
+  return %r#0, %r#1 : tensor<4xf32>, tensor<4xi1>
+}
+
+//--- one-tapped.json
+{"version": 1, "samples": 1,
+ "values": {"neg": {"min": -4.0, "max": 0.0, "ranges": {"minmax": [-4.0, 0.0]}}}}
+
+//--- absmax-strings.json
+{
+  "version": 1,
+  "samples": 1,
+  "values": {
+    "input:x": {"min": -1.0, "max": 3.0, "ranges": {"minmax": [-1.0, 3.0]}},
+    "conv_in": {"min": -1.0, "max": 3.0, "ranges": {"minmax": [-1.0, 3.0]},
+                "channel_axis": 3, "channel_absmax": ["big", null]},
+    "relu": {"min": 0.0, "max": 5.0, "ranges": {"minmax": [0.0, 5.0]}},
+    "split": {"min": -4.0, "max": 0.0, "ranges": {"minmax": [-4.0, 0.0]}},
+    "split#1": {"min": 0.0, "max": 8.0, "ranges": {"minmax": [0.0, 8.0]}}
+  }
+}
+
+//--- absmax-axis.json
+{
+  "version": 1,
+  "samples": 1,
+  "values": {
+    "input:x": {"min": -1.0, "max": 3.0, "ranges": {"minmax": [-1.0, 3.0]}},
+    "conv_in": {"min": -1.0, "max": 3.0, "ranges": {"minmax": [-1.0, 3.0]},
+                "channel_axis": 2, "channel_absmax": [1.0, 2.0, 3.0, 3.0]},
+    "relu": {"min": 0.0, "max": 5.0, "ranges": {"minmax": [0.0, 5.0]}},
+    "split": {"min": -4.0, "max": 0.0, "ranges": {"minmax": [-4.0, 0.0]}},
+    "split#1": {"min": 0.0, "max": 8.0, "ranges": {"minmax": [0.0, 8.0]}}
+  }
+}
+
+//--- absmax-missing.json
+{
+  "version": 1,
+  "samples": 1,
+  "values": {
+    "input:x": {"min": -1.0, "max": 3.0, "ranges": {"minmax": [-1.0, 3.0]}},
+    "conv_in": {"min": -1.0, "max": 3.0, "ranges": {"minmax": [-1.0, 3.0]}},
+    "relu": {"min": 0.0, "max": 5.0, "ranges": {"minmax": [0.0, 5.0]}},
+    "split": {"min": -4.0, "max": 0.0, "ranges": {"minmax": [-4.0, 0.0]}},
+    "split#1": {"min": 0.0, "max": 8.0, "ranges": {"minmax": [0.0, 8.0]}}
+  }
+}
+
+//--- input.mlir
+// The argument: a function argument attribute. The tap on the transpose (a
+// convolution input, per channel) gives the transpose qc.stats with
+// absmax(axis = 3); the ReLU's tap gives it qc.stats.
+// CHECK-LABEL: func @main
+// CHECK-SAME:    (%[[X:.+]]: tensor<1x2x4x4xf32> {onnx.name = "x", qc.stats = #qc.stats<min = -1.0, max = 3.0>})
+// CHECK-NOT:     qc.observe
+// CHECK:         tosa.transpose %[[X]] {perms = array<i32: 0, 2, 3, 1>, qc.stats = #qc.stats<min = -1.0, max = 3.0, absmax(axis = 3) = [1.5, 3.0]>}
+// CHECK:         tosa.conv2d
+// CHECK-NOT:     qc.stats
+// CHECK:         linalg.generic
+// CHECK-SAME:      qc.stats = #qc.stats<min = 0.0, max = 5.0>
+// CHECK-NOT:     qc.observe
+// CHECK:         return
+// The MSE and KL ranges of the same file.
+// MSE-LABEL:   func @main
+// MSE-SAME:      qc.stats = #qc.stats<min = -0.75, max = 2.5>
+// MSE:           tosa.transpose {{.*}}qc.stats = #qc.stats<min = -0.75, max = 2.5, absmax(axis = 3) = [1.5, 3.0]>
+// MSE:           qc.stats = #qc.stats<min = 0.0, max = 4.25>
+// KL-LABEL:    func @main
+// KL-SAME:       qc.stats = #qc.stats<min = -3.0, max = 3.0>
+// KL:            tosa.transpose {{.*}}qc.stats = #qc.stats<min = -3.0, max = 3.0, absmax(axis = 3) = [1.5, 3.0]>
+// KL:            qc.stats = #qc.stats<min = 0.0, max = 3.5>
+#map = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+func.func @main(%x: tensor<1x2x4x4xf32> {onnx.name = "x"}) -> tensor<1x4x4x3xf32> {
+  qc.observe %x tag("input:x") : tensor<1x2x4x4xf32>
+  %t = tosa.transpose %x {perms = array<i32: 0, 2, 3, 1>} : (tensor<1x2x4x4xf32>) -> tensor<1x4x4x2xf32>
+  qc.observe %t tag("conv_in") channel_axis(3) : tensor<1x4x4x2xf32>
+  %w = arith.constant dense<[[[[1.0, -2.0]]], [[[0.5, 0.25]]], [[[0.0, 1.0]]]]> : tensor<3x1x1x2xf32>
+  %b = arith.constant dense<0.0> : tensor<3xf32>
+  %zp = arith.constant dense<0.0> : tensor<1xf32>
+  %c = tosa.conv2d %t, %w, %b, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x4x4x2xf32>, tensor<3x1x1x2xf32>, tensor<3xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x4x4x3xf32>
+  %zero = arith.constant 0.0 : f32
+  %init = tensor.empty() : tensor<1x4x4x3xf32>
+  %r = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%c : tensor<1x4x4x3xf32>) outs(%init : tensor<1x4x4x3xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %m = arith.maximumf %in, %zero : f32
+    linalg.yield %m : f32
+  } -> tensor<1x4x4x3xf32>
+  qc.observe %r tag("relu") : tensor<1x4x4x3xf32>
+  return %r : tensor<1x4x4x3xf32>
+}
+
+// An op with two results, both tapped: qc.stats is an array, one entry per
+// result, in result order.
+// CHECK-LABEL: func @two_results
+// CHECK:         linalg.generic
+// CHECK-SAME:      qc.stats = [#qc.stats<min = -4.0, max = 0.0>, #qc.stats<min = 0.0, max = 8.0>]
+// CHECK-NOT:     qc.observe
+// CHECK:         return
+// MSE-LABEL:   func @two_results
+// MSE:           qc.stats = [#qc.stats<min = -2.0, max = 0.0>, #qc.stats<min = 0.0, max = 6.0>]
+#map1 = affine_map<(d0) -> (d0)>
+func.func @two_results(%y: tensor<4xf32>) -> (tensor<4xf32>, tensor<4xf32>) {
+  %i = tensor.empty() : tensor<4xf32>
+  %r:2 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel"]}
+      ins(%y : tensor<4xf32>) outs(%i, %i : tensor<4xf32>, tensor<4xf32>) {
+  ^bb0(%in: f32, %o0: f32, %o1: f32):
+    %n = arith.negf %in : f32
+    %e = math.exp %in : f32
+    linalg.yield %n, %e : f32, f32
+  } -> (tensor<4xf32>, tensor<4xf32>)
+  qc.observe %r#1 tag("split#1") : tensor<4xf32>
+  qc.observe %r#0 tag("split") : tensor<4xf32>
+  return %r#0, %r#1 : tensor<4xf32>, tensor<4xf32>
+}
+
+//--- stats.json
+{
+  "version": 1,
+  "samples": 2,
+  "values": {
+    "input:x": {"min": -0.5, "max": 2.0,
+                "ranges": {"minmax": [-1.0, 3.0], "moving_average": [-0.5, 2.0],
+                           "percentile": [-1.0, 2.75], "mse": [-0.75, 2.5],
+                           "kl": [-3.0, 3.0]}},
+    "conv_in": {"min": -0.5, "max": 2.0,
+                "ranges": {"minmax": [-1.0, 3.0], "moving_average": [-0.5, 2.0],
+                           "percentile": [-1.0, 2.75], "mse": [-0.75, 2.5],
+                           "kl": [-3.0, 3.0]},
+                "channel_axis": 3, "channel_absmax": [1.5, 3.0]},
+    "relu": {"min": 0.25, "max": 4.0,
+             "ranges": {"minmax": [0.0, 5.0], "moving_average": [0.0, 4.0],
+                        "percentile": [0.0, 4.5], "mse": [0.0, 4.25],
+                        "kl": [0.0, 3.5]}},
+    "split": {"min": -3.0, "max": -1.0,
+              "ranges": {"minmax": [-4.0, 0.0], "moving_average": [-3.0, 0.0],
+                         "percentile": [-3.5, 0.0], "mse": [-2.0, 0.0],
+                         "kl": [-4.0, 4.0]}},
+    "split#1": {"min": 1.0, "max": 7.0,
+                "ranges": {"minmax": [0.0, 8.0], "moving_average": [0.0, 7.0],
+                           "percentile": [0.0, 7.5], "mse": [0.0, 6.0],
+                           "kl": [0.0, 5.0]}}
+  }
+}
+
+//--- invalid.json
+{
+  "version": 1
+  "values": {}
+}
+
+//--- version2.json
+{"version": 2, "samples": 1, "values": {}}
+
+//--- no-version.json
+{"samples": 1, "values": {}}
+
+//--- array.json
+[{"version": 1}]
+
+//--- partial.json
+{
+  "version": 1,
+  "samples": 1,
+  "values": {
+    "input:x": {"min": -1.0, "max": 3.0, "ranges": {"minmax": [-1.0, 3.0]}},
+    "conv_in": {"min": -1.0, "max": 3.0, "ranges": {"minmax": [-1.0, 3.0]},
+                "channel_axis": 3, "channel_absmax": [1.5, 3.0]},
+    "split": {"min": -4.0, "max": 0.0, "ranges": {"minmax": [-4.0, 0.0]}}
+  }
+}
+
+//--- no-percentile.json
+{
+  "version": 1,
+  "samples": 1,
+  "values": {
+    "input:x": {"min": -1.0, "max": 3.0, "ranges": {"minmax": [-1.0, 3.0]}},
+    "conv_in": {"min": -1.0, "max": 3.0,
+                "ranges": {"minmax": [-1.0, 3.0], "percentile": [-1.0]},
+                "channel_axis": 3, "channel_absmax": [1.5, 3.0]},
+    "relu": {"min": 0.0, "max": 5.0, "ranges": {"percentile": [0.0, 4.5]}},
+    "split": {"min": -4.0, "max": 0.0, "ranges": {"percentile": ["lo", "hi"]}},
+    "split#1": {"min": 0.0, "max": 8.0, "ranges": {"percentile": [0.0, 7.5]}}
+  }
+}
+
+//--- bad-range.json
+{
+  "version": 1,
+  "samples": 1,
+  "values": {
+    "input:x": {"min": -1.0, "max": 3.0, "ranges": {"minmax": [-1.0, 3.0]}},
+    "conv_in": {"min": -1.0, "max": 3.0, "ranges": {"minmax": [-1.0, 3.0]},
+                "channel_axis": 3, "channel_absmax": [1.5, 3.0]},
+    "relu": {"min": 2.0, "max": 1.0, "ranges": {"minmax": [2.0, 1.0]}},
+    "split": {"min": -4.0, "max": 0.0, "ranges": {"minmax": [-4.0, 0.0]}},
+    "split#1": {"min": 0.0, "max": 8.0, "ranges": {"minmax": [0.0, 8.0]}}
+  }
+}
+
+//--- absmax-no-axis.json
+{
+  "version": 1,
+  "samples": 1,
+  "values": {
+    "input:x": {"min": -1.0, "max": 3.0, "ranges": {"minmax": [-1.0, 3.0]}},
+    "conv_in": {"min": -1.0, "max": 3.0, "ranges": {"minmax": [-1.0, 3.0]},
+                "channel_absmax": [1.5, 3.0]},
+    "relu": {"min": 0.0, "max": 5.0, "ranges": {"minmax": [0.0, 5.0]}},
+    "split": {"min": -4.0, "max": 0.0, "ranges": {"minmax": [-4.0, 0.0]}},
+    "split#1": {"min": 0.0, "max": 8.0, "ranges": {"minmax": [0.0, 8.0]}}
+  }
+}
+
+//--- absmax-count.json
+{
+  "version": 1,
+  "samples": 1,
+  "values": {
+    "input:x": {"min": -1.0, "max": 3.0, "ranges": {"minmax": [-1.0, 3.0]}},
+    "conv_in": {"min": -1.0, "max": 3.0, "ranges": {"minmax": [-1.0, 3.0]},
+                "channel_axis": 3, "channel_absmax": [1.5, 3.0, 2.0]},
+    "relu": {"min": 0.0, "max": 5.0, "ranges": {"minmax": [0.0, 5.0]}},
+    "split": {"min": -4.0, "max": 0.0, "ranges": {"minmax": [-4.0, 0.0]}},
+    "split#1": {"min": 0.0, "max": 8.0, "ranges": {"minmax": [0.0, 8.0]}}
+  }
+}
