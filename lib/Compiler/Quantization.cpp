@@ -9,6 +9,7 @@
 
 #include "qc/Compiler/Compiler.h"
 
+#include "qc/Calibration/Observers.h"
 #include "qc/Transforms/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -34,7 +35,8 @@ static LogicalResult runPasses(ModuleOp module,
 LogicalResult mlir::qc::quantizeModel(ModuleOp module,
                                       const CompileOptions &options) {
   const QuantizationOptions &quantization = options.quantization;
-  auto fail = [&] { return module.emitError(); };
+  // Option errors name no op: the module would be printed with them.
+  auto fail = [&] { return emitError(module.getLoc()); };
   bool calibrated = !quantization.calibrationDirectory.empty() ||
                     !quantization.statsFile.empty();
   if (quantization.recipe == kNoRecipe) {
@@ -46,6 +48,10 @@ LogicalResult mlir::qc::quantizeModel(ModuleOp module,
   if (quantization.recipe != kW8A8)
     return fail() << "unknown recipe '" << quantization.recipe
                   << "' (expected none or w8a8)";
+  if (!::qc::calibration::parseObserver(quantization.observer))
+    return fail() << "unknown observer '" << quantization.observer
+                  << "' (expected minmax, moving_average, percentile, mse "
+                     "or kl)";
   if (!calibrated)
     return fail() << "the " << quantization.recipe
                   << " recipe needs calibration: --calib DIR (samples) or "

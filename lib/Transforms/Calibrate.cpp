@@ -30,6 +30,9 @@ using namespace mlir::qc;
 
 /// The JSON format version this pass reads.
 static constexpr int64_t kStatsFileVersion = 1;
+/// The observers whose ranges a statistics file holds.
+static constexpr StringLiteral kObservers[] = {"minmax", "moving_average",
+                                               "percentile", "mse", "kl"};
 
 /// Builds the #qc.stats of one tap from its JSON entry; an error names the
 /// tag and what is missing.
@@ -50,11 +53,25 @@ static FailureOr<StatsAttr> readStats(ObserveOp observe,
   MLIRContext *context = observe.getContext();
   std::optional<int64_t> channelAxis;
   DenseF64ArrayAttr channelAbsMax;
-  if (const llvm::json::Array *absMax = entry.getArray("channel_absmax")) {
+  std::optional<uint64_t> tappedAxis = observe.getChannelAxis();
+  const llvm::json::Array *absMax = entry.getArray("channel_absmax");
+  std::optional<int64_t> fileAxis = entry.getInteger("channel_axis");
+  if (tappedAxis.has_value() != (absMax != nullptr) ||
+      (tappedAxis && fileAxis != static_cast<int64_t>(*tappedAxis)))
+    return observe.emitError()
+           << "qc-calibrate: the per-channel statistics of tap '"
+           << observe.getTag() << "' do not match its channel axis";
+  if (absMax) {
     SmallVector<double> values;
-    for (const llvm::json::Value &value : *absMax)
-      values.push_back(value.getAsNumber().value_or(0.0));
-    channelAxis = entry.getInteger("channel_axis");
+    for (const llvm::json::Value &value : *absMax) {
+      std::optional<double> number = value.getAsNumber();
+      if (!number)
+        return observe.emitError()
+               << "qc-calibrate: channel_absmax of tap '" << observe.getTag()
+               << "' holds a value that is not a number";
+      values.push_back(*number);
+    }
+    channelAxis = fileAxis;
     channelAbsMax = DenseF64ArrayAttr::get(context, values);
   }
   auto emitError = [&] { return observe.emitError(); };
@@ -82,6 +99,7 @@ static void attachStats(Value value, StatsAttr stats) {
     producer->setAttr(QCDialect::kStatsAttrName, stats);
     return;
   }
+  // Results without statistics (not tapped) hold `unit`.
   SmallVector<Attribute> perResult(producer->getNumResults(),
                                    UnitAttr::get(producer->getContext()));
   if (auto existing =
@@ -97,6 +115,12 @@ struct CalibratePass : mlir::qc::impl::QCCalibrateBase<CalibratePass> {
   using Base::Base;
 
   void runOnOperation() override {
+    if (!llvm::is_contained(kObservers, StringRef(observer))) {
+      getOperation()->emitError()
+          << "qc-calibrate: unknown observer '" << observer
+          << "' (expected minmax, moving_average, percentile, mse or kl)";
+      return signalPassFailure();
+    }
     FailureOr<llvm::json::Object> file = readStatsFile();
     if (failed(file))
       return signalPassFailure();

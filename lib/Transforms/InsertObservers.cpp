@@ -18,6 +18,7 @@
 #include "mlir/Interfaces/FunctionInterfaces.h"
 #include "llvm/ADT/MapVector.h"
 #include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringSet.h"
 
 namespace mlir::qc {
 #define GEN_PASS_DEF_QCINSERTOBSERVERS
@@ -73,9 +74,13 @@ struct InsertObserversPass
     // Values to tap, in program order, with an optional channel axis.
     llvm::MapVector<Value, std::optional<int64_t>> taps;
     getOperation()->walk([&](Block *block) {
-      for (BlockArgument argument : block->getArguments())
-        if (needsQuantization(argument))
-          taps.insert({argument, std::nullopt});
+      // Calibration feeds the model's inputs: only a function's own
+      // arguments are values it can observe.
+      if (block->isEntryBlock() &&
+          isa<FunctionOpInterface>(block->getParentOp()))
+        for (BlockArgument argument : block->getArguments())
+          if (needsQuantization(argument))
+            taps.insert({argument, std::nullopt});
       for (Operation &op : *block) {
         if (isa<ObserveOp>(op))
           continue;
@@ -87,11 +92,14 @@ struct InsertObserversPass
             taps[input] = axis;
       }
     });
-    llvm::StringMap<unsigned> uses;
+    llvm::StringMap<unsigned> repeats;
+    llvm::StringSet<> tags;
     for (auto [value, axis] : taps) {
-      std::string tag = getBaseName(value);
-      if (unsigned repeat = uses[tag]++)
-        tag += "#" + std::to_string(repeat);
+      // Names may end in "#N" themselves: count on until the tag is new.
+      std::string base = getBaseName(value);
+      std::string tag = base;
+      while (!tags.insert(tag).second)
+        tag = base + "#" + std::to_string(++repeats[base]);
       OpBuilder builder(&getContext());
       builder.setInsertionPointAfterValue(value);
       IntegerAttr axisAttr;

@@ -15,6 +15,10 @@
 // RUN: not quant-opt %t/input.mlir --qc-calibrate="stats-file=%t/bad-range.json" 2>&1 | FileCheck %s --check-prefix=BAD-RANGE
 // RUN: not quant-opt %t/input.mlir --qc-calibrate="stats-file=%t/absmax-no-axis.json" 2>&1 | FileCheck %s --check-prefix=NO-AXIS
 // RUN: not quant-opt %t/input.mlir --qc-calibrate="stats-file=%t/absmax-count.json" 2>&1 | FileCheck %s --check-prefix=ABSMAX-COUNT
+// RUN: quant-opt %t/one-tapped.mlir --qc-calibrate="stats-file=%t/one-tapped.json" 2>&1 | FileCheck %s --check-prefix=REGRESSION-UNIT
+// RUN: not quant-opt %t/input.mlir --qc-calibrate="stats-file=%t/absmax-strings.json" 2>&1 | FileCheck %s --check-prefix=REGRESSION-ABSMAX
+// RUN: not quant-opt %t/input.mlir --qc-calibrate="stats-file=%t/absmax-axis.json" 2>&1 | FileCheck %s --check-prefix=REGRESSION-AXIS
+// RUN: not quant-opt %t/input.mlir --qc-calibrate="stats-file=%t/absmax-missing.json" 2>&1 | FileCheck %s --check-prefix=REGRESSION-AXIS
 
 // qc-calibrate reads a statistics file (as `quant-compile --calib` writes
 // it, here written by hand: the sections after `//---` are split into files
@@ -24,8 +28,8 @@
 // it reads: the stats come from "ranges"; the files below give them values
 // different from every range to show it.
 //
-// The lines of prefixes BUG-* describe what should happen where the pass
-// is wrong today; no RUN line checks them (see the end of the file).
+// The lines of prefixes REGRESSION-* check bugs these tests found, fixed
+// (see the end of the file).
 
 // Module-level errors: the file cannot be used at all.
 // NO-FILE:      error: qc-calibrate: stats-file is required
@@ -43,12 +47,9 @@
 // NO-ENTRY:      input.mlir:{{[0-9]+}}:{{[0-9]+}}: error: qc-calibrate: no statistics for tap 'split#1' in '{{.*}}partial.json' (calibrated on another model?)
 // NO-ENTRY-NOT:  error:
 
-// An unknown observer is a missing range in every tap.
-// BAD-OBSERVER:  input.mlir:{{[0-9]+}}:{{[0-9]+}}: error: qc-calibrate: no 'bogus' range for tap 'input:x' in the statistics file
-// BAD-OBSERVER:  input.mlir:{{[0-9]+}}:{{[0-9]+}}: error: qc-calibrate: no 'bogus' range for tap 'conv_in' in the statistics file
-// BAD-OBSERVER:  input.mlir:{{[0-9]+}}:{{[0-9]+}}: error: qc-calibrate: no 'bogus' range for tap 'relu' in the statistics file
-// BAD-OBSERVER:  input.mlir:{{[0-9]+}}:{{[0-9]+}}: error: qc-calibrate: no 'bogus' range for tap 'split#1' in the statistics file
-// BAD-OBSERVER:  input.mlir:{{[0-9]+}}:{{[0-9]+}}: error: qc-calibrate: no 'bogus' range for tap 'split' in the statistics file
+// An unknown observer is rejected before any tap is read.
+// BAD-OBSERVER:  error: qc-calibrate: unknown observer 'bogus' (expected minmax, moving_average, percentile, mse or kl)
+// BAD-OBSERVER-NOT: error:
 
 // A known observer whose range an entry lacks or malforms (one number, a
 // string) is the same error.
@@ -62,15 +63,15 @@
 // BAD-RANGE:     input.mlir:{{[0-9]+}}:{{[0-9]+}}: error: expected finite min <= max, got min = 2.000000e+00, max = 1.000000e+00
 // BAD-RANGE-NEXT: qc.observe %r tag("relu")
 
-// Per-channel absmax without a channel axis, and one whose count does not
-// match the tapped value's channel dimension (found by the verifier after
-// the pass, on the op it annotates).
-// NO-AXIS:       input.mlir:{{[0-9]+}}:{{[0-9]+}}: error: per-channel absmax needs both an axis and values
+// Per-channel absmax without a channel axis (checked against the tap), and
+// one whose count does not match the tapped value's channel dimension
+// (found by the verifier after the pass, on the op it annotates).
+// NO-AXIS:       input.mlir:{{[0-9]+}}:{{[0-9]+}}: error: qc-calibrate: the per-channel statistics of tap 'conv_in' do not match its channel axis
 // NO-AXIS-NEXT:  qc.observe %t tag("conv_in") channel_axis(3)
 // ABSMAX-COUNT:  input.mlir:{{[0-9]+}}:{{[0-9]+}}: error: 'tosa.transpose' op 'qc.stats' has 3 entries for axis 3 of size 2
 
 //===----------------------------------------------------------------------===//
-// Bugs (prefixes BUG-*, checked by no RUN line; each names the command that
+// Regressions: bugs these tests found, fixed (prefixes REGRESSION-*; each names the command that
 // reproduces it, with %t the split-file directory)
 //===----------------------------------------------------------------------===//
 
@@ -82,17 +83,17 @@
 //   quant-opt %t/one-tapped.mlir --qc-calibrate="stats-file=%t/one-tapped.json"
 // prints "error: 'linalg.generic' op 'qc.stats' expects a #qc.stats
 // attribute, got unit". Expected: valid IR with the first result's stats.
-// BUG-UNIT-NOT:  error:
-// BUG-UNIT-LABEL: func @one_of_two_tapped
-// BUG-UNIT:      linalg.generic
-// BUG-UNIT-SAME:   qc.stats = [#qc.stats<min = -4.0, max = 0.0>,
+// REGRESSION-UNIT-NOT:  error:
+// REGRESSION-UNIT-LABEL: func @one_of_two_tapped
+// REGRESSION-UNIT:      linalg.generic
+// REGRESSION-UNIT-SAME:   qc.stats = [#qc.stats<min = -4.0, max = 0.0>,
 
 // BUG 2: non-numeric channel_absmax entries are read as 0 instead of being
 // an error naming the tap (Passes.td: "a malformed file is an error naming
 // the tap or the file"):
 //   quant-opt %t/input.mlir --qc-calibrate="stats-file=%t/absmax-strings.json"
 // succeeds with `absmax(axis = 3) = [0.0, 0.0]` on the transpose.
-// BUG-ABSMAX:    error: {{.*}}'conv_in'
+// REGRESSION-ABSMAX:    error: {{.*}}'conv_in'
 
 // BUG 3 (a missing check, milder): the file's per-channel entries are not
 // checked against the tap. A tap with channel_axis(3) accepts an entry with
@@ -101,7 +102,7 @@
 // absmax-missing.json), silently.
 //   quant-opt %t/input.mlir --qc-calibrate="stats-file=%t/absmax-axis.json"
 //   quant-opt %t/input.mlir --qc-calibrate="stats-file=%t/absmax-missing.json"
-// BUG-AXIS:      error: {{.*}}'conv_in'
+// REGRESSION-AXIS:      error: {{.*}}'conv_in'
 
 //--- one-tapped.mlir
 #map = affine_map<(d0) -> (d0)>

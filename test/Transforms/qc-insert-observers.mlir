@@ -1,4 +1,5 @@
 // RUN: quant-opt %s --split-input-file --qc-insert-observers | FileCheck %s
+// RUN: quant-opt %s --split-input-file --qc-insert-observers | FileCheck %s --check-prefix=REGRESSION
 
 // qc-insert-observers taps (qc.observe) the values qc-quantize will give a
 // quantize/dequantize pair, and the non-constant activation inputs of
@@ -8,8 +9,8 @@
 // op's name; repeats get `#1`, `#2`, ... Locations are written inline
 // (`loc("conv1")`) because the tags are read from them.
 //
-// The lines of prefix BUG describe what should happen where the pass is
-// wrong today; no RUN line checks them (see the end of the file).
+// The lines of prefix REGRESSION check bugs these tests found, fixed (see
+// the end of the file).
 
 //===----------------------------------------------------------------------===//
 // Arguments, absorbers, tensor.empty
@@ -295,7 +296,7 @@ func.func @all_tail(%x: tensor<4xf32> {onnx.name = "x"}) -> tensor<4xf32> {
 }
 
 //===----------------------------------------------------------------------===//
-// Bugs (prefix BUG, checked by no RUN line)
+// Regressions: bugs these tests found, fixed (prefix REGRESSION)
 //===----------------------------------------------------------------------===//
 
 // -----
@@ -306,10 +307,10 @@ func.func @all_tail(%x: tensor<4xf32> {onnx.name = "x"}) -> tensor<4xf32> {
 // qc-calibrate gives the tanh the clamp's range. Expected: distinct tags.
 // CHECK-LABEL: func @tag_collision
 // CHECK:         qc.observe %{{.+}} tag("act") : tensor<4xf32>
-// BUG-LABEL:   func @tag_collision
-// BUG:           qc.observe %{{.+}} tag("act#1")
-// BUG-NOT:       tag("act#1")
-// BUG:           return
+// REGRESSION-LABEL:   func @tag_collision
+// REGRESSION:           qc.observe %{{.+}} tag("act#1")
+// REGRESSION-NOT:       tag("act#1")
+// REGRESSION:           return
 func.func @tag_collision(%x: tensor<4xf32> {onnx.name = "x"}) -> tensor<4xf32> {
   %a = tosa.sigmoid %x : (tensor<4xf32>) -> tensor<4xf32> loc("act")
   %b = tosa.tanh %a : (tensor<4xf32>) -> tensor<4xf32> loc("act")
@@ -328,10 +329,10 @@ func.func @tag_collision(%x: tensor<4xf32> {onnx.name = "x"}) -> tensor<4xf32> {
 // arguments.
 // CHECK-LABEL: func @loop
 // CHECK:         qc.observe %arg0 tag("input:x")
-// BUG-LABEL:   func @loop
-// BUG:           scf.for
-// BUG-NOT:       tag("input:
-// BUG:           return
+// REGRESSION-LABEL:   func @loop
+// REGRESSION:           scf.for
+// REGRESSION-NOT:       tag("input:
+// REGRESSION:           return
 func.func @loop(%x: tensor<4xf32> {onnx.name = "x"}, %n: index) -> tensor<4xf32> {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
