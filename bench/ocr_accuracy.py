@@ -146,14 +146,21 @@ def run_qc_int8(external, model_file, shape, calibration_model, images, tmp,
     same samples as onnxruntime's int8 models), one row per image. Ops
     without an integer form yet (rec's attention and normalizations) run in
     float (integer_only=False)."""
-    calib_dir, _ = calibration_set(external, calibration_model)
+    calib_dir, last = calibration_set(external, calibration_model)
     onnx_path = external / "ocr-models/assets" / model_file
     inputs = np.concatenate([ocr.preprocess(image, shape[3])
                              for image in images])
     library = tmp / (model_file + ".w8a8.so")
+    # One calibration run serves every observer: its statistics are kept
+    # until the samples or quant-compile change.
+    stats = INT8_DIR / f"{Path(model_file).stem}.qc-stats.json"
+    quant_compile = Path(qc.tools.find_tool("quant-compile"))
+    calibrate = not newer_than(stats, [last, quant_compile])
     model = qc.load(qc.compile(onnx_path, library, input_shapes={"x": shape},
-                               recipe="w8a8", calib=calib_dir,
-                               observer=observer, integer_only=False))
+                               recipe="w8a8",
+                               calib=calib_dir if calibrate else None,
+                               calib_stats=stats, observer=observer,
+                               integer_only=False))
     return np.stack([model(x[None])[0][0] for x in inputs])
 
 
