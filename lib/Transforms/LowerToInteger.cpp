@@ -11,12 +11,15 @@
 //     runs on the storage integers;
 //   * convolutions and matmuls on int8 accumulate in i32, whose scale is
 //     s_in * s_w (per output channel for per-channel weights); float biases
-//     are quantized to that scale;
-//   * multiplications by a positive constant change the scale only;
+//     and added constants are quantized to that scale (a narrow value plus
+//     a constant is widened to i32 first), sums are i32 reductions;
+//   * multiplications and divisions by a positive constant change the
+//     scale only; products of two quantized values are i32 products;
 //   * quantize(clamp*(dequantize x)) is one qc.requant with a dyadic
 //     multiplier and the clamp folded into its bounds;
-//   * quantize(add(dequantize a, dequantize b)) is HAWQ-V3's integer
-//     residual add: two dyadic multipliers into i32, then the zero point;
+//   * quantize(clamp*(add(dequantize a, dequantize b))) is HAWQ-V3's
+//     integer residual add: two dyadic multipliers into i32, then the zero
+//     point and the clamps;
 //   * quantize(f(dequantize x)) for an elementwise f of one 8-bit input is a
 //     256-entry table (tosa.table) evaluated at compile time.
 //

@@ -60,16 +60,18 @@ def QCLowerToInteger : Pass<"qc-lower-to-integer"> {
     * an add of a float constant (or of an accumulator of the same type) to
       an i32 accumulator is an i32 add;
     * a multiplication by a positive constant (`tosa.mul`, or a
-      `linalg.generic` whose body is one `arith.mulf`) changes the scale
-      only; a multiplication of two quantized values is an i32 product of
-      the zero-point-corrected operands;
+      `linalg.generic` whose body is one `arith.mulf`, or one `arith.divf`
+      by a positive constant) changes the scale only; a multiplication of
+      two quantized values is an i32 product of the zero-point-corrected
+      operands; a narrow value plus a constant is widened to i32 first;
+      `tosa.reduce_sum` sums in i32;
     * `quantize(clamp*(dequantize(x)))` is one `qc.requant` by `s_x / s_out`
       (per channel for per-channel accumulators; TFLite's
       `QuantizeMultiplier`), with ReLU/Clip bounds quantized into its clamp;
-    * `quantize(add(dequantize(a), dequantize(b)))` is HAWQ-V3's residual
-      add: `qc.requant` of each operand by `s_a / s_out` and `s_b / s_out`
-      into i32, an i32 add, and a final `qc.requant` that adds the output
-      zero point and saturates;
+    * `quantize(clamp*(add(dequantize(a), dequantize(b))))` is HAWQ-V3's
+      residual add: `qc.requant` of each operand by `s_a / s_out` and
+      `s_b / s_out` into i32, an i32 add, and a final `qc.requant` that adds
+      the output zero point, applies the clamps and saturates;
     * `quantize(f(dequantize(x)))` for int8 `x` and an elementwise `f`
       (sigmoid, tanh, exp, erf, abs, floor, ceil, or a one-input
       `linalg.generic` whose body MLIR's folders can evaluate: HardSwish,
