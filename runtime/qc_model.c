@@ -2,25 +2,17 @@
  *
  * Linked into every model library. quant-compile generates two symbols this
  * file builds on:
- *   qc_model_metadata  the signature (qc_model_metadata_t below)
+ *   qc_model_metadata  the signature (qc_model_metadata.h)
  *   qc_model_invoke    runs the model on an array of buffer pointers, inputs
  *                      first, then outputs
  *
  *===----------------------------------------------------------------------===*/
 
 #include "qc/Runtime/qc_model.h"
+#include "qc_model_metadata.h"
 
 #include <stdio.h>
 #include <string.h>
-
-/* Layout of the generated qc_model_metadata; quant-compile writes it. */
-typedef struct qc_model_metadata_t {
-  int32_t abi_version;
-  int32_t num_inputs;
-  int32_t num_outputs;
-  const qc_tensor_info *inputs;
-  const qc_tensor_info *outputs;
-} qc_model_metadata_t;
 
 extern const qc_model_metadata_t qc_model_metadata;
 extern void qc_model_invoke(void **buffers);

@@ -324,6 +324,18 @@ static SmallVector<double> accumulatorScales(const QuantParams &input,
   return scales;
 }
 
+/// Replaces the float result of `op` by the dequantized i32 `accumulator`
+/// at `scales` (one, or one per index along `axis`).
+static void replaceWithAccumulator(PatternRewriter &rewriter, Operation *op,
+                                   Value accumulator, ArrayRef<double> scales,
+                                   std::optional<int32_t> axis) {
+  Type floatType = floatElementType(op->getResult(0));
+  rewriter.replaceOp(
+      op, buildDequantize(rewriter, op->getLoc(), accumulator,
+                          getAccumulatorType(floatType, scales, axis),
+                          floatType));
+}
+
 /// The bias of a convolution as i32 in units of `scales` (one per output
 /// channel, or one): the storage of an i32 dequantize of exactly those
 /// scales, or a float constant rounded half to even and saturated.
@@ -421,11 +433,7 @@ struct ConvertConvolution : OpRewritePattern<ConvOp> {
     std::optional<int32_t> axis;
     if (!weight->params.isPerTensor())
       axis = kResultChannelAxis;
-    rewriter.replaceOp(
-        op, buildDequantize(
-                rewriter, loc, accumulator,
-                getAccumulatorType(resultType.getElementType(), scales, axis),
-                resultType.getElementType()));
+    replaceWithAccumulator(rewriter, op, accumulator, scales, axis);
     return success();
   }
 };
@@ -459,13 +467,8 @@ struct ConvertMatMul : OpRewritePattern<tosa::MatMulOp> {
     std::optional<int32_t> axis;
     if (!rhs->params.isPerTensor())
       axis = kColumnAxis;
-    rewriter.replaceOp(
-        op, buildDequantize(
-                rewriter, loc, product,
-                getAccumulatorType(resultType.getElementType(),
-                                   accumulatorScales(lhs->params, rhs->params),
-                                   axis),
-                resultType.getElementType()));
+    replaceWithAccumulator(rewriter, op, product,
+                           accumulatorScales(lhs->params, rhs->params), axis);
     return success();
   }
 };

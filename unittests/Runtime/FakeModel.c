@@ -7,18 +7,11 @@
  *===----------------------------------------------------------------------===*/
 
 #include "qc/Runtime/qc_model.h"
+#include "qc_model_metadata.h"
 
 #ifndef FAKE_ABI_VERSION
 #define FAKE_ABI_VERSION QC_MODEL_ABI_VERSION
 #endif
-
-typedef struct qc_model_metadata_t {
-  int32_t abi_version;
-  int32_t num_inputs;
-  int32_t num_outputs;
-  const qc_tensor_info *inputs;
-  const qc_tensor_info *outputs;
-} qc_model_metadata_t;
 
 static const int64_t shape[] = {2, 3};
 static const qc_tensor_info inputs[] = {{"x", QC_DTYPE_FLOAT32, 2, shape}};
