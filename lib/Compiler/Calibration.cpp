@@ -33,8 +33,6 @@ using namespace mlir::qc;
 namespace calibration = ::qc::calibration;
 namespace runtime = ::qc::runtime;
 
-/// Version of the statistics file (qc-calibrate reads this one).
-static constexpr int64_t kStatsFileVersion = 1;
 /// Result names of the taps in the calibration build.
 static constexpr StringLiteral kTapPrefix = "qc.tap:";
 
@@ -47,6 +45,8 @@ namespace {
 struct Sample {
   std::string name;
   std::vector<std::string> inputFiles;
+  /// The files' contents, read once for both passes.
+  std::vector<std::string> inputs;
 };
 } // namespace
 
@@ -105,6 +105,25 @@ findSamples(StringRef directory, const runtime::ModelLibrary &model,
                           ? ", or .npy files of the model's input"
                           : "");
   return samples;
+}
+
+/// Reads every sample's input files, checked against the model's inputs.
+static LogicalResult readSampleInputs(std::vector<Sample> &samples,
+                                      const runtime::ModelLibrary &model,
+                                      MLIRContext &context) {
+  for (Sample &sample : samples) {
+    for (auto [index, file] : llvm::enumerate(sample.inputFiles)) {
+      std::string error;
+      const qc_tensor_info &info = model.input(index);
+      std::optional<std::string> bytes =
+          runtime::readTensorFile(file, info, model.sizeInBytes(info), error);
+      if (!bytes)
+        return emitError(UnknownLoc::get(&context))
+               << "calibration sample '" << sample.name << "': " << error;
+      sample.inputs.push_back(std::move(*bytes));
+    }
+  }
+  return success();
 }
 
 //===----------------------------------------------------------------------===//
@@ -205,18 +224,8 @@ public:
       outputPointers.push_back(outputs[index].data());
     }
     for (auto [number, sample] : llvm::enumerate(samples)) {
-      std::vector<std::string> inputs;
+      const std::vector<std::string> &inputs = sample.inputs;
       std::vector<const void *> inputPointers;
-      for (auto [index, file] : llvm::enumerate(sample.inputFiles)) {
-        std::string error;
-        const qc_tensor_info &info = model.input(index);
-        std::optional<std::string> bytes =
-            runtime::readTensorFile(file, info, model.sizeInBytes(info), error);
-        if (!bytes)
-          return emitError(UnknownLoc::get(&context))
-                 << "calibration sample '" << sample.name << "': " << error;
-        inputs.push_back(std::move(*bytes));
-      }
       for (const std::string &input : inputs)
         inputPointers.push_back(input.data());
       std::string error;
@@ -277,7 +286,7 @@ statisticsToJSON(ArrayRef<Tap> taps,
     }
     values[tap.tag] = std::move(entry);
   }
-  return llvm::json::Object{{"version", kStatsFileVersion},
+  return llvm::json::Object{{"version", calibration::kStatsFileVersion},
                             {"samples", static_cast<int64_t>(sampleCount)},
                             {"values", std::move(values)}};
 }
@@ -315,7 +324,7 @@ LogicalResult mlir::qc::runCalibration(ModuleOp module,
 
   FailureOr<std::vector<Sample>> samples =
       findSamples(calibration.dataDirectory, *model, context);
-  if (failed(samples))
+  if (failed(samples) || failed(readSampleInputs(*samples, *model, context)))
     return failure();
   std::vector<calibration::TensorObserver> observers;
   for (const Tap &tap : *taps) {

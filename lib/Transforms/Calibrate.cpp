@@ -12,6 +12,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "qc/Calibration/Observers.h"
 #include "qc/IR/QC.h"
 #include "qc/Transforms/Passes.h"
 
@@ -28,11 +29,7 @@ namespace mlir::qc {
 using namespace mlir;
 using namespace mlir::qc;
 
-/// The JSON format version this pass reads.
-static constexpr int64_t kStatsFileVersion = 1;
-/// The observers whose ranges a statistics file holds.
-static constexpr StringLiteral kObservers[] = {"minmax", "moving_average",
-                                               "percentile", "mse", "kl"};
+using ::qc::calibration::kStatsFileVersion;
 
 /// Builds the #qc.stats of one tap from its JSON entry; an error names the
 /// tag and what is missing.
@@ -115,7 +112,7 @@ struct CalibratePass : mlir::qc::impl::QCCalibrateBase<CalibratePass> {
   using Base::Base;
 
   void runOnOperation() override {
-    if (!llvm::is_contained(kObservers, StringRef(observer))) {
+    if (!::qc::calibration::parseObserver(observer)) {
       getOperation()->emitError()
           << "qc-calibrate: unknown observer '" << observer
           << "' (expected minmax, moving_average, percentile, mse or kl)";

@@ -38,6 +38,10 @@ namespace qc::calibration {
 /// The rule that turns statistics into a clipping range.
 enum class Observer { MinMax, MovingAverage, Percentile, Mse, Kl };
 
+/// Version of the statistics file calibration writes (every observer's
+/// range per tap, JSON) and qc-calibrate reads.
+inline constexpr int64_t kStatsFileVersion = 1;
+
 /// "minmax", "moving_average", "percentile", "mse", "kl".
 std::string observerName(Observer observer);
 
