@@ -142,10 +142,9 @@ def run_int8(external, model_file, shape, calibration_model, images, tmp):
 
 def run_qc_int8(external, model_file, shape, calibration_model, images, tmp,
                 observer):
-    """Outputs of the model quantized by QC (recipe w8a8, calibrated on the
-    same samples as onnxruntime's int8 models), one row per image. Ops
-    without an integer form yet (rec's attention and normalizations) run in
-    float (integer_only=False)."""
+    """Outputs of the model quantized by QC (recipe w8a8, integer-only,
+    calibrated on the same samples as onnxruntime's int8 models), one row per
+    image."""
     calib_dir, last = calibration_set(external, calibration_model)
     onnx_path = external / "ocr-models/assets" / model_file
     inputs = np.concatenate([ocr.preprocess(image, shape[3])
@@ -159,8 +158,7 @@ def run_qc_int8(external, model_file, shape, calibration_model, images, tmp,
     model = qc.load(qc.compile(onnx_path, library, input_shapes={"x": shape},
                                recipe="w8a8",
                                calib=calib_dir if calibrate else None,
-                               calib_stats=stats, observer=observer,
-                               integer_only=False))
+                               calib_stats=stats, observer=observer))
     return np.stack([model(x[None])[0][0] for x in inputs])
 
 

@@ -15,7 +15,9 @@
 #include "mlir/IR/PatternMatch.h"
 
 #include <cstdlib>
+#include <functional>
 #include <limits>
+#include <numeric>
 
 using namespace mlir;
 using namespace mlir::qc;
@@ -329,6 +331,78 @@ OpFoldResult RequantOp::fold(FoldAdaptor adaptor) {
   if (isIdentity())
     return getInput();
   return {};
+}
+
+//===----------------------------------------------------------------------===//
+// SoftmaxOp
+//===----------------------------------------------------------------------===//
+
+/// Emits an error unless `axis` names a dimension of a value of `rank`.
+static LogicalResult verifyAxis(Operation *op, int64_t axis, int64_t rank) {
+  if (axis < 0 || axis >= rank)
+    return op->emitOpError() << "axis " << axis
+                             << " is out of range for a value of rank " << rank;
+  return success();
+}
+
+LogicalResult SoftmaxOp::verify() {
+  return verifyAxis(*this, getAxis(), getInput().getType().getRank());
+}
+
+//===----------------------------------------------------------------------===//
+// LayerNormOp
+//===----------------------------------------------------------------------===//
+
+/// `shape` with the dimensions from `axis` on set to 1.
+static SmallVector<int64_t> getStatisticsShape(ArrayRef<int64_t> shape,
+                                               int64_t axis) {
+  SmallVector<int64_t> statistics(shape);
+  std::fill(statistics.begin() + axis, statistics.end(), 1);
+  return statistics;
+}
+
+void LayerNormOp::build(OpBuilder &builder, OperationState &state,
+                        Value input, Value scale, Value bias, int64_t axis,
+                        double epsilon) {
+  auto type = cast<RankedTensorType>(input.getType());
+  auto statistics = type.clone(getStatisticsShape(type.getShape(), axis));
+  build(builder, state, {type, statistics, statistics}, input, scale, bias,
+        builder.getI64IntegerAttr(axis), builder.getF64FloatAttr(epsilon));
+}
+
+int64_t LayerNormOp::getNormalizedCount() {
+  ArrayRef<int64_t> shape = getInput().getType().getShape();
+  return std::accumulate(shape.begin() + getAxis(), shape.end(), int64_t{1},
+                         std::multiplies<int64_t>());
+}
+
+LogicalResult LayerNormOp::verify() {
+  RankedTensorType type = getInput().getType();
+  if (failed(verifyAxis(*this, getAxis(), type.getRank())))
+    return failure();
+  if (!(getEpsilon().convertToDouble() >= 0.0))
+    return emitOpError() << "expected a non-negative epsilon";
+  ArrayRef<int64_t> normalized = type.getShape().drop_front(getAxis());
+  for (Value parameter : {getScale(), getBias()}) {
+    if (!parameter)
+      continue;
+    auto parameterType = cast<RankedTensorType>(parameter.getType());
+    if (parameterType.getShape() != normalized ||
+        parameterType.getElementType() != type.getElementType())
+      return emitOpError()
+             << "expected scale and bias of the normalized shape ["
+             << normalized << "] and element type " << type.getElementType()
+             << ", got " << parameterType;
+  }
+  if (getResult().getType() != type)
+    return emitOpError() << "expected the result type " << type
+                         << " of the input";
+  auto statistics = type.clone(getStatisticsShape(type.getShape(), getAxis()));
+  for (Value result : {getMean(), getInvStdDev()})
+    if (result.getType() != statistics)
+      return emitOpError() << "expected mean and inv_std_dev of type "
+                           << statistics << ", got " << result.getType();
+  return success();
 }
 
 //===----------------------------------------------------------------------===//

@@ -45,6 +45,7 @@ void mlir::qc::buildLowerToLLVMPipeline(OpPassManager &pm,
   pm.addNestedPass<func::FuncOp>(createCanonicalizerPass());
   if (options.integerOnly)
     pm.addNestedPass<func::FuncOp>(createQCVerifyIntegerOnly());
+  pm.addNestedPass<func::FuncOp>(createQCExpandComposites());
   // Imported graphs are TOSA; lower it to linalg, arith and tensor first
   // (transpose_conv2d has no direct lowering: it decomposes into conv2d).
   pm.addNestedPass<func::FuncOp>(tosa::createTosaOptionalDecompositionsPass());

@@ -7,12 +7,14 @@
 //
 //   * uint8 values become int8 (top bit flipped, zero point - 128), the
 //     form TOSA's integer ops take;
-//   * data movement (transpose, reshape, slice, tile, concat, max pooling)
-//     runs on the storage integers;
+//   * data movement (transpose, reshape, slices, tile, concat, max pooling)
+//     runs on the storage integers; a concat of different quantizations
+//     requantizes its operands first;
 //   * convolutions and matmuls on int8 accumulate in i32, whose scale is
 //     s_in * s_w (per output channel for per-channel weights); float biases
 //     and added constants are quantized to that scale (a narrow value plus
-//     a constant is widened to i32 first), sums are i32 reductions;
+//     a constant is widened to i32 first), sums and average pools (without
+//     padding) are i32 reductions;
 //   * multiplications and divisions by a positive constant change the
 //     scale only; products of two quantized values are i32 products;
 //   * quantize(clamp*(dequantize x)) is one qc.requant with a dyadic
@@ -21,12 +23,16 @@
 //     integer residual add: two dyadic multipliers into i32, then the zero
 //     point and the clamps;
 //   * quantize(f(dequantize x)) for an elementwise f of one 8-bit input is a
-//     256-entry table (tosa.table) evaluated at compile time.
+//     256-entry table (tosa.table) evaluated at compile time;
+//   * qc.softmax and qc.layer_norm get integer kernels
+//     (IntegerNormalizations.cpp).
 //
 //===----------------------------------------------------------------------===//
 
 #include "ConstantTensor.h"
+#include "IntegerNormalizations.h"
 #include "QDQ.h"
+#include "QuantizationPlacement.h"
 
 #include "qc/IR/QC.h"
 #include "qc/Numerics/Numerics.h"
@@ -35,6 +41,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Quant/IR/Quant.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/Dialect/Tosa/Utils/ConversionUtils.h"
 #include "mlir/IR/Matchers.h"
@@ -248,9 +255,7 @@ struct CommuteDataMovement : RewritePattern {
 
   LogicalResult matchAndRewrite(Operation *op,
                                 PatternRewriter &rewriter) const override {
-    if (!isa<tosa::TransposeOp, tosa::ReshapeOp, tosa::SliceOp, tosa::TileOp,
-             tosa::ConcatOp, tosa::MaxPool2dOp, tosa::ReverseOp,
-             tosa::IdentityOp>(op) ||
+    if (!(isDataMovement(op) || isa<tosa::ConcatOp>(op)) ||
         op->getNumResults() != 1 || !isFloatTensor(op->getResult(0)))
       return failure();
     SmallVector<std::pair<Value, DequantizedValue>> inputs;
@@ -778,6 +783,56 @@ struct ConvertReduceSum : OpRewritePattern<tosa::ReduceSumOp> {
 };
 } // namespace
 
+namespace {
+/// avg_pool2d(dequantize(x)) without padding -> dequantize of the i32 sums
+/// of x - z over each window (linalg.pooling_nhwc_sum) at scale s / (kh kw),
+/// the division being a scale change. With padding the divisor would vary
+/// with the position (TOSA does not count padding), so that stays in float.
+struct ConvertAveragePool : OpRewritePattern<tosa::AvgPool2dOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(tosa::AvgPool2dOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    if (!isFloatTensor(op.getResult()) ||
+        llvm::any_of(op.getPad(), [](int64_t pad) { return pad != 0; }) ||
+        !matchDequantized(op.getInput()))
+      return failure();
+    std::optional<DequantizedValue> input =
+        widenToAccumulator(rewriter, loc, op.getInput());
+    if (!input)
+      return failure();
+    ArrayRef<int64_t> kernel = op.getKernel();
+    Type i32 = rewriter.getI32Type();
+    auto sumType = op.getType().clone(i32);
+    Value zeros = linalg::FillOp::create(
+                      rewriter, loc,
+                      arith::ConstantOp::create(rewriter, loc, i32,
+                                                rewriter.getI32IntegerAttr(0))
+                          .getResult(),
+                      tensor::EmptyOp::create(rewriter, loc,
+                                              sumType.getShape(), i32)
+                          .getResult())
+                      .getResult(0);
+    Value window = tensor::EmptyOp::create(rewriter, loc, kernel, i32);
+    Value sums =
+        linalg::PoolingNhwcSumOp::create(
+            rewriter, loc, TypeRange{sumType}, ValueRange{input->storage, window},
+            ValueRange{zeros}, rewriter.getI64TensorAttr(op.getStride()),
+            rewriter.getI64TensorAttr({1, 1}))
+            .getResult(0);
+    double scale = input->params.scales.front() /
+                   static_cast<double>(kernel[0] * kernel[1]);
+    Type floatType = floatElementType(op.getResult());
+    rewriter.replaceOp(
+        op, buildDequantize(rewriter, loc, sums,
+                            getAccumulatorType(floatType, {scale}, std::nullopt),
+                            floatType));
+    return success();
+  }
+};
+} // namespace
+
 //===----------------------------------------------------------------------===//
 // Requantization
 //===----------------------------------------------------------------------===//
@@ -1004,6 +1059,56 @@ struct ConvertResidualAdd : QuantizePattern {
 };
 } // namespace
 
+namespace {
+/// quantize(concat(dequantize(a), dequantize(b), ...)) of differently
+/// quantized operands -> concat of each operand requantized to the output
+/// (operands of the output's type as they are).
+struct ConvertConcat : QuantizePattern {
+  using QuantizePattern::QuantizePattern;
+
+  LogicalResult matchAndRewrite(QuantizeOp op,
+                                PatternRewriter &rewriter) const override {
+    std::optional<QuantParams> output = getOutputParams(op);
+    auto concat = op.getInput().getDefiningOp<tosa::ConcatOp>();
+    if (!output || !concat || !concat->hasOneUse())
+      return failure();
+    SmallVector<DequantizedValue> inputs;
+    for (Value operand : concat.getInput1()) {
+      std::optional<DequantizedValue> input = matchDequantized(operand);
+      if (!input || !input->params.isPerTensor() ||
+          input->getBitWidth() > kMaxZeroPointInputBits)
+        return failure();
+      inputs.push_back(*input);
+    }
+    SmallVector<DyadicAttr> multipliers;
+    for (const DequantizedValue &input : inputs) {
+      FailureOr<DyadicAttr> multiplier = buildMultipliers(
+          getContext(), input.params, output->scales.front());
+      if (failed(multiplier))
+        return rewriter.notifyMatchFailure(op, "multiplier out of range");
+      multipliers.push_back(*multiplier);
+    }
+    Location loc = op.getLoc();
+    quant::QuantizedType type = output->type;
+    SmallVector<Value> storages;
+    for (auto [input, multiplier] : llvm::zip_equal(inputs, multipliers))
+      storages.push_back(
+          input.getType() == type
+              ? input.getStorage(rewriter, loc)
+              : buildRequant(rewriter, loc, input, multiplier, *output,
+                             type.getStorageTypeMin(),
+                             type.getStorageTypeMax()));
+    Value result = tosa::ConcatOp::create(
+        rewriter, loc, getStorageTensorType(
+            cast<RankedTensorType>(concat.getType()), type),
+        storages,
+        concat.getAxisAttr());
+    replaceWithStorage(rewriter, op, result);
+    return success();
+  }
+};
+} // namespace
+
 //===----------------------------------------------------------------------===//
 // Lookup tables
 //===----------------------------------------------------------------------===//
@@ -1171,11 +1276,13 @@ struct LowerToIntegerPass
                  ConvertConvolution<tosa::Conv2DOp>,
                  ConvertConvolution<tosa::DepthwiseConv2DOp>, ConvertMatMul,
                  FoldAccumulatorAdd, FoldPositiveScaling, ConvertMul,
-                 ConvertReduceSum, FoldStorageCastPair>(context);
+                 ConvertReduceSum, ConvertAveragePool, FoldStorageCastPair>(
+        context);
+    populateIntegerNormalizationPatterns(patterns);
     // The residual add and tables must see their op before the requantize
     // pattern could take a neighbouring quantize.
-    patterns.add<ConvertResidualAdd, ConvertUnaryToTable>(context, *mode,
-                                                          /*benefit=*/2);
+    patterns.add<ConvertResidualAdd, ConvertUnaryToTable, ConvertConcat>(
+        context, *mode, /*benefit=*/2);
     patterns.add<ConvertRequantize>(context, *mode);
     // No folding: it would turn dequantized constant weights into float
     // constants before the ops using them are converted (storage-cast pairs

@@ -8,6 +8,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/IR/Matchers.h"
 
@@ -21,7 +22,8 @@ static bool isFloatTensor(Value value) {
 
 bool mlir::qc::isDataMovement(Operation *op) {
   return isa<tosa::TransposeOp, tosa::ReshapeOp, tosa::SliceOp, tosa::TileOp,
-             tosa::MaxPool2dOp, tosa::ReverseOp, tosa::IdentityOp>(op);
+             tosa::MaxPool2dOp, tosa::ReverseOp, tosa::IdentityOp,
+             tensor::ExtractSliceOp>(op);
 }
 
 bool mlir::qc::isConstantExpression(Value value) {

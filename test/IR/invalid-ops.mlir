@@ -656,3 +656,67 @@ func.func @keep_float_not_unit(%x: tensor<4xf32>) {
   %0 = arith.addf %x, %x {qc.keep_float = 1 : i64} : tensor<4xf32>
   return
 }
+
+// -----
+
+func.func @softmax_axis_out_of_range(%x: tensor<2x5xf32>) {
+  // expected-error@+1 {{'qc.softmax' op axis 2 is out of range for a value of rank 2}}
+  %p = qc.softmax %x axis(2) : tensor<2x5xf32>
+  return
+}
+
+// -----
+
+func.func @softmax_of_integers(%x: tensor<2x5xi8>) {
+  // expected-error@+1 {{'qc.softmax' op operand #0 must be ranked tensor of floating-point values}}
+  %p = qc.softmax %x axis(1) : tensor<2x5xi8>
+  return
+}
+
+// -----
+
+func.func @layer_norm_axis_out_of_range(%x: tensor<2x5xf32>, %g: tensor<5xf32>) {
+  // expected-error@+1 {{'qc.layer_norm' op axis -1 is out of range for a value of rank 2}}
+  %y, %m, %i = qc.layer_norm %x, %g axis(-1) epsilon(1.0e-05) : (tensor<2x5xf32>, tensor<5xf32>) -> (tensor<2x5xf32>, tensor<2x1xf32>, tensor<2x1xf32>)
+  return
+}
+
+// -----
+
+func.func @layer_norm_negative_epsilon(%x: tensor<2x5xf32>, %g: tensor<5xf32>) {
+  // expected-error@+1 {{'qc.layer_norm' op expected a non-negative epsilon}}
+  %y, %m, %i = qc.layer_norm %x, %g axis(1) epsilon(-1.0) : (tensor<2x5xf32>, tensor<5xf32>) -> (tensor<2x5xf32>, tensor<2x1xf32>, tensor<2x1xf32>)
+  return
+}
+
+// -----
+
+func.func @layer_norm_scale_shape(%x: tensor<2x5xf32>, %g: tensor<1x5xf32>) {
+  // expected-error@+1 {{'qc.layer_norm' op expected scale and bias of the normalized shape [5] and element type 'f32', got 'tensor<1x5xf32>'}}
+  %y, %m, %i = qc.layer_norm %x, %g axis(1) epsilon(1.0e-05) : (tensor<2x5xf32>, tensor<1x5xf32>) -> (tensor<2x5xf32>, tensor<2x1xf32>, tensor<2x1xf32>)
+  return
+}
+
+// -----
+
+func.func @layer_norm_bias_type(%x: tensor<2x5xf32>, %g: tensor<5xf32>, %b: tensor<5xf16>) {
+  // expected-error@+1 {{'qc.layer_norm' op expected scale and bias of the normalized shape [5] and element type 'f32', got 'tensor<5xf16>'}}
+  %y, %m, %i = qc.layer_norm %x, %g, %b axis(1) epsilon(1.0e-05) : (tensor<2x5xf32>, tensor<5xf32>, tensor<5xf16>) -> (tensor<2x5xf32>, tensor<2x1xf32>, tensor<2x1xf32>)
+  return
+}
+
+// -----
+
+func.func @layer_norm_result_type(%x: tensor<2x5xf32>, %g: tensor<5xf32>) {
+  // expected-error@+1 {{'qc.layer_norm' op expected the result type 'tensor<2x5xf32>' of the input}}
+  %y, %m, %i = qc.layer_norm %x, %g axis(1) epsilon(1.0e-05) : (tensor<2x5xf32>, tensor<5xf32>) -> (tensor<2x5xf16>, tensor<2x1xf32>, tensor<2x1xf32>)
+  return
+}
+
+// -----
+
+func.func @layer_norm_statistics_type(%x: tensor<2x5xf32>, %g: tensor<5xf32>) {
+  // expected-error@+1 {{'qc.layer_norm' op expected mean and inv_std_dev of type 'tensor<2x1xf32>', got 'tensor<2xf32>'}}
+  %y, %m, %i = qc.layer_norm %x, %g axis(1) epsilon(1.0e-05) : (tensor<2x5xf32>, tensor<5xf32>) -> (tensor<2x5xf32>, tensor<2xf32>, tensor<2x1xf32>)
+  return
+}

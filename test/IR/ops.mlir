@@ -309,3 +309,15 @@ func.func @annotations_on_function_values(
 // CHECK-SAME: tensor<4x4xf32> {qc.scheme = #qc.scheme<i8, symmetric, per_axis = 1>}
 // CHECK-SAME: -> (tensor<4xf32> {qc.scheme = #qc.scheme<u8, affine>})
 func.func private @annotations_on_declaration(tensor<4x4xf32> {qc.scheme = #qc.scheme<i8, symmetric, per_axis = 1>}) -> (tensor<4xf32> {qc.scheme = #qc.scheme<u8, affine>})
+
+// The composite ops; the bias of qc.layer_norm is optional.
+// CHECK-LABEL: func @composites
+// CHECK:         qc.softmax %{{.+}} axis(1) : tensor<2x5xf32>
+// CHECK:         qc.layer_norm %{{.+}}, %{{.+}}, %{{.+}} axis(1) epsilon(1.000000e-05) : (tensor<2x5xf32>, tensor<5xf32>, tensor<5xf32>) -> (tensor<2x5xf32>, tensor<2x1xf32>, tensor<2x1xf32>)
+// CHECK:         qc.layer_norm %{{.+}}, %{{.+}} axis(0) epsilon(0.000000e+00) : (tensor<2x5xf32>, tensor<2x5xf32>) -> (tensor<2x5xf32>, tensor<1x1xf32>, tensor<1x1xf32>)
+func.func @composites(%x: tensor<2x5xf32>, %g: tensor<5xf32>, %b: tensor<5xf32>, %g2: tensor<2x5xf32>) {
+  %p = qc.softmax %x axis(1) : tensor<2x5xf32>
+  %y, %mean, %inv = qc.layer_norm %x, %g, %b axis(1) epsilon(1.0e-05) : (tensor<2x5xf32>, tensor<5xf32>, tensor<5xf32>) -> (tensor<2x5xf32>, tensor<2x1xf32>, tensor<2x1xf32>)
+  %z, %mean2, %inv2 = qc.layer_norm %x, %g2 axis(0) epsilon(0.0) : (tensor<2x5xf32>, tensor<2x5xf32>) -> (tensor<2x5xf32>, tensor<1x1xf32>, tensor<1x1xf32>)
+  return
+}

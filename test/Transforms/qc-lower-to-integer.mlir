@@ -996,6 +996,202 @@ func.func @exp_on_accumulator(%x: tensor<4xi32>) -> tensor<4xi8> {
 }
 
 //===----------------------------------------------------------------------===//
+// Slices, concats of different scales, average pooling
+//===----------------------------------------------------------------------===//
+
+// -----
+
+// CHECK-LABEL: func @extract_slice
+// CHECK-SAME:    (%[[X:.+]]: tensor<3x4xi8>)
+// CHECK:         %[[S:.+]] = tensor.extract_slice %[[X]][1, 0] [1, 4] [1, 1] : tensor<3x4xi8> to tensor<1x4xi8>
+// CHECK-NEXT:    quant.scast %[[S]] : tensor<1x4xi8> to tensor<1x4x!quant.uniform<i8:f32, 5.000000e-01:-3>>
+func.func @extract_slice(%x: tensor<3x4xi8>) -> tensor<1x4xf32> {
+  %q = quant.scast %x : tensor<3x4xi8> to tensor<3x4x!quant.uniform<i8:f32, 0.5:-3>>
+  %d = qc.dequantize %q : tensor<3x4x!quant.uniform<i8:f32, 0.5:-3>> -> tensor<3x4xf32>
+  %s = tensor.extract_slice %d[1, 0] [1, 4] [1, 1] : tensor<3x4xf32> to tensor<1x4xf32>
+  return %s : tensor<1x4xf32>
+}
+
+// -----
+
+// A quantized concat of operands of other scales: each is requantized to
+// the output (0.5 / 0.25 = 2 = 0.5 * 2^2: 2^30 * 2^-29; the operand of the
+// output's type is taken as it is).
+// CHECK-LABEL: func @concat_requantized
+// CHECK-SAME:    (%[[X:.+]]: tensor<1x4xi8>, %[[Y:.+]]: tensor<2x4xi8>)
+// CHECK:         %[[RX:.+]] = qc.requant %[[X]] by(#qc.dyadic<1073741824 * 2**-29>) input_zp(-3) output_zp(1) : tensor<1x4xi8> -> tensor<1x4xi8>
+// CHECK:         %[[C:.+]] = tosa.concat %[[RX]], %[[Y]] {axis = 0 : i32} : (tensor<1x4xi8>, tensor<2x4xi8>) -> tensor<3x4xi8>
+// CHECK-NEXT:    return %[[C]]
+func.func @concat_requantized(%x: tensor<1x4xi8>, %y: tensor<2x4xi8>) -> tensor<3x4xi8> {
+  %qx = quant.scast %x : tensor<1x4xi8> to tensor<1x4x!quant.uniform<i8:f32, 0.5:-3>>
+  %dx = qc.dequantize %qx : tensor<1x4x!quant.uniform<i8:f32, 0.5:-3>> -> tensor<1x4xf32>
+  %qy = quant.scast %y : tensor<2x4xi8> to tensor<2x4x!quant.uniform<i8:f32, 0.25:1>>
+  %dy = qc.dequantize %qy : tensor<2x4x!quant.uniform<i8:f32, 0.25:1>> -> tensor<2x4xf32>
+  %c = tosa.concat %dx, %dy {axis = 0 : i32} : (tensor<1x4xf32>, tensor<2x4xf32>) -> tensor<3x4xf32>
+  %o = qc.quantize %c : tensor<3x4xf32> -> tensor<3x4x!quant.uniform<i8:f32, 0.25:1>>
+  %s = quant.scast %o : tensor<3x4x!quant.uniform<i8:f32, 0.25:1>> to tensor<3x4xi8>
+  return %s : tensor<3x4xi8>
+}
+
+// -----
+
+// Sums of x - z over each 3x2 window in i32, at scale 0.5 / 6, requantized
+// to 0.25 (1/3 = 0.6667 * 2^-1: 1431655765 * 2^-32).
+// CHECK-LABEL: func @avg_pool2d
+// CHECK-SAME:    (%[[X:.+]]: tensor<1x3x4x2xi8>)
+// CHECK:         %[[W:.+]] = tosa.cast %[[X]] : (tensor<1x3x4x2xi8>) -> tensor<1x3x4x2xi32>
+// CHECK:         %[[XZ:.+]] = tosa.sub %[[W]], %{{.+}} : (tensor<1x3x4x2xi32>, tensor<1x1x1x1xi32>) -> tensor<1x3x4x2xi32>
+// CHECK:         %[[ZERO:.+]] = linalg.fill
+// CHECK:         %[[WINDOW:.+]] = tensor.empty() : tensor<3x2xi32>
+// CHECK:         %[[SUM:.+]] = linalg.pooling_nhwc_sum {dilations = dense<1> : tensor<2xi64>, strides = dense<[3, 2]> : tensor<2xi64>} ins(%[[XZ]], %[[WINDOW]] : tensor<1x3x4x2xi32>, tensor<3x2xi32>) outs(%[[ZERO]] : tensor<1x1x2x2xi32>)
+// CHECK:         qc.requant %[[SUM]] by(#qc.dyadic<1431655765 * 2**-32>) output_zp(4) : tensor<1x1x2x2xi32> -> tensor<1x1x2x2xi8>
+func.func @avg_pool2d(%x: tensor<1x3x4x2xi8>) -> tensor<1x1x2x2xi8> {
+  %q = quant.scast %x : tensor<1x3x4x2xi8> to tensor<1x3x4x2x!quant.uniform<i8:f32, 0.5:-3>>
+  %d = qc.dequantize %q : tensor<1x3x4x2x!quant.uniform<i8:f32, 0.5:-3>> -> tensor<1x3x4x2xf32>
+  %zp = "tosa.const"() <{values = dense<0.0> : tensor<1xf32>}> : () -> tensor<1xf32>
+  %p = tosa.avg_pool2d %d, %zp, %zp {acc_type = f32, kernel = array<i64: 3, 2>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 3, 2>} : (tensor<1x3x4x2xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x1x2x2xf32>
+  %o = qc.quantize %p : tensor<1x1x2x2xf32> -> tensor<1x1x2x2x!quant.uniform<i8:f32, 0.25:4>>
+  %s = quant.scast %o : tensor<1x1x2x2x!quant.uniform<i8:f32, 0.25:4>> to tensor<1x1x2x2xi8>
+  return %s : tensor<1x1x2x2xi8>
+}
+
+// -----
+
+// With padding, TOSA divides by the count of the window's elements inside
+// the input, which varies: the pooling stays in float.
+// CHECK-LABEL: func @avg_pool2d_padded
+// CHECK:         tosa.avg_pool2d %{{.+}} : (tensor<1x3x4x2xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x2x2x2xf32>
+func.func @avg_pool2d_padded(%x: tensor<1x3x4x2xi8>) -> tensor<1x2x2x2xi8> {
+  %q = quant.scast %x : tensor<1x3x4x2xi8> to tensor<1x3x4x2x!quant.uniform<i8:f32, 0.5:-3>>
+  %d = qc.dequantize %q : tensor<1x3x4x2x!quant.uniform<i8:f32, 0.5:-3>> -> tensor<1x3x4x2xf32>
+  %zp = "tosa.const"() <{values = dense<0.0> : tensor<1xf32>}> : () -> tensor<1xf32>
+  %p = tosa.avg_pool2d %d, %zp, %zp {acc_type = f32, kernel = array<i64: 3, 2>, pad = array<i64: 1, 2, 0, 0>, stride = array<i64: 3, 2>} : (tensor<1x3x4x2xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x2x2x2xf32>
+  %o = qc.quantize %p : tensor<1x2x2x2xf32> -> tensor<1x2x2x2x!quant.uniform<i8:f32, 0.25:4>>
+  %s = quant.scast %o : tensor<1x2x2x2x!quant.uniform<i8:f32, 0.25:4>> to tensor<1x2x2x2xi8>
+  return %s : tensor<1x2x2x2xi8>
+}
+
+//===----------------------------------------------------------------------===//
+// Softmax and layer normalization
+//===----------------------------------------------------------------------===//
+
+// -----
+
+// Rows of 4: 20 fraction bits; exp(-0.5 k) * 2^20 for k = 0, 1, ...
+// 1 / s_out = 256 = 2^30 * 2^-22.
+// CHECK-LABEL: func @softmax
+// CHECK-SAME:    (%[[X:.+]]: tensor<2x4xi8>)
+// CHECK-DAG:     %[[TABLE:.+]] = arith.constant dense<[1048576, 635993, 385750, 233969, {{.*}}]> : tensor<256xi32>
+// CHECK-DAG:     %[[M:.+]] = arith.constant 1073741824 : i64
+// CHECK-DAG:     %[[SHIFT:.+]] = arith.constant 22 : i64
+// CHECK:         %[[MAX:.+]] = linalg.generic {{.*}} iterator_types = ["parallel", "reduction"]} ins(%[[X]] : tensor<2x4xi8>)
+// CHECK:           arith.maxsi
+// CHECK:         %[[E:.+]] = linalg.generic {{.*}} ins(%[[X]], %[[MAX]] : tensor<2x4xi8>, tensor<2xi8>) outs(%{{.+}} : tensor<2x4xi32>)
+// CHECK:           %[[DIST:.+]] = arith.subi
+// CHECK:           %[[INDEX:.+]] = arith.index_cast %[[DIST]] : i32 to index
+// CHECK:           tensor.extract %[[TABLE]][%[[INDEX]]] : tensor<256xi32>
+// CHECK:         %[[SUM:.+]] = linalg.generic {{.*}} iterator_types = ["parallel", "reduction"]} ins(%[[E]] : tensor<2x4xi32>)
+// CHECK:           arith.addi
+// CHECK:         %[[P:.+]] = linalg.generic {{.*}} ins(%[[E]], %[[SUM]] : tensor<2x4xi32>, tensor<2xi32>) outs(%{{.+}} : tensor<2x4xi8>)
+// CHECK:           arith.muli %{{.+}}, %[[M]] : i64
+// CHECK:           arith.shli %{{.+}}, %[[SHIFT]] : i64
+// CHECK:           arith.divsi
+// CHECK:           arith.trunci %{{.+}} : i64 to i8
+// CHECK:         return %[[P]]
+func.func @softmax(%x: tensor<2x4xi8>) -> tensor<2x4xi8> {
+  %q = quant.scast %x : tensor<2x4xi8> to tensor<2x4x!quant.uniform<i8:f32, 0.5:-3>>
+  %d = qc.dequantize %q : tensor<2x4x!quant.uniform<i8:f32, 0.5:-3>> -> tensor<2x4xf32>
+  %p = qc.softmax %d axis(1) : tensor<2x4xf32>
+  %o = qc.quantize %p : tensor<2x4xf32> -> tensor<2x4x!quant.uniform<i8:f32, 0.00390625:-128>>
+  %s = quant.scast %o : tensor<2x4x!quant.uniform<i8:f32, 0.00390625:-128>> to tensor<2x4xi8>
+  return %s : tensor<2x4xi8>
+}
+
+// -----
+
+// Along a middle axis, into uint8 (zero point 0, range [0, 255]).
+// CHECK-LABEL: func @softmax_middle_axis_uint8
+// CHECK-DAG:     %[[HI:.+]] = arith.constant 255 : i64
+// CHECK-DAG:     %[[LO:.+]] = arith.constant 0 : i64
+// CHECK:         linalg.generic {{.*}} iterator_types = ["parallel", "reduction", "parallel"]} ins(%{{.+}} : tensor<2x3x5xi8>) outs(%{{.+}} : tensor<2x5xi8>)
+// CHECK:         arith.maxsi %{{.+}}, %[[LO]] : i64
+// CHECK-NEXT:    arith.minsi %{{.+}}, %[[HI]] : i64
+// CHECK-NOT:     qc.softmax
+func.func @softmax_middle_axis_uint8(%x: tensor<2x3x5xi8>) -> tensor<2x3x5xi8> {
+  %q = quant.scast %x : tensor<2x3x5xi8> to tensor<2x3x5x!quant.uniform<i8:f32, 0.1:0>>
+  %d = qc.dequantize %q : tensor<2x3x5x!quant.uniform<i8:f32, 0.1:0>> -> tensor<2x3x5xf32>
+  %p = qc.softmax %d axis(1) : tensor<2x3x5xf32>
+  %o = qc.quantize %p : tensor<2x3x5xf32> -> tensor<2x3x5x!quant.uniform<u8:f32, 0.00390625>>
+  %s = quant.scast %o : tensor<2x3x5x!quant.uniform<u8:f32, 0.00390625>> to tensor<2x3x5xi8>
+  return %s : tensor<2x3x5xi8>
+}
+
+// -----
+
+// Not quantized afterwards: the softmax stays in float.
+// CHECK-LABEL: func @softmax_float_result
+// CHECK:         qc.softmax
+func.func @softmax_float_result(%x: tensor<2x4xi8>) -> tensor<2x4xf32> {
+  %q = quant.scast %x : tensor<2x4xi8> to tensor<2x4x!quant.uniform<i8:f32, 0.5:-3>>
+  %d = qc.dequantize %q : tensor<2x4x!quant.uniform<i8:f32, 0.5:-3>> -> tensor<2x4xf32>
+  %p = qc.softmax %d axis(1) : tensor<2x4xf32>
+  return %p : tensor<2x4xf32>
+}
+
+// -----
+
+// Rows of N = 4 at input scale 0.5, epsilon 1e-5: eps N^3 / s^2 rounds to
+// 0; sum(d^2) < 4 * 1020^2 < 2^22, so the root's shift k = 20 (2k = 40);
+// c = 16 fraction bits: C = gamma * sqrt(4) / 0.25 * 2^16 and
+// B = beta / 0.25 * 2^16.
+// CHECK-LABEL: func @layer_norm
+// CHECK-SAME:    (%[[X:.+]]: tensor<3x4xi8>)
+// CHECK-DAG:     %[[B:.+]] = arith.constant dense<[65536, 0, -131072, 262144]> : tensor<4xi64>
+// CHECK-DAG:     %[[C:.+]] = arith.constant dense<[524288, 1048576, 262144, -524288]> : tensor<4xi64>
+// CHECK-DAG:     %[[N:.+]] = arith.constant 4 : i64
+// CHECK-DAG:     %[[TWO_K:.+]] = arith.constant 40 : i64
+// CHECK-DAG:     %[[K:.+]] = arith.constant 20 : i64
+// CHECK-DAG:     %[[FRACTION:.+]] = arith.constant 16 : i64
+// CHECK:         %[[SUM:.+]] = linalg.generic {{.*}} iterator_types = ["parallel", "reduction"]} ins(%[[X]] : tensor<3x4xi8>) outs(%{{.+}} : tensor<3xi32>)
+// CHECK:         %[[SQUARES:.+]] = linalg.generic {{.*}} iterator_types = ["parallel", "reduction"]} ins(%[[X]], %[[SUM]] : tensor<3x4xi8>, tensor<3xi32>) outs(%{{.+}} : tensor<3xi64>)
+// CHECK:           arith.muli %{{.+}}, %[[N]] : i64
+// CHECK:         %[[ROOT:.+]] = linalg.generic {{.*}} ins(%[[SQUARES]] : tensor<3xi64>) outs(%{{.+}} : tensor<3xi64>)
+// CHECK:           arith.shli %{{.+}}, %[[TWO_K]] : i64
+// CHECK:         %[[Y:.+]] = linalg.generic {{.*}} ins(%[[X]], %[[SUM]], %[[ROOT]], %[[C]], %[[B]] : tensor<3x4xi8>, tensor<3xi32>, tensor<3xi64>, tensor<4xi64>, tensor<4xi64>) outs(%{{.+}} : tensor<3x4xi8>)
+// CHECK:           arith.shli %{{.+}}, %[[K]] : i64
+// CHECK:           arith.shli %{{.+}}, %[[FRACTION]] : i64
+// CHECK:           arith.divsi
+// CHECK:         return %[[Y]]
+func.func @layer_norm(%x: tensor<3x4xi8>) -> tensor<3x4xi8> {
+  %g = arith.constant dense<[1.0, 2.0, 0.5, -1.0]> : tensor<4xf32>
+  %b = arith.constant dense<[0.25, 0.0, -0.5, 1.0]> : tensor<4xf32>
+  %q = quant.scast %x : tensor<3x4xi8> to tensor<3x4x!quant.uniform<i8:f32, 0.5:-3>>
+  %d = qc.dequantize %q : tensor<3x4x!quant.uniform<i8:f32, 0.5:-3>> -> tensor<3x4xf32>
+  %y, %m, %i = qc.layer_norm %d, %g, %b axis(1) epsilon(1.0e-05) : (tensor<3x4xf32>, tensor<4xf32>, tensor<4xf32>) -> (tensor<3x4xf32>, tensor<3x1xf32>, tensor<3x1xf32>)
+  %o = qc.quantize %y : tensor<3x4xf32> -> tensor<3x4x!quant.uniform<i8:f32, 0.25:2>>
+  %s = quant.scast %o : tensor<3x4x!quant.uniform<i8:f32, 0.25:2>> to tensor<3x4xi8>
+  return %s : tensor<3x4xi8>
+}
+
+// -----
+
+// Its mean is used, or its scale is not a constant: it stays in float.
+// CHECK-LABEL: func @layer_norm_not_lowered
+// CHECK-COUNT-2: qc.layer_norm
+func.func @layer_norm_not_lowered(%x: tensor<3x4xi8>, %g2: tensor<4xf32>) -> (tensor<3x4xi8>, tensor<3x1xf32>, tensor<3x4xi8>) {
+  %g = arith.constant dense<[1.0, 2.0, 0.5, -1.0]> : tensor<4xf32>
+  %q = quant.scast %x : tensor<3x4xi8> to tensor<3x4x!quant.uniform<i8:f32, 0.5:-3>>
+  %d = qc.dequantize %q : tensor<3x4x!quant.uniform<i8:f32, 0.5:-3>> -> tensor<3x4xf32>
+  %y, %m, %i = qc.layer_norm %d, %g axis(1) epsilon(1.0e-05) : (tensor<3x4xf32>, tensor<4xf32>) -> (tensor<3x4xf32>, tensor<3x1xf32>, tensor<3x1xf32>)
+  %o = qc.quantize %y : tensor<3x4xf32> -> tensor<3x4x!quant.uniform<i8:f32, 0.25:2>>
+  %s = quant.scast %o : tensor<3x4x!quant.uniform<i8:f32, 0.25:2>> to tensor<3x4xi8>
+  %y2, %m2, %i2 = qc.layer_norm %d, %g2 axis(1) epsilon(1.0e-05) : (tensor<3x4xf32>, tensor<4xf32>) -> (tensor<3x4xf32>, tensor<3x1xf32>, tensor<3x1xf32>)
+  %o2 = qc.quantize %y2 : tensor<3x4xf32> -> tensor<3x4x!quant.uniform<i8:f32, 0.25:2>>
+  %s2 = quant.scast %o2 : tensor<3x4x!quant.uniform<i8:f32, 0.25:2>> to tensor<3x4xi8>
+  return %s, %m, %s2 : tensor<3x4xi8>, tensor<3x1xf32>, tensor<3x4xi8>
+}
+
+//===----------------------------------------------------------------------===//
 // Regressions: bugs these tests found, fixed (checked on the raw output)
 //===----------------------------------------------------------------------===//
 

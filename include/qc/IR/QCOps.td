@@ -6,6 +6,7 @@
 include "qc/IR/QCBase.td"
 include "qc/IR/QCAttrs.td"
 include "mlir/Dialect/Quant/IR/QuantBase.td"
+include "mlir/Interfaces/InferTypeOpInterface.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
 include "mlir/IR/BuiltinAttributeInterfaces.td"
 
@@ -146,6 +147,86 @@ def QC_RequantOp : QC_Op<"requant", [Pure, SameOperandsAndResultShape]> {
   }];
   let hasVerifier = 1;
   let hasFolder = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// SoftmaxOp
+//===----------------------------------------------------------------------===//
+
+def QC_SoftmaxOp : QC_Op<"softmax", [Pure, SameOperandsAndResultType]> {
+  let summary = "Softmax along one axis";
+  let description = [{
+    `exp(x - max(x)) / sum(exp(x - max(x)))` along `axis`.
+
+    A composite op, so that quantization sees the whole function: between a
+    `qc.dequantize` of 8-bit values and a `qc.quantize`, qc-lower-to-integer
+    gives it an integer-only kernel (a table of exponentials, an i32 sum and
+    an integer division); a float one is expanded into TOSA by
+    qc-expand-composites.
+
+    ```mlir
+    %p = qc.softmax %x axis(3) : tensor<1x8x40x40xf32>
+    ```
+  }];
+  let arguments = (ins QC_FloatTensor:$input, I64Attr:$axis);
+  let results = (outs QC_FloatTensor:$result);
+  let assemblyFormat = "$input `axis` `(` $axis `)` attr-dict `:` type($input)";
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// LayerNormOp
+//===----------------------------------------------------------------------===//
+
+def QC_LayerNormOp : QC_Op<"layer_norm", [Pure]> {
+  let summary = "Layer normalization over the trailing dimensions";
+  let description = [{
+    ONNX LayerNormalization: with the dimensions from `axis` on normalized,
+    `mean` and `var` their mean and (biased) variance,
+
+    `result = (input - mean) / sqrt(var + epsilon) * scale + bias`
+
+    `scale` and the optional `bias` have the normalized dimensions' shape.
+    `mean` and `inv_std_dev` (`1 / sqrt(var + epsilon)`) are results too,
+    with the normalized dimensions kept as 1, as ONNX returns them.
+
+    A composite op, like `qc.softmax`: qc-raise-layer-norm recognizes it in
+    graphs that spell it out, qc-lower-to-integer gives a quantized one with
+    constant `scale` and `bias` an integer-only kernel (integer mean and
+    variance, an integer square root), and qc-expand-composites expands a
+    float one into TOSA.
+
+    ```mlir
+    %y, %mean, %inv = qc.layer_norm %x, %gamma, %beta axis(2) epsilon(1.0e-05)
+        : (tensor<1x40x120xf32>, tensor<120xf32>, tensor<120xf32>)
+        -> (tensor<1x40x120xf32>, tensor<1x40x1xf32>, tensor<1x40x1xf32>)
+    ```
+  }];
+  let arguments = (ins
+    QC_FloatTensor:$input,
+    QC_FloatTensor:$scale,
+    Optional<QC_FloatTensor>:$bias,
+    I64Attr:$axis,
+    F64Attr:$epsilon
+  );
+  let results = (outs
+    QC_FloatTensor:$result,
+    QC_FloatTensor:$mean,
+    QC_FloatTensor:$inv_std_dev
+  );
+  let assemblyFormat = [{
+    $input `,` $scale (`,` $bias^)? `axis` `(` $axis `)`
+    `epsilon` `(` $epsilon `)` attr-dict `:` functional-type(operands, results)
+  }];
+  let builders = [
+    OpBuilder<(ins "Value":$input, "Value":$scale, "Value":$bias,
+                   "int64_t":$axis, "double":$epsilon)>
+  ];
+  let extraClassDeclaration = [{
+    /// The number of elements each normalization covers.
+    int64_t getNormalizedCount();
+  }];
+  let hasVerifier = 1;
 }
 
 //===----------------------------------------------------------------------===//

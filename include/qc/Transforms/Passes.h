@@ -30,6 +30,9 @@ class SCFDialect;
 namespace tensor {
 class TensorDialect;
 } // namespace tensor
+namespace tosa {
+class TosaDialect;
+} // namespace tosa
 namespace vector {
 class VectorDialect;
 } // namespace vector

@@ -48,9 +48,11 @@ def QCLowerToInteger : Pass<"qc-lower-to-integer"> {
 
     * uint8 values become int8 by flipping the top bit (zero point - 128),
       the form TOSA's integer ops take;
-    * transpose, reshape, slice, tile, concat (one quantized type), reverse
-      and max pooling run on the storage integers; per-axis parameters follow
-      transposes and reshapes that keep their axis;
+    * transpose, reshape, slice, `tensor.extract_slice`, tile, concat (one
+      quantized type), reverse and max pooling run on the storage integers;
+      per-axis parameters follow transposes and reshapes that keep their
+      axis; a concat of differently quantized operands requantizes each to
+      its output first;
     * `tosa.conv2d`, `tosa.depthwise_conv2d` and `tosa.matmul` with int8
       operands (weights per tensor or per output channel, symmetric) become
       the same ops on int8 accumulating in i32 at scale `s_in * s_w[c]`; a
@@ -64,7 +66,9 @@ def QCLowerToInteger : Pass<"qc-lower-to-integer"> {
       by a positive constant) changes the scale only; a multiplication of
       two quantized values is an i32 product of the zero-point-corrected
       operands; a narrow value plus a constant is widened to i32 first;
-      `tosa.reduce_sum` sums in i32;
+      `tosa.reduce_sum` sums in i32, and so does `tosa.avg_pool2d` without
+      padding (`linalg.pooling_nhwc_sum`, the division by the window size
+      being a scale change);
     * `quantize(clamp*(dequantize(x)))` is one `qc.requant` by `s_x / s_out`
       (per channel for per-channel accumulators; TFLite's
       `QuantizeMultiplier`), with ReLU/Clip bounds quantized into its clamp;
@@ -76,7 +80,17 @@ def QCLowerToInteger : Pass<"qc-lower-to-integer"> {
       (sigmoid, tanh, exp, erf, abs, floor, ceil, or a one-input
       `linalg.generic` whose body MLIR's folders can evaluate: HardSwish,
       HardSigmoid, GELU formulas...) becomes a 256-entry `tosa.table` of
-      `quantize(f(dequantize(q)))`, computed at compile time.
+      `quantize(f(dequantize(q)))`, computed at compile time;
+    * `quantize(qc.softmax(dequantize(x)))` for int8 `x`: the row maximum,
+      `exp(s (x - max))` from a 256-entry table in fixed point (up to 20
+      fraction bits), the i32 row sum, and per element one rounded i64
+      division `e * m / (sum * 2^shift)` with `m * 2^-shift = 1 / s_out`;
+    * `quantize(qc.layer_norm(dequantize(x), scale, bias))` for int8 `x` and
+      constant scale and bias (mean and inv_std_dev unused): with
+      `d = N x - sum(x)` (i32), `sum(d^2)` (i64) plus epsilon in the same
+      units, its integer square root (shifted left for precision) and
+      fixed-point per-column scale and bias, one rounded i64 division per
+      element; every intermediate is bounded below 2^62 at compile time.
 
     Whatever float op remains between a dequantize and a quantize is left
     as it is; `qc-verify-integer-only` reports it.
@@ -110,6 +124,49 @@ def QCVerifyIntegerOnly : Pass<"qc-verify-integer-only"> {
     Float ops before the first quantize (the model's float inputs) and after
     the last dequantize (its float outputs) are outside every region.
   }];
+}
+
+def QCExpandComposites : Pass<"qc-expand-composites"> {
+  let summary = "Expand float qc.softmax and qc.layer_norm into TOSA";
+  let description = [{
+    The composite ops `qc.softmax` and `qc.layer_norm` let quantization
+    lower a softmax or a layer normalization as a whole (see
+    `qc-lower-to-integer`). Those still computing in float afterwards (a
+    float model, ops kept in float) become TOSA: `tosa.reduce_max`,
+    `tosa.exp`, `tosa.reduce_sum` and a multiplication by the sum's
+    `tosa.reciprocal`; and the mean, centered values, variance,
+    `tosa.rsqrt(var + epsilon)`, scale and bias, with the mean and inverse
+    standard deviation results of `qc.layer_norm` taken from the expansion.
+  }];
+  let dependentDialects = ["::mlir::tosa::TosaDialect"];
+}
+
+def QCRaiseLayerNorm : Pass<"qc-raise-layer-norm"> {
+  let summary = "Recognize layer normalization spelled out in elementwise ops";
+  let description = [{
+    Exporters write LayerNormalization before ONNX opset 17 as
+    `ReduceMean, Sub, Pow(2), ReduceMean, Add(epsilon), Sqrt, Div, Mul(scale),
+    Add(bias)`; quantizing each of those ops loses the precision the
+    normalization needs (the variance and standard deviation in 8 bits).
+    This pass replaces the chain, as the ONNX importer builds it, by
+    `qc.layer_norm`:
+
+    * mean: `tosa.reduce_sum` over the trailing dimensions from some axis on,
+      then a multiplication by `1/N` (a `linalg.generic` or a `tosa.mul` by a
+      constant);
+    * centered: `tosa.sub(x, mean)`;
+    * the squares of centered values (`math.powf` by 2, or a product with
+      itself), their mean as above;
+    * `+ epsilon` (a constant), `math.sqrt`, and the centered values divided
+      by it;
+    * a multiplication by a constant `scale` and, optionally, an addition of
+      a constant `bias`, broadcast along the normalized dimensions only.
+
+    The intermediate values must have no other uses. Other spellings are left
+    alone.
+  }];
+  let dependentDialects = ["::mlir::qc::QCDialect",
+                           "::mlir::tosa::TosaDialect"];
 }
 
 def QCFoldBatchNorm : Pass<"qc-fold-batch-norm"> {

@@ -1,17 +1,22 @@
 //===- ConvertReduce.cpp - ONNX reductions and normalizations -------------===//
 //
-// ReduceSum/Mean/Max/Min, GlobalAveragePool, Softmax and LayerNormalization, all
-// built from tosa.reduce_* (which keep the reduced dimensions as size 1) and
-// broadcasting arithmetic.
+// ReduceSum/Mean/Max/Min and GlobalAveragePool, built from tosa.reduce_*
+// (which keep the reduced dimensions as size 1) and broadcasting arithmetic;
+// Softmax and LayerNormalization as the composite qc.softmax and
+// qc.layer_norm, which quantization lowers as a whole.
 //
 //===----------------------------------------------------------------------===//
 
 #include "GraphBuilders.h"
 #include "NodeImporter.h"
 
+#include "qc/IR/QC.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
-#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
+
+#include <functional>
+#include <numeric>
 
 using namespace mlir;
 using namespace mlir::qc::onnx;
@@ -135,25 +140,6 @@ static LogicalResult convertGlobalAveragePool(NodeImporter &importer) {
       multiplyBy(builder, loc, sum, 1.0 / countAlong(inputType, axes)));
 }
 
-/// exp(x - max) / sum(exp(x - max)) over `axes` of `value`.
-static Value buildSoftmax(OpBuilder &builder, Location loc, Value value,
-                          ArrayRef<int64_t> axes) {
-  auto type = cast<RankedTensorType>(value.getType());
-  Value max = reduceKeepingDims<tosa::ReduceMaxOp>(builder, loc, value, axes);
-  Value exp = buildBroadcastElementwise(
-      builder, loc, type, {value, max},
-      [](OpBuilder &b, Location bodyLoc, ValueRange x) -> Value {
-        Value shifted = arith::SubFOp::create(b, bodyLoc, x[0], x[1]);
-        return math::ExpOp::create(b, bodyLoc, shifted);
-      });
-  Value sum = reduceKeepingDims<tosa::ReduceSumOp>(builder, loc, exp, axes);
-  return buildBroadcastElementwise(
-      builder, loc, type, {exp, sum},
-      [](OpBuilder &b, Location bodyLoc, ValueRange x) -> Value {
-        return arith::DivFOp::create(b, bodyLoc, x[0], x[1]);
-      });
-}
-
 /// Softmax: over one axis (default -1) since opset 13; before, over the
 /// input flattened to 2-D at `axis` (default 1).
 static LogicalResult convertSoftmax(NodeImporter &importer) {
@@ -170,14 +156,20 @@ static LogicalResult convertSoftmax(NodeImporter &importer) {
     return failure();
   OpBuilder &builder = importer.getBuilder();
   Location loc = importer.getLoc();
-  SmallVector<int64_t> axes;
-  for (int64_t dim = *axis; dim < (singleAxis ? *axis + 1 : rank); ++dim)
-    axes.push_back(dim);
-  return importer.setResult(buildSoftmax(builder, loc, *input, axes));
+  if (singleAxis)
+    return importer.setResult(
+        mlir::qc::SoftmaxOp::create(builder, loc, *input, *axis));
+  ArrayRef<int64_t> shape = type->getShape();
+  int64_t outer = std::accumulate(shape.begin(), shape.begin() + *axis,
+                                  int64_t{1}, std::multiplies<int64_t>());
+  int64_t inner = type->getNumElements() / outer;
+  Value rows = buildReshape(builder, loc, *input, {outer, inner});
+  Value softmax = mlir::qc::SoftmaxOp::create(builder, loc, rows, /*axis=*/1);
+  return importer.setResult(buildReshape(builder, loc, softmax, shape));
 }
 
-/// LayerNormalization (opset 17): normalizes over the axes from `axis` on,
-/// then scales and shifts.
+/// LayerNormalization (opset 17): qc.layer_norm over the axes from `axis`
+/// on, with its optional Mean and InvStdDev outputs.
 static LogicalResult convertLayerNormalization(NodeImporter &importer) {
   constexpr float kDefaultEpsilon = 1e-5f;
   FailureOr<Value> input = importer.getRequiredOperand(0);
@@ -190,54 +182,30 @@ static LogicalResult convertLayerNormalization(NodeImporter &importer) {
       normalizeAxis(importer, importer.getInt("axis", -1), rank);
   if (failed(axis))
     return failure();
-  float epsilon = importer.getFloat("epsilon", kDefaultEpsilon);
+  ArrayRef<int64_t> normalized = type->getShape().drop_front(*axis);
+  // Scale and bias of the normalized shape, or reshapes of it.
+  SmallVector<Value> parameters = {*scale};
+  if (Value bias = importer.getOperand(2))
+    parameters.push_back(bias);
   OpBuilder &builder = importer.getBuilder();
   Location loc = importer.getLoc();
-  SmallVector<int64_t> axes;
-  for (int64_t dim = *axis; dim < rank; ++dim)
-    axes.push_back(dim);
-  double inverseCount = 1.0 / countAlong(*type, axes);
-  Value mean = multiplyBy(
-      builder, loc,
-      reduceKeepingDims<tosa::ReduceSumOp>(builder, loc, *input, axes),
-      inverseCount);
-  Value centered = buildBroadcastElementwise(
-      builder, loc, *type, {*input, mean},
-      [](OpBuilder &b, Location bodyLoc, ValueRange x) -> Value {
-        return arith::SubFOp::create(b, bodyLoc, x[0], x[1]);
-      });
-  Value squares = buildBroadcastElementwise(
-      builder, loc, *type, centered,
-      [](OpBuilder &b, Location bodyLoc, ValueRange x) -> Value {
-        return arith::MulFOp::create(b, bodyLoc, x[0], x[0]);
-      });
-  Value variance = multiplyBy(
-      builder, loc,
-      reduceKeepingDims<tosa::ReduceSumOp>(builder, loc, squares, axes),
-      inverseCount);
-  // The optional outputs Mean and InvStdDev keep the reduced dimensions.
-  importer.setResult(1, mean);
-  auto statsType = cast<RankedTensorType>(variance.getType());
-  Value inverseStddev = buildBroadcastElementwise(
-      builder, loc, statsType, variance,
-      [&](OpBuilder &b, Location bodyLoc, ValueRange x) -> Value {
-        Value eps = buildScalarFloat(b, bodyLoc, x[0].getType(), epsilon);
-        return math::RsqrtOp::create(
-            b, bodyLoc, arith::AddFOp::create(b, bodyLoc, x[0], eps));
-      });
-  importer.setResult(2, inverseStddev);
-  SmallVector<Value> operands = {centered, inverseStddev, *scale};
-  if (Value bias = importer.getOperand(2))
-    operands.push_back(bias);
-  return importer.setResult(buildBroadcastElementwise(
-      builder, loc, *type, operands,
-      [&](OpBuilder &b, Location bodyLoc, ValueRange x) -> Value {
-        Value normalized = arith::MulFOp::create(b, bodyLoc, x[0], x[1]);
-        Value scaled = arith::MulFOp::create(b, bodyLoc, normalized, x[2]);
-        return x.size() > 3 ? Value(arith::AddFOp::create(b, bodyLoc, scaled,
-                                                          x[3]))
-                            : scaled;
-      }));
+  int64_t count = std::accumulate(normalized.begin(), normalized.end(),
+                                  int64_t{1}, std::multiplies<int64_t>());
+  for (Value &parameter : parameters) {
+    auto parameterType = cast<RankedTensorType>(parameter.getType());
+    if (parameterType.getNumElements() != count)
+      return importer.emitError()
+             << "expected Scale and B of the normalized shape [" << normalized
+             << "], got " << parameterType;
+    parameter = buildReshape(builder, loc, parameter, normalized);
+  }
+  float epsilon = importer.getFloat("epsilon", kDefaultEpsilon);
+  auto layerNorm = mlir::qc::LayerNormOp::create(
+      builder, loc, *input, parameters[0],
+      parameters.size() > 1 ? parameters[1] : Value(), *axis, epsilon);
+  importer.setResult(1, layerNorm.getMean());
+  importer.setResult(2, layerNorm.getInvStdDev());
+  return importer.setResult(layerNorm.getResult());
 }
 
 void mlir::qc::onnx::registerReduceConverters(ConverterRegistry &registry) {
