@@ -18,11 +18,40 @@ sources:
   summed in int32, + zero point, saturated;
 * elementwise functions: the 256-entry table quantize(f(dequantize(q)))
   evaluated in float32 as ONNX defines QuantizeLinear (x / scale in float32,
-  round half to even, saturate).
+  round half to even, saturate);
+* average pooling (no padding): window sums of (q - z) in int32,
+  requantized by (s / (kh kw)) / s_out like a convolution; with padding
+  the op stays float and integer-only compilation must fail;
+* Concat: each input requantized to the output's scale and zero point
+  separately (an input already at them copied); Split: the stored
+  integers, sliced.
 
-Every model is also checked to be integer-only: quant-opt's
-qc-lower-to-integer and qc-verify-integer-only leave no float op and no
-qc.quantize/qc.dequantize in it.
+Softmax and LayerNormalization follow the specification of QC's integer
+lowerings (written from it, not from QC's sources), computed here in exact
+Python integers (math.isqrt), with round_half_away(a / b) = (a + b/2) / b
+for a >= 0 and (a - b/2) / b for a < 0 (C's truncating division) and
+lround / llround of doubles ties away from zero:
+
+* Softmax over N elements: F = min(20, 30 - ceil(log2 N)),
+  table[k] = lround(exp(-s k) 2^F) (k = 0..255, s the input scale in
+  double); per row e_i = table[max(q) - q_i], S = sum e_i;
+  out_i = z_out + round_half_away(e_i M / (S 2^shift)), saturated, where
+  M 2^-shift = QuantizeMultiplier(1 / s_out);
+* LayerNormalization over N elements (n = N as a double): E =
+  llround(eps n^3 / s^2); Wmax = n (255 n)^2 + eps n^3 / s^2,
+  k = floor((62 - log2 Wmax) / 2); c the largest of 16..0 for which
+  255 n (max|gamma| sqrt(n) / s_out 2^c + 1) 2^k
+  + (max|beta| / s_out 2^c + 1) sqrt(Wmax) 2^k < 2^62 (and
+  sqrt(Wmax) 2^(k + c) < 2^62); C_j = llround(gamma_j sqrt(n) / s_out 2^c),
+  B_j = llround(beta_j / s_out 2^c); per row d_i = N q_i - sum q,
+  r = isqrt(max((sum d_i^2 + E) 2^(2k), 1)), out_i = z_out +
+  round_half_away((d_i C_j 2^k + B_j r) / (r 2^c)), saturated.
+
+Every quantized model (but the padded average pool) is also checked to be
+integer-only: quant-opt's qc-lower-to-integer and qc-verify-integer-only
+leave no float op and no qc.quantize/qc.dequantize in it. Float models with
+Softmax and LayerNormalization (which QC expands into TOSA) are compared
+with numpy in float64 within 1e-5.
 """
 
 import math
@@ -267,11 +296,11 @@ class QDQGraph:
                          [x, self.const(np.float32(scale), "scale"),
                           self.const(np.asarray(zero_point, dtype), "zp")])
 
-    def output(self, value, dtype, shape):
-        self.nodes.append(helper.make_node("Identity", [value], ["out"],
-                                           name="out"))
+    def output(self, value, dtype, shape, name="out"):
+        self.nodes.append(helper.make_node("Identity", [value], [name],
+                                           name=name))
         self.outputs.append(helper.make_tensor_value_info(
-            "out", ONNX_TYPES[dtype], list(shape)))
+            name, ONNX_TYPES[dtype], list(shape)))
         self.output_dtypes.append(dtype)
 
     def model(self):
@@ -308,6 +337,13 @@ def compile_and_run(graph, tmp_path, inputs, expected_ops=(),
     library and runs it on `inputs` (integer arrays); returns the output.
     With `pre_passes`, quant-opt runs them on the imported MLIR first and
     that MLIR is compiled instead of the ONNX file."""
+    return compile_and_run_all(graph, tmp_path, inputs, expected_ops,
+                               pre_passes)[0]
+
+
+def compile_and_run_all(graph, tmp_path, inputs, expected_ops=(),
+                        pre_passes=()):
+    """compile_and_run for a graph of several outputs: returns them all."""
     source = tmp_path / "model.onnx"
     onnx.save(graph.model(), source)
     imported = qc.compile(source, tmp_path / "model.mlir")
@@ -326,8 +362,10 @@ def compile_and_run(graph, tmp_path, inputs, expected_ops=(),
                 array.dtype.itemsize == spec.dtype.itemsize:
             array = array.view(spec.dtype)
         arguments.append(array)
-    (result,) = model(*arguments)
-    return result.view(graph.output_dtypes[0])
+    results = model(*arguments)
+    assert len(results) == len(graph.output_dtypes)
+    return [result.view(dtype)
+            for result, dtype in zip(results, graph.output_dtypes)]
 
 
 def assert_bit_exact(got, expected, what=""):
@@ -886,6 +924,474 @@ def test_reference_rounding_is_gemmlowp():
     assert int(multiply_by_quantized_multiplier(-5, 0.25)) == -1
     assert int(srdhm(INT32_MIN, INT32_MIN)) == INT32_MAX
     assert int(rounding_divide_by_pot(-6, 2)) == -2  # -1.5 away from zero
+
+
+#===----------------------------------------------------------------------===#
+# Softmax and LayerNormalization: exact references in Python integers
+#===----------------------------------------------------------------------===#
+
+def round_half_away(x):
+    """C's std::lround / std::llround of a double: nearest integer, ties
+    away from zero (x - floor(x) is exact, so no addition rounds)."""
+    magnitude = math.floor(abs(x))
+    if abs(x) - magnitude >= 0.5:
+        magnitude += 1
+    return int(magnitude) if x >= 0 else -int(magnitude)
+
+
+def divide_round_half_away(num, den):
+    """num / den rounded half away from zero for Python ints, den > 0:
+    (num + den/2) / den, or (num - den/2) / den for num < 0, with C's
+    truncating division (den/2 = floor(den / 2))."""
+    assert den > 0
+    if num >= 0:
+        return (num + den // 2) // den
+    return -((-num + den // 2) // den)
+
+
+def softmax_int(q, axis, x_scale, y_scale, y_zero, lo, hi):
+    """Integer Softmax of the stored integers q along `axis` (the zero point
+    cancels in max - q): table[k] = lround(exp(-s k) 2^F) with
+    F = min(20, 30 - ceil(log2 N)); per row e_i = table[max - q_i],
+    S = sum e_i; out_i = clamp(z_out + round_half_away(e_i M /
+    (S 2^shift))) with M 2^-shift = QuantizeMultiplier(1 / s_out)."""
+    q = np.moveaxis(np.asarray(q, np.int64), axis, -1)
+    n = q.shape[-1]
+    frac_bits = min(20, 30 - (n - 1).bit_length())  # ceil(log2 n)
+    s = float(np.float32(x_scale))
+    table = [round_half_away(math.ldexp(math.exp(-s * k), frac_bits))
+             for k in range(256)]
+    multiplier, shift_tflite = quantize_multiplier(
+        1.0 / float(np.float32(y_scale)))
+    shift = 31 - shift_tflite
+    assert shift >= 0
+    out = np.empty(q.shape, np.int64)
+    for index in np.ndindex(q.shape[:-1]):
+        row = [int(v) for v in q[index]]
+        top = max(row)
+        exps = [table[top - v] for v in row]
+        denominator = sum(exps) << shift
+        out[index] = [min(max(y_zero + divide_round_half_away(
+            e * multiplier, denominator), lo), hi) for e in exps]
+    return np.moveaxis(out, -1, axis)
+
+
+def layer_norm_int(q, normalized_dims, x_scale, gamma, beta, epsilon,
+                   y_scale, y_zero, lo, hi, constants=None):
+    """Integer LayerNormalization over the last `normalized_dims` dims of
+    the stored integers q (the zero point cancels in d_i = N q_i - sum q):
+    r = isqrt((sum d_i^2 + E) 4^k), out_i = clamp(z_out + round_half_away(
+    (d_i C_j 2^k + B_j r) / (r 2^c))), C_j = llround(gamma_j sqrt(N) / s_out
+    2^c), B_j = llround(beta_j / s_out 2^c), E = llround(eps N^3 / s^2);
+    k and c as large as int64 allows (see the module docstring). E, k and
+    c go into the dict `constants` if one is given."""
+    q = np.asarray(q, np.int64)
+    rows = q.reshape(-1, int(np.prod(q.shape[q.ndim - normalized_dims:])))
+    count = rows.shape[1]
+    n = float(count)
+    s = float(np.float32(x_scale))
+    eps = float(np.float32(epsilon))
+    gamma = np.asarray(gamma, np.float32).astype(np.float64).ravel()
+    beta = (np.zeros_like(gamma) if beta is None else
+            np.asarray(beta, np.float32).astype(np.float64).ravel())
+    assert gamma.size == beta.size == count
+    eps_units = eps * n ** 3 / s ** 2
+    big_e = round_half_away(eps_units)
+    dmax = n * 255
+    wmax = n * dmax ** 2 + eps_units
+    k = math.floor((62 - math.log2(wmax)) / 2)
+    assert k >= 0
+    max_root = math.sqrt(wmax) * 2.0 ** k
+    g_unit = math.sqrt(n) / float(np.float32(y_scale))
+    b_unit = 1.0 / float(np.float32(y_scale))
+    max_g = float(np.abs(gamma).max()) * g_unit
+    max_b = float(np.abs(beta).max()) * b_unit
+    for c in range(16, -1, -1):
+        if (dmax * (max_g * 2.0 ** c + 1) * 2.0 ** k
+                + (max_b * 2.0 ** c + 1) * max_root < 2.0 ** 62
+                and max_root * 2.0 ** c < 2.0 ** 62):
+            break
+    else:
+        raise AssertionError("no c fits in int64")
+    if constants is not None:
+        constants.update(E=big_e, k=k, c=c)
+    big_c = [round_half_away(float(g) * g_unit * 2.0 ** c) for g in gamma]
+    big_b = [round_half_away(float(b) * b_unit * 2.0 ** c) for b in beta]
+    out = np.empty(rows.shape, np.int64)
+    for index, row in enumerate(rows):
+        row = [int(v) for v in row]
+        total = sum(row)
+        d = [count * v - total for v in row]
+        variance = sum(di * di for di in d)
+        root = math.isqrt(max((variance + big_e) << (2 * k), 1))
+        den = root << c
+        out[index] = [
+            min(max(y_zero + divide_round_half_away(
+                ((di * cj) << k) + bj * root, den), lo), hi)
+            for di, cj, bj in zip(d, big_c, big_b)]
+    return out.reshape(q.shape)
+
+
+def softmax_f64(x, axis):
+    x = np.asarray(x, np.float64)
+    e = np.exp(x - x.max(axis=axis, keepdims=True))
+    return e / e.sum(axis=axis, keepdims=True)
+
+
+def layer_norm_f64(x, normalized_dims, gamma, beta, epsilon):
+    x = np.asarray(x, np.float64)
+    axes = tuple(range(x.ndim - normalized_dims, x.ndim))
+    mean = x.mean(axis=axes, keepdims=True)
+    variance = ((x - mean) ** 2).mean(axis=axes, keepdims=True)
+    y = (x - mean) / np.sqrt(variance + np.float64(np.float32(epsilon)))
+    y = y * np.asarray(gamma, np.float32).astype(np.float64)
+    if beta is not None:
+        y = y + np.asarray(beta, np.float32).astype(np.float64)
+    return y
+
+
+def assert_near_float(expected, real, y_scale, y_zero, lo, hi):
+    """The integer reference itself is within 1 of the float function
+    quantized (a check of the reference, not of QC)."""
+    ideal = np.clip(np.rint(real / np.float64(np.float32(y_scale))) + y_zero,
+                    lo, hi)
+    assert np.abs(expected - ideal).max() <= 1
+
+
+def with_edge_rows(x, axis, dtype):
+    """Rows (along `axis`) of identical values, of one large value among
+    the smallest, of two equal maxima, of the two extremes alternating and
+    (given a fifth row) of one value 1 above the others (a variance that
+    epsilon dominates)."""
+    lo, hi = RANGES[dtype]
+    rows = np.moveaxis(x, axis, -1).reshape(-1, x.shape[axis])
+    n = rows.shape[1]
+    assert rows.shape[0] >= 4 and n >= 3
+    rows[0] = (lo + hi) // 2 + 17
+    rows[1] = lo
+    rows[1, n // 2] = hi
+    rows[2] = lo + 5
+    rows[2, 0] = rows[2, n - 1] = hi - 3
+    rows[3] = np.where(np.arange(n) % 2 == 0, lo, hi)
+    if rows.shape[0] >= 5:
+        rows[4] = (lo + hi) // 2 - 30
+        rows[4, 1] += 1
+    return np.moveaxis(rows.reshape(np.moveaxis(x, axis, -1).shape), -1,
+                       axis).astype(dtype)
+
+
+SOFTMAX_CASES = {"last": ((2, 3, 16), -1), "middle": ((2, 7, 3), 1),
+                 "last-80": ((5, 80), -1), "single": ((4, 1, 3), 1),
+                 # N > 2^11: F = 30 - 12 = 18 keeps sum(e) < 2^31
+                 "long": ((4, 3000), -1)}
+
+
+def _softmax_case(tmp_path, seed, act, out_type, layout):
+    shape, axis = SOFTMAX_CASES[layout]
+    rng = np.random.default_rng(100 + seed)
+    lo, hi = RANGES[out_type]
+    x_scale = f32(rng.uniform(0.01, 0.3))
+    x_zero = random_zero_point(rng, act)
+    y_zero = int(rng.integers(lo, lo + 30))
+    # 1.0 lands past the top of the output range: rows with one large value
+    # saturate.
+    y_scale = f32(1.0 / rng.uniform(hi - y_zero + 3, hi - y_zero + 60))
+    x = random_ints(rng, act, shape)
+    if shape[axis] > 1:
+        x = with_edge_rows(x, axis, act)
+    expected = softmax_int(x, axis, x_scale, y_scale, y_zero, lo, hi)
+    assert_near_float(expected, softmax_f64(
+        onnx_dequantize(x, x_scale, x_zero), axis), y_scale, y_zero, lo, hi)
+
+    g = QDQGraph()
+    xf = g.dequantize(g.input("x", act, shape), x_scale, x_zero, act)
+    y = g.node("Softmax", [xf], axis=axis)
+    g.output(g.quantize(y, y_scale, y_zero, out_type), out_type, shape)
+    got = compile_and_run(g, tmp_path, [x], expected_ops=["linalg.generic"])
+    assert_bit_exact(got, expected,
+                     f"softmax (s={x_scale!r}, z={x_zero}, s_out={y_scale!r},"
+                     f" z_out={y_zero})")
+    if shape[axis] > 1:
+        assert (expected == hi).any()
+    return expected
+
+
+@pytest.mark.parametrize("layout", ["last", "middle"])
+@pytest.mark.parametrize("act", [np.int8, np.uint8], ids=["int8", "uint8"])
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_softmax_integer(tmp_path, seed, act, layout):
+    _softmax_case(tmp_path, seed, act, act, layout)
+
+
+@pytest.mark.parametrize("types", [(np.int8, np.uint8), (np.uint8, np.int8)],
+                         ids=["i8->u8", "u8->i8"])
+def test_softmax_integer_mixed_types_long_rows(tmp_path, types):
+    _softmax_case(tmp_path, 3, *types, "last-80")
+
+
+@pytest.mark.parametrize("act", [np.int8, np.uint8], ids=["int8", "uint8"])
+def test_softmax_integer_long_rows(tmp_path, act):
+    """Rows of 3000: fewer fraction bits; a row of identical values sums
+    to 3000 * 2^18."""
+    _softmax_case(tmp_path, 5, act, act, "long")
+
+
+def test_softmax_integer_single_element_rows(tmp_path):
+    """N = 1: every output is 1.0 quantized (F = 20)."""
+    expected = _softmax_case(tmp_path, 4, np.int8, np.int8, "single")
+    assert len(np.unique(expected)) == 1
+
+
+LAYER_NORM_CASES = {
+    # shape, axis, with B, epsilon, one gamma this large (None: none)
+    "last": ((3, 4, 16), -1, True, 1e-5, None),
+    "last-no-bias": ((2, 5, 12), -1, False, 1e-5, None),
+    "last-two": ((5, 4, 6), -2, True, 1e-5, None),
+    "large-eps": ((2, 4, 8), -1, True, 1e-2, None),
+    "rec-width": ((1, 6, 120), -1, True, 1e-6, None),
+    # gamma_3 = 5000 and s_out fitted to the other channels: C_j would
+    # overflow int64 at c = 16, so c is smaller.
+    "huge-gamma": ((2, 3, 16), -1, True, 1e-5, 5000.0),
+}
+
+
+def _layer_norm_case(tmp_path, seed, act, out_type, case):
+    shape, axis, with_bias, epsilon, spike = LAYER_NORM_CASES[case]
+    normalized_dims = -axis
+    rng = np.random.default_rng(200 + seed)
+    lo, hi = RANGES[out_type]
+    x_scale = f32(rng.uniform(0.01, 0.2))
+    x_zero = random_zero_point(rng, act)
+    norm_shape = shape[len(shape) - normalized_dims:]
+    gamma = rng.uniform(0.3, 2.0, norm_shape).astype(np.float32) \
+        * rng.choice([-1, 1], norm_shape).astype(np.float32)
+    beta = (rng.standard_normal(norm_shape).astype(np.float32) * 0.5
+            if with_bias else None)
+    if spike is not None:
+        gamma.reshape(-1)[3] = -spike
+    x = random_ints(rng, act, shape)
+    flat_rows = x.reshape(-1, int(np.prod(norm_shape)))
+    flat_rows[:] = with_edge_rows(flat_rows, 1, act)
+    real = layer_norm_f64(onnx_dequantize(x, x_scale, x_zero),
+                          normalized_dims, gamma, beta, epsilon)
+    if spike is not None:
+        y_scale = output_scale_for(np.delete(real, 3, axis=-1), levels=150.0)
+    else:
+        y_scale = output_scale_for(real, levels=150.0)
+    y_zero = random_zero_point(rng, out_type)
+    constants = {}
+    expected = layer_norm_int(x, normalized_dims, x_scale, gamma, beta,
+                              epsilon, y_scale, y_zero, lo, hi, constants)
+    if spike is not None:
+        assert constants["c"] < 16, constants
+    assert_near_float(expected, real, y_scale, y_zero, lo, hi)
+
+    g = QDQGraph(opset=17)
+    xf = g.dequantize(g.input("x", act, shape), x_scale, x_zero, act)
+    operands = [xf, g.const(gamma, "gamma")]
+    if with_bias:
+        operands.append(g.const(beta, "beta"))
+    y = g.node("LayerNormalization", operands, axis=axis, epsilon=epsilon)
+    g.output(g.quantize(y, y_scale, y_zero, out_type), out_type, shape)
+    got = compile_and_run(g, tmp_path, [x], expected_ops=["linalg.generic"])
+    assert_bit_exact(got, expected,
+                     f"layer norm (s={x_scale!r}, z={x_zero}, "
+                     f"s_out={y_scale!r}, z_out={y_zero})")
+    assert (expected == lo).any() or (expected == hi).any()
+
+
+@pytest.mark.parametrize("case", ["last", "last-no-bias", "last-two"])
+@pytest.mark.parametrize("act", [np.int8, np.uint8], ids=["int8", "uint8"])
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_layer_norm_integer(tmp_path, seed, act, case):
+    _layer_norm_case(tmp_path, seed, act, act, case)
+
+
+@pytest.mark.parametrize("case,types", [
+    ("large-eps", (np.int8, np.uint8)),
+    ("rec-width", (np.uint8, np.int8)),
+    ("rec-width", (np.int8, np.int8)),
+    ("huge-gamma", (np.int8, np.int8)),
+    ("huge-gamma", (np.uint8, np.uint8))],
+    ids=["large-eps-i8-u8", "rec-width-u8-i8", "rec-width-i8",
+         "huge-gamma-i8", "huge-gamma-u8"])
+def test_layer_norm_integer_more_shapes(tmp_path, case, types):
+    _layer_norm_case(tmp_path, 3, *types, case)
+
+
+#===----------------------------------------------------------------------===#
+# Float Softmax and LayerNormalization (expanded into TOSA)
+#===----------------------------------------------------------------------===#
+
+def _run_float(graph, tmp_path, inputs):
+    source = tmp_path / "model.onnx"
+    onnx.save(graph.model(), source)
+    model = qc.load(qc.compile(source, tmp_path / "model.so"))
+    return model(*inputs)[0]
+
+
+@pytest.mark.parametrize("layout", ["last", "middle"])
+def test_softmax_float(tmp_path, layout):
+    shape, axis = SOFTMAX_CASES[layout]
+    x = (np.random.default_rng(300).standard_normal(shape) * 3) \
+        .astype(np.float32)
+    g = QDQGraph()
+    y = g.node("Softmax", [g.input("x", np.float32, shape)], axis=axis)
+    g.output(y, np.float32, shape)
+    got = _run_float(g, tmp_path, [x])
+    np.testing.assert_allclose(got, softmax_f64(x, axis), rtol=0, atol=1e-5)
+
+
+@pytest.mark.parametrize("case", ["last", "last-no-bias", "last-two"])
+def test_layer_norm_float(tmp_path, case):
+    shape, axis, with_bias, epsilon, _ = LAYER_NORM_CASES[case]
+    rng = np.random.default_rng(301)
+    norm_shape = shape[len(shape) + axis:]
+    gamma = rng.uniform(-2, 2, norm_shape).astype(np.float32)
+    beta = rng.standard_normal(norm_shape).astype(np.float32) \
+        if with_bias else None
+    x = (rng.standard_normal(shape) * 2 + 1).astype(np.float32)
+    g = QDQGraph(opset=17)
+    operands = [g.input("x", np.float32, shape), g.const(gamma, "gamma")]
+    if with_bias:
+        operands.append(g.const(beta, "beta"))
+    y = g.node("LayerNormalization", operands, axis=axis, epsilon=epsilon)
+    g.output(y, np.float32, shape)
+    got = _run_float(g, tmp_path, [x])
+    np.testing.assert_allclose(
+        got, layer_norm_f64(x, -axis, gamma, beta, epsilon), rtol=0,
+        atol=1e-5)
+
+
+#===----------------------------------------------------------------------===#
+# AveragePool, Concat, Split
+#===----------------------------------------------------------------------===#
+
+def avg_pool_sum_int(x, x_zero, kernel, stride):
+    """Window sums of (x - x_zero), NCHW, no padding."""
+    centered = np.asarray(x, np.int64) - x_zero
+    h, w = centered.shape[2:]
+    (kh, kw), (sh, sw) = kernel, stride
+    out_h, out_w = (h - kh) // sh + 1, (w - kw) // sw + 1
+    out = np.zeros(centered.shape[:2] + (out_h, out_w), np.int64)
+    for i in range(kh):
+        for j in range(kw):
+            out += centered[:, :, i:i + sh * (out_h - 1) + 1:sh,
+                            j:j + sw * (out_w - 1) + 1:sw]
+    return out
+
+
+AVG_POOL_CASES = {
+    "2x2s2": ((1, 3, 8, 8), (2, 2), (2, 2)),
+    "3x3s1": ((2, 2, 7, 9), (3, 3), (1, 1)),
+    "3x3s2": ((1, 4, 9, 11), (3, 3), (2, 2)),
+    "rec": ((1, 8, 3, 80), (3, 2), (3, 2)),
+}
+
+
+@pytest.mark.parametrize("case", list(AVG_POOL_CASES))
+@pytest.mark.parametrize("act", [np.int8, np.uint8], ids=["int8", "uint8"])
+def test_avg_pool_integer(tmp_path, act, case):
+    """Window sums of (q - z) in int32, requantized by
+    (s / (kh kw)) / s_out, + z_out, saturated."""
+    shape, kernel, stride = AVG_POOL_CASES[case]
+    rng = np.random.default_rng(400 + list(AVG_POOL_CASES).index(case))
+    lo, hi = RANGES[act]
+    x_scale, x_zero = f32(rng.uniform(0.01, 0.1)), random_zero_point(rng, act)
+    x = random_ints(rng, act, shape)
+    x[0, 0, :kernel[0], :kernel[1]] = hi  # one window of the largest value
+    acc = avg_pool_sum_int(x, x_zero, kernel, stride)
+    multiplier = x_scale / (kernel[0] * kernel[1])
+    y_scale = output_scale_for(acc * multiplier)
+    y_zero = random_zero_point(rng, act)
+    expected = requantize(acc, multiplier / y_scale, y_zero, lo, hi)
+
+    g = QDQGraph()
+    xf = g.dequantize(g.input("x", act, shape), x_scale, x_zero, act)
+    y = g.node("AveragePool", [xf], kernel_shape=list(kernel),
+               strides=list(stride))
+    g.output(g.quantize(y, y_scale, y_zero, act), act, expected.shape)
+    got = compile_and_run(g, tmp_path, [x], expected_ops=["qc.requant"])
+    assert_bit_exact(got, expected, "average pool")
+    assert (expected == lo).any() or (expected == hi).any()
+
+
+def test_avg_pool_with_pads_is_not_integer(tmp_path):
+    """With pads the divisor varies at the borders: the op stays float, so
+    integer-only compilation fails naming tosa.avg_pool2d (and succeeds with
+    --integer-only=false)."""
+    g = QDQGraph()
+    xf = g.dequantize(g.input("x", np.int8, (1, 2, 6, 6)), 0.05, 3, np.int8)
+    y = g.node("AveragePool", [xf], kernel_shape=[3, 3], strides=[1, 1],
+               pads=[1, 1, 1, 1])
+    g.output(g.quantize(y, 0.03, -1, np.int8), np.int8, (1, 2, 6, 6))
+    source = tmp_path / "model.onnx"
+    onnx.save(g.model(), source)
+    with pytest.raises(qc.QCToolError) as error:
+        qc.compile(source, tmp_path / "model.so")
+    assert "tosa.avg_pool2d" in str(error.value)
+    qc.compile(source, tmp_path / "model.so", integer_only=False)
+
+
+@pytest.mark.parametrize("case", [
+    # (type, scale, zero point) of a, of b, of the output; None: the
+    # output's
+    ((np.int8, 0.043, -9), (np.int8, 0.0171, 14), (np.int8, 0.031, 3)),
+    ((np.uint8, 0.05, 121), (np.int8, 0.02, -4), (np.uint8, 0.035, 130)),
+    ((np.int8, 0.06, 5), None, (np.int8, 0.025, -11)),
+    (None, (np.int8, 0.047, 2), (np.uint8, 0.029, 118))],
+    ids=["i8+i8->i8", "u8+i8->u8", "i8+copy->i8", "copy+i8->u8"])
+def test_concat_two_scales(tmp_path, case):
+    """Each input requantized to the output's scale separately (an input
+    of the output's scale and zero point copied), concatenated on axis 1."""
+    out_type, y_scale, y_zero = case[2]
+    lo, hi = RANGES[out_type]
+    rng = np.random.default_rng(500)
+    g = QDQGraph()
+    shapes = [(1, 3, 4, 5), (1, 2, 4, 5)]
+    inputs, parts, terms = [], [], []
+    for name, spec, shape in zip("ab", case[:2], shapes):
+        dtype, scale, zero = spec if spec is not None else case[2]
+        x = random_ints(rng, dtype, shape)
+        inputs.append(x)
+        terms.append(np.clip(multiply_by_quantized_multiplier(
+            x.astype(np.int64) - zero, f32(scale) / f32(y_scale)) + y_zero,
+            lo, hi))
+        if spec is None:
+            assert np.array_equal(terms[-1], x)
+        parts.append(g.dequantize(g.input(name, dtype, shape), scale, zero,
+                                  dtype))
+    expected = np.concatenate(terms, axis=1)
+    y = g.node("Concat", parts, axis=1)
+    g.output(g.quantize(y, y_scale, y_zero, out_type), out_type,
+             expected.shape)
+    got = compile_and_run(g, tmp_path, inputs,
+                          expected_ops=["tosa.concat", "qc.requant"])
+    assert_bit_exact(got, expected, "concat")
+    assert (expected == lo).any() or (expected == hi).any()
+
+
+@pytest.mark.parametrize("act", [np.int8, np.uint8], ids=["int8", "uint8"])
+def test_split_moves_integers(tmp_path, act):
+    """Split (sizes 2, 3, 4 on axis 1) with the input's scale and zero point
+    at each output: the stored integers, sliced."""
+    rng = np.random.default_rng(600)
+    x = random_ints(rng, act, (2, 9, 4))
+    x_scale, x_zero = 0.037, random_zero_point(rng, act)
+    sizes = [2, 3, 4]
+    g = QDQGraph()
+    xf = g.dequantize(g.input("x", act, x.shape), x_scale, x_zero, act)
+    names = [f"part{i}" for i in range(3)]
+    g.nodes.append(helper.make_node(
+        "Split", [xf, g.const(np.array(sizes, np.int64), "split")], names,
+        name="split", axis=1))
+    expected = np.split(x, np.cumsum(sizes)[:-1], axis=1)
+    for i, (name, part) in enumerate(zip(names, expected)):
+        g.output(g.quantize(name, x_scale, x_zero, act), act, part.shape,
+                 name=f"out{i}")
+    got = compile_and_run_all(g, tmp_path, [x], expected_ops=["tosa.slice"])
+    for i, (g_part, e_part) in enumerate(zip(got, expected)):
+        assert_bit_exact(g_part, e_part, f"split part {i}")
 
 
 #===----------------------------------------------------------------------===#
