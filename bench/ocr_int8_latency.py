@@ -5,8 +5,7 @@ and both floats, in one run.
 
 For rec and cls: QC float and QC int8 (quant-compile --recipe w8a8, the
 calibration set and statistics of bench/ocr_accuracy.py --qc-int8 under
-build/bench/ort-int8; rec with --integer-only=false, since its attention and
-normalizations have no integer form yet), onnxruntime float and int8, on
+build/bench/ort-int8; integer-only), onnxruntime float and int8, on
 the same random input, medians of --runs runs at 1 and 2 threads. Prints a
 markdown table with each time's ratio to onnxruntime int8.
 
@@ -45,7 +44,7 @@ def compile_qc(external, model_file, shape, calibration_model, library,
                                        Path(qc.tools.find_tool("quant-compile"))])
     return qc.compile(onnx_path, library, input_shapes={"x": shape},
                       recipe="w8a8", calib=calib_dir if calibrate else None,
-                      calib_stats=stats, integer_only=model_file == CLS[0])
+                      calib_stats=stats)
 
 
 def main():

@@ -11,7 +11,8 @@
 //     runs on the storage integers; a concat of different quantizations
 //     requantizes its operands first;
 //   * convolutions and matmuls on int8 accumulate in i32, whose scale is
-//     s_in * s_w (per output channel for per-channel weights); float biases
+//     s_in * s_w (per output channel for per-channel weights), with the
+//     input zero point folded into the bias for constant weights; float biases
 //     and added constants are quantized to that scale (a narrow value plus
 //     a constant is widened to i32 first), sums and average pools (without
 //     padding) are i32 reductions;
@@ -49,6 +50,7 @@
 #include "llvm/ADT/TypeSwitch.h"
 
 #include <cmath>
+#include <cstring>
 
 namespace mlir::qc {
 #define GEN_PASS_DEF_QCLOWERTOINTEGER
@@ -390,9 +392,119 @@ static bool hasWeightGranularity(const DequantizedValue &weight,
   return *weight.params.axis == channelAxis && !weight.params.hasZeroPoints();
 }
 
+/// The values of an integer constant (inline, splat or in a resource blob)
+/// of 8 or 32 bits, row-major.
+static std::optional<SmallVector<int64_t>> readIntConstant(Value value) {
+  ElementsAttr attr;
+  if (!value || !matchPattern(value, m_Constant(&attr)))
+    return std::nullopt;
+  SmallVector<int64_t> values;
+  if (auto dense = dyn_cast<DenseIntElementsAttr>(attr)) {
+    for (const APInt &element : dense.getValues<APInt>())
+      values.push_back(element.getSExtValue());
+    return values;
+  }
+  std::optional<ArrayRef<char>> bytes = getDenseBytes(attr);
+  Type elementType = cast<ShapedType>(attr.getType()).getElementType();
+  if (!bytes)
+    return std::nullopt;
+  if (elementType.isInteger(8)) {
+    for (char byte : *bytes)
+      values.push_back(static_cast<int8_t>(byte));
+    return values;
+  }
+  if (!elementType.isInteger(32))
+    return std::nullopt;
+  for (size_t offset = 0; offset + sizeof(int32_t) <= bytes->size();
+       offset += sizeof(int32_t)) {
+    int32_t element;
+    std::memcpy(&element, bytes->data() + offset, sizeof(element));
+    values.push_back(element);
+  }
+  return values;
+}
+
+namespace {
+/// A convolution's input and bias with the input zero point folded in.
+struct FoldedZeroPoint {
+  Value input;
+  Value bias;
+  DenseI64ArrayAttr pad;
+};
+} // namespace
+
+/// Moves the input zero point z of an integer convolution with constant
+/// weights into its bias: sum (x - z) w = sum x w - z sum w per output
+/// channel, the input padded with z explicitly (TOSA pads x - z with
+/// zeros). Without zero points the convolution becomes linalg's plain one,
+/// which QC tiles and vectorizes (the `_q` ones stay scalar loops). The
+/// weight's output channels are the row-major index over `channelDims`.
+static std::optional<FoldedZeroPoint>
+foldInputZeroPoint(PatternRewriter &builder, Location loc, Value input,
+                   int64_t zeroPoint, Value weight, Value bias,
+                   ArrayRef<int64_t> pad, ArrayRef<int64_t> channelDims) {
+  std::optional<SmallVector<int64_t>> weights = readIntConstant(weight);
+  std::optional<SmallVector<int64_t>> biases = readIntConstant(bias);
+  auto weightType = cast<RankedTensorType>(weight.getType());
+  if (!weights || !biases ||
+      static_cast<int64_t>(weights->size()) != weightType.getNumElements())
+    return std::nullopt;
+  int64_t channels = 1;
+  for (int64_t dim : channelDims)
+    channels *= weightType.getDimSize(dim);
+  if (biases->size() != 1 && static_cast<int64_t>(biases->size()) != channels)
+    return std::nullopt;
+  SmallVector<int64_t> sums(channels, 0);
+  ArrayRef<int64_t> shape = weightType.getShape();
+  for (auto [index, value] : llvm::enumerate(*weights)) {
+    // The output channel of flat index `index`: its coordinates along
+    // channelDims, row-major.
+    int64_t remainder = static_cast<int64_t>(index), channel = 0,
+            channelStride = 1;
+    for (int64_t dim = weightType.getRank() - 1; dim >= 0; --dim) {
+      int64_t coordinate = remainder % shape[dim];
+      remainder /= shape[dim];
+      if (llvm::is_contained(channelDims, dim)) {
+        channel += coordinate * channelStride;
+        channelStride *= shape[dim];
+      }
+    }
+    sums[channel] += value;
+  }
+  numerics::IntRange range = numerics::storageRange(32, /*isSigned=*/true);
+  SmallVector<int32_t> folded;
+  for (int64_t channel = 0; channel < channels; ++channel) {
+    int64_t value =
+        (*biases)[biases->size() == 1 ? 0 : channel] - zeroPoint * sums[channel];
+    if (value < range.min || value > range.max)
+      return std::nullopt;
+    folded.push_back(static_cast<int32_t>(value));
+  }
+  FoldedZeroPoint result;
+  result.bias = buildI32Constant(builder, loc, {channels}, folded);
+  result.pad = builder.getDenseI64ArrayAttr({0, 0, 0, 0});
+  result.input = input;
+  if (llvm::any_of(pad, [](int64_t amount) { return amount != 0; })) {
+    // NHWC; pad is [top, bottom, left, right].
+    auto type = cast<RankedTensorType>(input.getType());
+    SmallVector<int64_t> paddedShape(type.getShape());
+    paddedShape[1] += pad[0] + pad[1];
+    paddedShape[2] += pad[2] + pad[3];
+    SmallVector<int64_t> padding = {0, 0, pad[0], pad[1], pad[2], pad[3], 0, 0};
+    Value padValue = buildIntSplat(
+        builder, loc, RankedTensorType::get({1}, type.getElementType()),
+        zeroPoint);
+    result.input = tosa::PadOp::create(
+        builder, loc, type.clone(paddedShape), input,
+        tosa::getTosaConstShape(builder, loc, padding), padValue);
+  }
+  return result;
+}
+
 namespace {
 /// tosa.conv2d / tosa.depthwise_conv2d on dequantized int8 input and weight
-/// -> the same op on int8, accumulating in i32 with the bias in i32.
+/// -> the same op on int8, accumulating in i32 with the bias in i32 (and the
+/// input zero point in it, for constant weights).
 template <typename ConvOp>
 struct ConvertConvolution : OpRewritePattern<ConvOp> {
   using OpRewritePattern<ConvOp>::OpRewritePattern;
@@ -402,6 +514,13 @@ struct ConvertConvolution : OpRewritePattern<ConvOp> {
       std::is_same_v<ConvOp, tosa::Conv2DOp> ? 0 : 2;
   /// Output-channel axis of the NHWC result.
   static constexpr int32_t kResultChannelAxis = 3;
+  /// The weight dimensions whose row-major index is the output channel:
+  /// O of OHWI, C and M of HWCM.
+  static SmallVector<int64_t, 2> getWeightChannelDims() {
+    if constexpr (std::is_same_v<ConvOp, tosa::Conv2DOp>)
+      return {0};
+    return {2, 3};
+  }
 
   LogicalResult matchAndRewrite(ConvOp op,
                                 PatternRewriter &rewriter) const override {
@@ -423,18 +542,32 @@ struct ConvertConvolution : OpRewritePattern<ConvOp> {
     if (failed(bias))
       return rewriter.notifyMatchFailure(op, "bias is not quantizable");
     Type i8 = rewriter.getI8Type();
-    Value inputZp = *tosa::createZeroPointTensor(
-        rewriter, loc, i8, input->params.zeroPoints.front());
-    Value weightZp = *tosa::createZeroPointTensor(
-        rewriter, loc, i8,
-        weight->params.isPerTensor() ? weight->params.zeroPoints.front() : 0);
+    int64_t inputZeroPoint = input->params.zeroPoints.front();
+    int64_t weightZeroPoint =
+        weight->params.isPerTensor() ? weight->params.zeroPoints.front() : 0;
+    Value inputStorage = input->getStorage(rewriter, loc);
+    Value weightStorage = weight->getStorage(rewriter, loc);
+    DenseI64ArrayAttr pad = op.getPadAttr();
+    if (inputZeroPoint != 0 && weightZeroPoint == 0) {
+      if (std::optional<FoldedZeroPoint> folded = foldInputZeroPoint(
+              rewriter, loc, inputStorage, inputZeroPoint, weightStorage,
+              *bias, pad, getWeightChannelDims())) {
+        inputStorage = folded->input;
+        *bias = folded->bias;
+        pad = folded->pad;
+        inputZeroPoint = 0;
+      }
+    }
+    Value inputZp =
+        *tosa::createZeroPointTensor(rewriter, loc, i8, inputZeroPoint);
+    Value weightZp =
+        *tosa::createZeroPointTensor(rewriter, loc, i8, weightZeroPoint);
     auto resultType = op.getType();
     auto accumulatorTensor = resultType.clone(rewriter.getI32Type());
     Value accumulator = ConvOp::create(
-        rewriter, loc, accumulatorTensor, input->getStorage(rewriter, loc),
-        weight->getStorage(rewriter, loc),
-        *bias, inputZp, weightZp, op.getPadAttr(), op.getStrideAttr(),
-        op.getDilationAttr(), TypeAttr::get(rewriter.getI32Type()));
+        rewriter, loc, accumulatorTensor, inputStorage, weightStorage, *bias,
+        inputZp, weightZp, pad, op.getStrideAttr(), op.getDilationAttr(),
+        TypeAttr::get(rewriter.getI32Type()));
     std::optional<int32_t> axis;
     if (!weight->params.isPerTensor())
       axis = kResultChannelAxis;
@@ -444,11 +577,39 @@ struct ConvertConvolution : OpRewritePattern<ConvOp> {
 };
 
 /// tosa.matmul on dequantized int8 operands -> tosa.matmul on int8 into
-/// i32 (the right operand per tensor or per column).
+/// i32 (the right operand per tensor or per column; the left operand's zero
+/// point in a constant correction when the right one is constant).
 struct ConvertMatMul : OpRewritePattern<tosa::MatMulOp> {
   using OpRewritePattern::OpRewritePattern;
 
   static constexpr int32_t kColumnAxis = 2;
+
+  /// -z * colsum(b) as an i32 constant of shape [batch, 1, columns] for a
+  /// constant [batch, rows, columns] b; null when b is not a constant or a
+  /// correction does not fit i32.
+  static Value buildColumnSumCorrection(OpBuilder &builder, Location loc,
+                                        Value rhs, int64_t zeroPoint) {
+    std::optional<SmallVector<int64_t>> values = readIntConstant(rhs);
+    auto type = cast<RankedTensorType>(rhs.getType());
+    if (!values || static_cast<int64_t>(values->size()) != type.getNumElements())
+      return {};
+    int64_t batch = type.getDimSize(0), rows = type.getDimSize(1),
+            columns = type.getDimSize(2);
+    numerics::IntRange range = numerics::storageRange(32, /*isSigned=*/true);
+    SmallVector<int32_t> corrections;
+    for (int64_t b = 0; b < batch; ++b) {
+      for (int64_t column = 0; column < columns; ++column) {
+        int64_t sum = 0;
+        for (int64_t row = 0; row < rows; ++row)
+          sum += (*values)[(b * rows + row) * columns + column];
+        int64_t correction = -zeroPoint * sum;
+        if (correction < range.min || correction > range.max)
+          return {};
+        corrections.push_back(static_cast<int32_t>(correction));
+      }
+    }
+    return buildI32Constant(builder, loc, {batch, 1, columns}, corrections);
+  }
 
   LogicalResult matchAndRewrite(tosa::MatMulOp op,
                                 PatternRewriter &rewriter) const override {
@@ -459,16 +620,27 @@ struct ConvertMatMul : OpRewritePattern<tosa::MatMulOp> {
       return failure();
     Location loc = op.getLoc();
     Type i8 = rewriter.getI8Type();
-    Value lhsZp = *tosa::createZeroPointTensor(rewriter, loc, i8,
-                                               lhs->params.zeroPoints.front());
-    Value rhsZp = *tosa::createZeroPointTensor(
-        rewriter, loc, i8,
-        rhs->params.isPerTensor() ? rhs->params.zeroPoints.front() : 0);
-    auto resultType = op.getType();
+    int64_t lhsZeroPoint = lhs->params.zeroPoints.front();
+    int64_t rhsZeroPoint =
+        rhs->params.isPerTensor() ? rhs->params.zeroPoints.front() : 0;
+    Value rhsStorage = rhs->getStorage(rewriter, loc);
+    // sum_k (a - z) b = sum_k a b - z colsum(b): for a constant b, the
+    // correction is a constant and the matmul has no zero points (linalg's
+    // plain batch_matmul, which QC vectorizes).
+    Value correction;
+    if (lhsZeroPoint != 0 && rhsZeroPoint == 0 &&
+        (correction = buildColumnSumCorrection(rewriter, loc, rhsStorage,
+                                               lhsZeroPoint)))
+      lhsZeroPoint = 0;
+    Value lhsZp = *tosa::createZeroPointTensor(rewriter, loc, i8, lhsZeroPoint);
+    Value rhsZp = *tosa::createZeroPointTensor(rewriter, loc, i8, rhsZeroPoint);
+    auto accumulatorType = op.getType().clone(rewriter.getI32Type());
     Value product = tosa::MatMulOp::create(
-        rewriter, loc, resultType.clone(rewriter.getI32Type()),
-        lhs->getStorage(rewriter, loc), rhs->getStorage(rewriter, loc), lhsZp,
-        rhsZp);
+        rewriter, loc, accumulatorType, lhs->getStorage(rewriter, loc),
+        rhsStorage, lhsZp, rhsZp);
+    if (correction)
+      product = tosa::AddOp::create(rewriter, loc, accumulatorType, product,
+                                    correction);
     std::optional<int32_t> axis;
     if (!rhs->params.isPerTensor())
       axis = kColumnAxis;

@@ -245,6 +245,54 @@ func.func @conv2d_per_tensor_weights(%x: tensor<1x4x4x2xi8>, %w: tensor<3x1x1x2x
 
 // -----
 
+// Constant weights: the input zero point -3 moves into the bias,
+// b - z * sum(w) per output channel: bias [0.5 / 0.05, -0.4 / 0.1] =
+// [10, -4], weight sums [3, -1] -> [10 + 3 * 3, -4 - 3] = [19, -7]; the
+// padding (1 row on top, 1 column on the right) becomes an explicit pad
+// with -3, and the convolution has no zero points left.
+// CHECK-LABEL: func @conv2d_zero_point_into_bias
+// CHECK-SAME:    (%[[X:.+]]: tensor<1x3x3x2xi8>)
+// CHECK-DAG:     %[[W:.+]] = arith.constant dense<{{\[\[\[\[}}1, 2]]], {{\[\[\[}}3, -4]]]]> : tensor<2x1x1x2xi8>
+// CHECK-DAG:     %[[BIAS:.+]] = arith.constant dense<[19, -7]> : tensor<2xi32>
+// CHECK-DAG:     %[[PADDING:.+]] = tosa.const_shape {values = dense<[0, 0, 1, 0, 0, 1, 0, 0]> : tensor<8xindex>}
+// CHECK-DAG:     %[[PADVALUE:.+]] = arith.constant dense<-3> : tensor<1xi8>
+// CHECK-DAG:     %[[ZERO:.+]] = "tosa.const"() <{values = dense<0> : tensor<1xi8>}>
+// CHECK:         %[[PADDED:.+]] = tosa.pad %[[X]], %[[PADDING]], %[[PADVALUE]] : (tensor<1x3x3x2xi8>, !tosa.shape<8>, tensor<1xi8>) -> tensor<1x4x4x2xi8>
+// CHECK:         tosa.conv2d %[[PADDED]], %[[W]], %[[BIAS]], %[[ZERO]], %[[ZERO]] {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x4x4x2xi8>, tensor<2x1x1x2xi8>, tensor<2xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x4x4x2xi32>
+func.func @conv2d_zero_point_into_bias(%x: tensor<1x3x3x2xi8>) -> tensor<1x4x4x2xf32> {
+  %qx = quant.scast %x : tensor<1x3x3x2xi8> to tensor<1x3x3x2x!quant.uniform<i8:f32, 0.5:-3>>
+  %dx = qc.dequantize %qx : tensor<1x3x3x2x!quant.uniform<i8:f32, 0.5:-3>> -> tensor<1x3x3x2xf32>
+  %w = arith.constant dense<[[[[1, 2]]], [[[3, -4]]]]> : tensor<2x1x1x2xi8>
+  %qw = quant.scast %w : tensor<2x1x1x2xi8> to tensor<2x1x1x2x!quant.uniform<i8<-127:127>:f32:0, {0.1, 0.2}>>
+  %dw = qc.dequantize %qw : tensor<2x1x1x2x!quant.uniform<i8<-127:127>:f32:0, {0.1, 0.2}>> -> tensor<2x1x1x2xf32>
+  %b = arith.constant dense<[0.5, -0.4]> : tensor<2xf32>
+  %zp = arith.constant dense<0.0> : tensor<1xf32>
+  %c = tosa.conv2d %dx, %dw, %b, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 1, 0, 0, 1>, stride = array<i64: 1, 1>} : (tensor<1x3x3x2xf32>, tensor<2x1x1x2xf32>, tensor<2xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x4x4x2xf32>
+  return %c : tensor<1x4x4x2xf32>
+}
+
+// -----
+
+// Depthwise (HWCM, M = 2): one weight sum per output channel c * 2 + m.
+// Weights [[1, 2], [3, 4]] at (0, 0) and [[5, 6], [7, 8]] at (0, 1): sums
+// [6, 8, 10, 12]; bias 0 -> 2 * [6, 8, 10, 12] for zero point -2.
+// CHECK-LABEL: func @depthwise_zero_point_into_bias
+// CHECK-DAG:     %[[BIAS:.+]] = arith.constant dense<[12, 16, 20, 24]> : tensor<4xi32>
+// CHECK:         tosa.depthwise_conv2d %{{.+}}, %{{.+}}, %[[BIAS]], {{.*}} -> tensor<1x2x1x4xi32>
+func.func @depthwise_zero_point_into_bias(%x: tensor<1x2x2x2xi8>) -> tensor<1x2x1x4xf32> {
+  %qx = quant.scast %x : tensor<1x2x2x2xi8> to tensor<1x2x2x2x!quant.uniform<i8:f32, 0.5:-2>>
+  %dx = qc.dequantize %qx : tensor<1x2x2x2x!quant.uniform<i8:f32, 0.5:-2>> -> tensor<1x2x2x2xf32>
+  %w = arith.constant dense<[[[[1, 2], [3, 4]], [[5, 6], [7, 8]]]]> : tensor<1x2x2x2xi8>
+  %qw = quant.scast %w : tensor<1x2x2x2xi8> to tensor<1x2x2x2x!quant.uniform<i8<-127:127>:f32, 0.1>>
+  %dw = qc.dequantize %qw : tensor<1x2x2x2x!quant.uniform<i8<-127:127>:f32, 0.1>> -> tensor<1x2x2x2xf32>
+  %b = arith.constant dense<0.0> : tensor<4xf32>
+  %zp = arith.constant dense<0.0> : tensor<1xf32>
+  %c = tosa.depthwise_conv2d %dx, %dw, %b, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x2x2x2xf32>, tensor<1x2x2x2xf32>, tensor<4xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x2x1x4xf32>
+  return %c : tensor<1x2x1x4xf32>
+}
+
+// -----
+
 // Per-channel weights (axis 0 of OHWI): the accumulator is per axis 3 with
 // scales 0.5 * {0.25, 0.125, 0.0625}; the bias is rounded per channel:
 // [1.0 / 0.125, -0.3 / 0.0625, 2.5 / 0.03125] = [8, -4.8, 80] -> [8, -5, 80].
@@ -396,6 +444,30 @@ func.func @matmul_per_tensor(%a: tensor<1x2x4xi8>, %b: tensor<1x4x3xi8>) -> tens
   %zp = arith.constant dense<0.0> : tensor<1xf32>
   %m = tosa.matmul %da, %db, %zp, %zp : (tensor<1x2x4xf32>, tensor<1x4x3xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x2x3xf32>
   return %m : tensor<1x2x3xf32>
+}
+
+// -----
+
+// A constant right operand: the left zero point -3 becomes the constant
+// correction -z * colsum(b) = 3 * [1 + 3, 2 + 4] = [12, 18] added to a
+// matmul without zero points.
+// CHECK-LABEL: func @matmul_zero_point_into_correction
+// CHECK-SAME:    (%[[A:.+]]: tensor<1x3x2xi8>)
+// CHECK-DAG:     %[[B:.+]] = arith.constant dense<{{\[\[\[}}1, 2], [3, 4]]]> : tensor<1x2x2xi8>
+// CHECK-DAG:     %[[CORRECTION:.+]] = arith.constant dense<{{\[\[\[}}12, 18]]]> : tensor<1x1x2xi32>
+// CHECK-DAG:     %[[ZERO:.+]] = "tosa.const"() <{values = dense<0> : tensor<1xi8>}>
+// CHECK:         %[[P:.+]] = tosa.matmul %[[A]], %[[B]], %[[ZERO]], %[[ZERO]] : (tensor<1x3x2xi8>, tensor<1x2x2xi8>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x3x2xi32>
+// CHECK-NEXT:    %[[SUM:.+]] = tosa.add %[[P]], %[[CORRECTION]] : (tensor<1x3x2xi32>, tensor<1x1x2xi32>) -> tensor<1x3x2xi32>
+// CHECK-NEXT:    quant.scast %[[SUM]]
+func.func @matmul_zero_point_into_correction(%a: tensor<1x3x2xi8>) -> tensor<1x3x2xf32> {
+  %qa = quant.scast %a : tensor<1x3x2xi8> to tensor<1x3x2x!quant.uniform<i8:f32, 0.5:-3>>
+  %da = qc.dequantize %qa : tensor<1x3x2x!quant.uniform<i8:f32, 0.5:-3>> -> tensor<1x3x2xf32>
+  %b = arith.constant dense<[[[1, 2], [3, 4]]]> : tensor<1x2x2xi8>
+  %qb = quant.scast %b : tensor<1x2x2xi8> to tensor<1x2x2x!quant.uniform<i8<-127:127>:f32, 0.25>>
+  %db = qc.dequantize %qb : tensor<1x2x2x!quant.uniform<i8<-127:127>:f32, 0.25>> -> tensor<1x2x2xf32>
+  %zp = arith.constant dense<0.0> : tensor<1xf32>
+  %p = tosa.matmul %da, %db, %zp, %zp : (tensor<1x3x2xf32>, tensor<1x2x2xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x3x2xf32>
+  return %p : tensor<1x3x2xf32>
 }
 
 // -----

@@ -57,8 +57,12 @@ def QCLowerToInteger : Pass<"qc-lower-to-integer"> {
       operands (weights per tensor or per output channel, symmetric) become
       the same ops on int8 accumulating in i32 at scale `s_in * s_w[c]`; a
       float constant bias is rounded to that scale (half to even), an i32
-      bias of exactly that scale is used as is; zero points stay on the TOSA
-      op;
+      bias of exactly that scale is used as is; with constant weights the
+      input zero point moves into the bias (`b - z * sum(w)` per output
+      channel, the padding made explicit with `z`) or, for matmuls, into a
+      constant i32 correction `-z * colsum(b)`, so the op runs without zero
+      points (linalg's plain, vectorized convolutions and matmuls); other
+      zero points stay on the TOSA op;
     * an add of a float constant (or of an accumulator of the same type) to
       an i32 accumulator is an i32 add;
     * a multiplication by a positive constant (`tosa.mul`, or a
