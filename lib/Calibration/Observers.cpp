@@ -277,7 +277,9 @@ Range TensorObserver::klRange(unsigned bits) const {
   if (absHistogram_.total == 0 || !(absMax > 0))
     return {};
   size_t n = h.size();
-  size_t levels = size_t(1) << (bits - 1);
+  // A signed grid spends 2^(bits-1) levels on [0, t]; the affine grid of a
+  // non-negative tensor spends all 2^bits there.
+  size_t levels = size_t(1) << (min_ >= 0 ? bits : bits - 1);
   double total = static_cast<double>(absHistogram_.total);
 
   // prefix[i] = h_0 + ... + h_{i-1}.

@@ -98,7 +98,8 @@ bool nearOrderStatistic(std::vector<double> xs, double q, double value,
 /// bins plus the outliers in bin i - 1, Q = the first i bins merged into m
 /// levels (floor(i / m) bins each, the rest in the last level) and spread
 /// over each level's non-empty bins; the i of the least KL(P || Q) (the
-/// largest i among equals) gives t = i * max|x| / n.
+/// largest i among equals) gives t = i * max|x| / n. m = 2^(bits - 1), or
+/// 2^bits for non-negative data.
 double referenceKlThreshold(const std::vector<float> &xs, size_t n,
                             unsigned bits) {
   double amax = 0;
@@ -110,7 +111,9 @@ double referenceKlThreshold(const std::vector<float> &xs, size_t n,
     size_t j = static_cast<size_t>(a / amax * static_cast<double>(n));
     hist[std::min(j, n - 1)] += 1;
   }
-  size_t m = size_t(1) << (bits - 1);
+  bool nonNegative = std::all_of(xs.begin(), xs.end(),
+                                 [](float x) { return x >= 0; });
+  size_t m = size_t(1) << (nonNegative ? bits : bits - 1);
   double bestKl = std::numeric_limits<double>::infinity();
   size_t bestI = n;
   for (size_t i = m; i <= n; ++i) {
@@ -458,6 +461,19 @@ TEST_F(ObserversTest, KlMatchesTheDefinitionOnSmallHistograms) {
   // Clipping happens for these tails at 3 bits and 64 bins.
   TensorObserver o = observeOne(xs, 64);
   EXPECT_LT(o.klRange(3).hi, std::max(-o.min(), o.max()));
+
+  // Non-negative data (|x| of the same samples): 2^bits levels.
+  std::vector<float> magnitudes(xs);
+  for (float &x : magnitudes)
+    x = std::fabs(x);
+  for (size_t bins : {16u, 40u, 64u, 101u})
+    for (unsigned bits : {2u, 3u, 4u}) {
+      TensorObserver positive = observeOne(magnitudes, bins);
+      double t = referenceKlThreshold(magnitudes, bins, bits);
+      Range r = positive.klRange(bits);
+      EXPECT_NEAR(r.hi, t, 1e-9 * t) << bins << " bins, " << bits << " bits";
+      EXPECT_EQ(r.lo, 0.0);
+    }
 }
 
 //===----------------------------------------------------------------------===//

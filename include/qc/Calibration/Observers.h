@@ -201,8 +201,11 @@ public:
   /// i = n is always finite, so t <= absMax exists whenever a finite value was
   /// seen. Returns [0, t] when min >= 0, else [-t, t]. Zero bins are not
   /// smoothed (MXNet's variant adds epsilons) and bin 0 is not replaced by
-  /// bin 1 (pytorch-quantization does that for ReLU outputs); m is
-  /// 2^(bits - 1) also for [0, t], TensorRT's signed grid.
+  /// bin 1 (pytorch-quantization does that for ReLU outputs). m is
+  /// 2^(bits - 1), TensorRT's signed grid, for tensors with negative
+  /// values, and 2^bits for non-negative ones, whose affine grid puts every
+  /// level on [0, t] (with 2^(bits - 1), sparse post-ReLU tensors were
+  /// clipped to a tenth of their range on PP-OCR).
   Range klRange(unsigned bits = 8) const;
 
   /// The range `observer` selects: `bits` is used by Mse and Kl,
