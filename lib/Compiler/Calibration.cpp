@@ -8,15 +8,13 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "qc/Compiler/Compiler.h"
+#include "Calibration.h"
 
 #include "qc/Calibration/Observers.h"
 #include "qc/IR/QC.h"
-#include "qc/Runtime/ModelLibrary.h"
 #include "qc/Runtime/TensorFile.h"
 
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
-#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/FileSystem.h"
@@ -42,11 +40,9 @@ static constexpr StringLiteral kTapPrefix = "qc.tap:";
 
 namespace {
 /// The files of one calibration sample, one per model input.
-struct Sample {
+struct SampleFiles {
   std::string name;
   std::vector<std::string> inputFiles;
-  /// The files' contents, read once for both passes.
-  std::vector<std::string> inputs;
 };
 } // namespace
 
@@ -63,7 +59,7 @@ static std::vector<std::string> listDirectory(StringRef directory,
 /// The samples of `directory`: one subdirectory per sample holding
 /// `<input name>.npy` or ONNX's `input_<k>.pb` per input (the ONNX test-data
 /// layout), or, for a model of one input, one `.npy` file per sample.
-static FailureOr<std::vector<Sample>>
+static FailureOr<std::vector<SampleFiles>>
 findSamples(StringRef directory, const runtime::ModelLibrary &model,
             MLIRContext &context) {
   auto fail = [&]() { return emitError(UnknownLoc::get(&context)); };
@@ -72,11 +68,11 @@ findSamples(StringRef directory, const runtime::ModelLibrary &model,
   if (error)
     return fail() << "cannot read the calibration directory '" << directory
                   << "': " << error.message();
-  std::vector<Sample> samples;
+  std::vector<SampleFiles> samples;
   for (const std::string &entry : entries) {
     StringRef name = llvm::sys::path::filename(entry);
     if (llvm::sys::fs::is_directory(entry)) {
-      Sample sample{name.str(), {}};
+      SampleFiles sample{name.str(), {}};
       for (size_t index = 0; index < model.numInputs(); ++index) {
         std::string inputName = model.input(index).name;
         SmallString<256> npy(entry), pb(entry);
@@ -107,12 +103,18 @@ findSamples(StringRef directory, const runtime::ModelLibrary &model,
   return samples;
 }
 
-/// Reads every sample's input files, checked against the model's inputs.
-static LogicalResult readSampleInputs(std::vector<Sample> &samples,
-                                      const runtime::ModelLibrary &model,
-                                      MLIRContext &context) {
-  for (Sample &sample : samples) {
-    for (auto [index, file] : llvm::enumerate(sample.inputFiles)) {
+FailureOr<std::vector<CalibrationSample>>
+mlir::qc::readCalibrationSamples(StringRef directory,
+                                 const runtime::ModelLibrary &model,
+                                 MLIRContext &context) {
+  FailureOr<std::vector<SampleFiles>> files =
+      findSamples(directory, model, context);
+  if (failed(files))
+    return failure();
+  std::vector<CalibrationSample> samples;
+  for (const SampleFiles &sampleFiles : *files) {
+    CalibrationSample sample{sampleFiles.name, {}};
+    for (auto [index, file] : llvm::enumerate(sampleFiles.inputFiles)) {
       std::string error;
       const qc_tensor_info &info = model.input(index);
       std::optional<std::string> bytes =
@@ -122,26 +124,82 @@ static LogicalResult readSampleInputs(std::vector<Sample> &samples,
                << "calibration sample '" << sample.name << "': " << error;
       sample.inputs.push_back(std::move(*bytes));
     }
+    samples.push_back(std::move(sample));
   }
-  return success();
+  return samples;
 }
 
 //===----------------------------------------------------------------------===//
-// The calibration build
+// Tapped builds
 //===----------------------------------------------------------------------===//
 
-namespace {
-/// A tap: an extra result of the calibration build, or a model input
-/// (observed in the sample files: a function cannot return its argument
-/// as an out-parameter).
-struct Tap {
-  std::string tag;
-  std::optional<int64_t> channelAxis;
-  /// The model input it observes, or else the result holding its values.
-  std::optional<unsigned> input;
-  unsigned output = 0;
-};
-} // namespace
+void mlir::qc::appendTapResult(func::FuncOp function, Value value,
+                               StringRef name) {
+  MLIRContext *context = function.getContext();
+  context->getOrLoadDialect<bufferization::BufferizationDialect>();
+  auto returnOp = cast<func::ReturnOp>(function.getBody().back().back());
+  OpBuilder builder(returnOp);
+  Value copy = bufferization::AllocTensorOp::create(
+      builder, value.getLoc(), cast<RankedTensorType>(value.getType()),
+      ValueRange(), value);
+  SmallVector<DictionaryAttr> resultAttrs;
+  function.getAllResultAttrs(resultAttrs);
+  resultAttrs.push_back(builder.getDictionaryAttr(
+      builder.getNamedAttr("onnx.name", builder.getStringAttr(name))));
+  returnOp->insertOperands(returnOp->getNumOperands(), copy);
+  function.setType(FunctionType::get(context, function.getArgumentTypes(),
+                                     returnOp->getOperandTypes()));
+  function.setAllResultAttrs(resultAttrs);
+}
+
+LoadedModel::LoadedModel(std::unique_ptr<runtime::ModelLibrary> library)
+    : library(std::move(library)) {
+  for (size_t index = 0; index < this->library->numOutputs(); ++index)
+    outputs.emplace_back(
+        this->library->sizeInBytes(this->library->output(index)));
+}
+
+FailureOr<std::unique_ptr<LoadedModel>>
+LoadedModel::compile(ModuleOp module, const CompileOptions &options,
+                     StringRef purpose) {
+  MLIRContext &context = *module.getContext();
+  SmallString<128> path;
+  if (std::error_code error =
+          llvm::sys::fs::createTemporaryFile(("qc-" + purpose).str(), "so",
+                                             path))
+    return emitError(UnknownLoc::get(&context))
+           << "cannot create a temporary file: " << error.message();
+  // A loaded library no longer needs its file.
+  llvm::FileRemover removeLibrary(path);
+  CompileOptions build = options;
+  build.emit = EmitKind::SharedLibrary;
+  build.outputPath = path.str().str();
+  if (failed(compileModule(module, build, context)))
+    return failure();
+  std::string error;
+  std::unique_ptr<runtime::ModelLibrary> library =
+      runtime::ModelLibrary::load(build.outputPath, error);
+  if (!library)
+    return emitError(UnknownLoc::get(&context))
+           << "cannot load the " << purpose << " build: " << error;
+  return std::unique_ptr<LoadedModel>(new LoadedModel(std::move(library)));
+}
+
+LogicalResult LoadedModel::run(const CalibrationSample &sample,
+                               MLIRContext &context) {
+  std::vector<const void *> inputPointers;
+  for (const std::string &input : sample.inputs)
+    inputPointers.push_back(input.data());
+  std::vector<void *> outputPointers;
+  for (std::vector<char> &output : outputs)
+    outputPointers.push_back(output.data());
+  std::string error;
+  if (!library->run(inputPointers, outputPointers, error))
+    return emitError(UnknownLoc::get(&context))
+           << "calibration sample '" << sample.name
+           << "': the model failed: " << error;
+  return success();
+}
 
 /// Turns the taps of the model function into extra results named
 /// `qc.tap:<tag>` (and removes them), returning them in result order.
@@ -149,21 +207,16 @@ static FailureOr<std::vector<Tap>> exposeTaps(ModuleOp module) {
   auto function = module.lookupSymbol<func::FuncOp>("main");
   if (!function)
     return module.emitError() << "expected the model as func.func @main";
-  SmallVector<ObserveOp> taps;
-  function.walk([&](ObserveOp observe) { taps.push_back(observe); });
-  if (taps.empty())
+  SmallVector<ObserveOp> observes;
+  function.walk([&](ObserveOp observe) { observes.push_back(observe); });
+  if (observes.empty())
     return module.emitError() << "calibration: the model has no qc.observe "
                                  "taps (run qc-insert-observers)";
-  auto returnOp = cast<func::ReturnOp>(function.getBody().back().back());
-  SmallVector<Value> results(returnOp.getOperands());
   // Values returned so far (model outputs, then tapped values), by result.
-  SmallVector<Value> taken(results);
-  module.getContext()->getOrLoadDialect<bufferization::BufferizationDialect>();
-  OpBuilder builder(module.getContext());
-  SmallVector<DictionaryAttr> resultAttrs;
-  function.getAllResultAttrs(resultAttrs);
-  std::vector<Tap> exposed;
-  for (ObserveOp observe : taps) {
+  auto returnOp = cast<func::ReturnOp>(function.getBody().back().back());
+  SmallVector<Value> returned(returnOp.getOperands());
+  std::vector<Tap> taps;
+  for (ObserveOp observe : observes) {
     std::optional<int64_t> axis;
     if (std::optional<uint64_t> channelAxis = observe.getChannelAxis())
       axis = static_cast<int64_t>(*channelAxis);
@@ -174,88 +227,89 @@ static FailureOr<std::vector<Tap>> exposeTaps(ModuleOp module) {
     } else {
       // A value is returned once (the lowering cannot return one value
       // through two out-parameters): a model output or an earlier tap.
-      auto existing = llvm::find(taken, value);
-      tap.output = existing - taken.begin();
-      if (existing == taken.end()) {
-        taken.push_back(value);
-        // A copy of its own: tapped values may share buffers after
-        // bufferization (views, in-place updates), and results may not.
-        builder.setInsertionPoint(returnOp);
-        results.push_back(bufferization::AllocTensorOp::create(
-            builder, observe.getLoc(),
-            cast<RankedTensorType>(value.getType()), ValueRange(), value));
-        resultAttrs.push_back(builder.getDictionaryAttr(builder.getNamedAttr(
-            "onnx.name", builder.getStringAttr(kTapPrefix.str() + tap.tag))));
+      auto existing = llvm::find(returned, value);
+      tap.output = existing - returned.begin();
+      if (existing == returned.end()) {
+        returned.push_back(value);
+        appendTapResult(function, value, (kTapPrefix + tap.tag).str());
       }
     }
-    exposed.push_back(std::move(tap));
+    taps.push_back(std::move(tap));
     observe.erase();
   }
-  returnOp->setOperands(results);
-  function.setType(FunctionType::get(module.getContext(),
-                                     function.getArgumentTypes(),
-                                     ValueRange(results).getTypes()));
-  function.setAllResultAttrs(resultAttrs);
-  return exposed;
+  return taps;
+}
+
+const Tap *CalibrationBuild::lookupTap(StringRef tag) const {
+  auto found = llvm::find_if(taps, [&](const Tap &tap) { return tap.tag == tag; });
+  return found == taps.end() ? nullptr : &*found;
+}
+
+ArrayRef<float>
+CalibrationBuild::getTapValues(const Tap &tap,
+                               const CalibrationSample &sample) const {
+  ArrayRef<char> bytes =
+      tap.input ? ArrayRef<char>(sample.inputs[*tap.input].data(),
+                                 sample.inputs[*tap.input].size())
+                : model->getOutput(tap.output);
+  return ArrayRef<float>(reinterpret_cast<const float *>(bytes.data()),
+                         bytes.size() / sizeof(float));
+}
+
+FailureOr<CalibrationBuild>
+mlir::qc::buildCalibration(ModuleOp module, StringRef dataDirectory,
+                           const CompileOptions &options) {
+  MLIRContext &context = *module.getContext();
+  OwningOpRef<ModuleOp> tapped(module.clone());
+  CalibrationBuild build;
+  FailureOr<std::vector<Tap>> taps = exposeTaps(*tapped);
+  if (failed(taps))
+    return failure();
+  build.taps = std::move(*taps);
+  FailureOr<std::unique_ptr<LoadedModel>> model =
+      LoadedModel::compile(*tapped, options, "calibration");
+  if (failed(model))
+    return failure();
+  build.model = std::move(*model);
+  const runtime::ModelLibrary &library = build.model->getLibrary();
+  for (const Tap &tap : build.taps) {
+    const qc_tensor_info &info =
+        tap.input ? library.input(*tap.input) : library.output(tap.output);
+    if (info.dtype != QC_DTYPE_FLOAT32)
+      return emitError(UnknownLoc::get(&context))
+             << "calibration taps float32 values; '" << tap.tag << "' is not";
+  }
+  FailureOr<std::vector<CalibrationSample>> samples =
+      readCalibrationSamples(dataDirectory, library, context);
+  if (failed(samples))
+    return failure();
+  build.samples = std::move(*samples);
+  return build;
 }
 
 //===----------------------------------------------------------------------===//
 // Statistics
 //===----------------------------------------------------------------------===//
 
-namespace {
 /// One calibration pass: runs every sample and hands each tap's values to
-/// `observe(tap, data, count, sample)`.
-class Runner {
-public:
-  Runner(const runtime::ModelLibrary &model, const std::vector<Sample> &samples,
-         ArrayRef<Tap> taps, MLIRContext &context)
-      : model(model), samples(samples), taps(taps), context(context) {}
-
-  LogicalResult
-  run(StringRef what,
-      function_ref<LogicalResult(size_t tap, const float *data, size_t count,
-                                 const Sample &sample)>
-          observe) {
-    std::vector<std::vector<char>> outputs(model.numOutputs());
-    std::vector<void *> outputPointers;
-    for (size_t index = 0; index < model.numOutputs(); ++index) {
-      outputs[index].resize(model.sizeInBytes(model.output(index)));
-      outputPointers.push_back(outputs[index].data());
-    }
-    for (auto [number, sample] : llvm::enumerate(samples)) {
-      const std::vector<std::string> &inputs = sample.inputs;
-      std::vector<const void *> inputPointers;
-      for (const std::string &input : inputs)
-        inputPointers.push_back(input.data());
-      std::string error;
-      if (!model.run(inputPointers, outputPointers, error))
-        return emitError(UnknownLoc::get(&context))
-               << "calibration sample '" << sample.name
-               << "': the model failed: " << error;
-      for (auto [index, tap] : llvm::enumerate(taps)) {
-        const char *data = tap.input ? inputs[*tap.input].data()
-                                     : outputs[tap.output].data();
-        size_t bytes = tap.input ? inputs[*tap.input].size()
-                                 : outputs[tap.output].size();
-        if (failed(observe(index, reinterpret_cast<const float *>(data),
-                           bytes / sizeof(float), sample)))
-          return failure();
-      }
-      llvm::errs() << "\rcalibration " << what << ": " << number + 1 << "/"
-                   << samples.size() << " samples";
-    }
-    llvm::errs() << "\n";
-    return success();
+/// `observe(tap, values, sample)`.
+static LogicalResult
+runPass(CalibrationBuild &build, StringRef what, MLIRContext &context,
+        function_ref<LogicalResult(size_t tap, ArrayRef<float> values,
+                                   const CalibrationSample &sample)>
+            observe) {
+  for (auto [number, sample] : llvm::enumerate(build.samples)) {
+    if (failed(build.model->run(sample, context)))
+      return failure();
+    for (auto [index, tap] : llvm::enumerate(build.taps))
+      if (failed(observe(index, build.getTapValues(tap, sample), sample)))
+        return failure();
+    llvm::errs() << "\rcalibration " << what << ": " << number + 1 << "/"
+                 << build.samples.size() << " samples";
   }
-
-private:
-  const runtime::ModelLibrary &model;
-  const std::vector<Sample> &samples;
-  ArrayRef<Tap> taps;
-  MLIRContext &context;
-};
-} // namespace
+  llvm::errs() << "\n";
+  return success();
+}
 
 static llvm::json::Array rangeToJSON(calibration::Range range) {
   return llvm::json::Array{range.lo, range.hi};
@@ -291,88 +345,52 @@ statisticsToJSON(ArrayRef<Tap> taps,
                             {"values", std::move(values)}};
 }
 
-//===----------------------------------------------------------------------===//
-// Entry point
-//===----------------------------------------------------------------------===//
-
-LogicalResult mlir::qc::runCalibration(ModuleOp module,
-                                       const CalibrationOptions &calibration,
-                                       const CompileOptions &options) {
-  MLIRContext &context = *module.getContext();
-  OwningOpRef<ModuleOp> tapped(module.clone());
-  FailureOr<std::vector<Tap>> taps = exposeTaps(*tapped);
-  if (failed(taps))
-    return failure();
-
-  SmallString<128> library;
-  if (std::error_code error = llvm::sys::fs::createTemporaryFile(
-          "qc-calibration", "so", library))
-    return emitError(UnknownLoc::get(&context))
-           << "cannot create a temporary file: " << error.message();
-  llvm::FileRemover removeLibrary(library);
-  CompileOptions build = options;
-  build.emit = EmitKind::SharedLibrary;
-  build.outputPath = library.str().str();
-  if (failed(compileModule(*tapped, build, context)))
-    return failure();
-  std::string error;
-  std::unique_ptr<runtime::ModelLibrary> model =
-      runtime::ModelLibrary::load(build.outputPath, error);
-  if (!model)
-    return emitError(UnknownLoc::get(&context))
-           << "cannot load the calibration build: " << error;
-
-  FailureOr<std::vector<Sample>> samples =
-      findSamples(calibration.dataDirectory, *model, context);
-  if (failed(samples) || failed(readSampleInputs(*samples, *model, context)))
-    return failure();
+LogicalResult mlir::qc::runCalibration(CalibrationBuild &build,
+                                       StringRef statsFile,
+                                       MLIRContext &context) {
+  const runtime::ModelLibrary &library = build.model->getLibrary();
   std::vector<calibration::TensorObserver> observers;
-  for (const Tap &tap : *taps) {
+  for (const Tap &tap : build.taps) {
     const qc_tensor_info &info =
-        tap.input ? model->input(*tap.input) : model->output(tap.output);
-    if (info.dtype != QC_DTYPE_FLOAT32)
-      return emitError(UnknownLoc::get(&context))
-             << "calibration taps float32 values; '" << tap.tag << "' is not";
+        tap.input ? library.input(*tap.input) : library.output(tap.output);
     observers.emplace_back(std::vector<int64_t>(info.shape,
                                                 info.shape + info.rank),
                            tap.channelAxis);
   }
 
-  Runner runner(*model, *samples, *taps, context);
-  auto observeRange = [&](size_t tap, const float *data, size_t count,
-                          const Sample &sample) -> LogicalResult {
+  auto observeRange = [&](size_t tap, ArrayRef<float> values,
+                          const CalibrationSample &sample) -> LogicalResult {
     calibration::TensorObserver &observer = observers[tap];
     uint64_t nonFinite = observer.nonFiniteCount();
-    observer.observe(data, count);
+    observer.observe(values.data(), values.size());
     if (observer.nonFiniteCount() != nonFinite)
       return emitError(UnknownLoc::get(&context))
              << "calibration sample '" << sample.name << "': the value '"
-             << (*taps)[tap].tag
+             << build.taps[tap].tag
              << "' holds NaN or infinite numbers (check the sample's input "
                 "values)";
     return success();
   };
-  if (failed(runner.run("ranges", observeRange)))
+  if (failed(runPass(build, "ranges", context, observeRange)))
     return failure();
   for (calibration::TensorObserver &observer : observers)
     observer.beginHistogram();
-  auto observeHistogram = [&](size_t tap, const float *data, size_t count,
-                              const Sample &) {
-    observers[tap].observeHistogram(data, count);
+  auto observeHistogram = [&](size_t tap, ArrayRef<float> values,
+                              const CalibrationSample &) {
+    observers[tap].observeHistogram(values.data(), values.size());
     return success();
   };
-  if (failed(runner.run("histograms", observeHistogram)))
+  if (failed(runPass(build, "histograms", context, observeHistogram)))
     return failure();
 
   std::error_code fileError;
-  llvm::raw_fd_ostream file(calibration.statsFile, fileError);
+  llvm::raw_fd_ostream file(statsFile, fileError);
   if (fileError)
     return emitError(UnknownLoc::get(&context))
-           << "cannot write '" << calibration.statsFile
-           << "': " << fileError.message();
+           << "cannot write '" << statsFile << "': " << fileError.message();
   file << llvm::formatv(
-      "{0:2}", llvm::json::Value(
-                   statisticsToJSON(*taps, observers, samples->size())));
+      "{0:2}", llvm::json::Value(statisticsToJSON(build.taps, observers,
+                                                  build.samples.size())));
   file << "\n";
   return success();
 }

@@ -3,11 +3,12 @@
 // A recipe is a fixed sequence of registered passes around a calibration
 // run, so `quant-opt` reproduces each step: qc-fold-batch-norm,
 // qc-insert-observers, (calibration), qc-calibrate, qc-quantize. The
-// integer lowering then happens in qc-lower-to-llvm.
+// integer lowering then happens in qc-lower-to-llvm. The quantization
+// report (Report.cpp) describes what qc-quantize decided.
 //
 //===----------------------------------------------------------------------===//
 
-#include "qc/Compiler/Compiler.h"
+#include "Calibration.h"
 
 #include "qc/Calibration/Observers.h"
 #include "qc/Transforms/Passes.h"
@@ -39,10 +40,15 @@ LogicalResult mlir::qc::quantizeModel(ModuleOp module,
   auto fail = [&] { return emitError(module.getLoc()); };
   bool calibrated = !quantization.calibrationDirectory.empty() ||
                     !quantization.statsFile.empty();
+  bool reported = !quantization.reportFile.empty();
   if (quantization.recipe == kNoRecipe) {
     if (calibrated)
       return fail() << "calibration data needs a quantization recipe "
                        "(--recipe w8a8)";
+    if (reported)
+      return fail() << "--report describes the decisions of a quantization "
+                       "recipe; there is none (add --recipe w8a8 with --calib "
+                       "DIR or --calib-stats FILE)";
     return success();
   }
   if (quantization.recipe != kW8A8)
@@ -56,6 +62,11 @@ LogicalResult mlir::qc::quantizeModel(ModuleOp module,
     return fail() << "the " << quantization.recipe
                   << " recipe needs calibration: --calib DIR (samples) or "
                      "--calib-stats FILE (statistics of an earlier run)";
+  if (reported && getReportTablePath(quantization.reportFile) ==
+                      quantization.reportFile)
+    return fail() << "the report file '" << quantization.reportFile
+                  << "' ends in .txt, where its table goes; name the JSON "
+                     "file, e.g. report.json";
 
   if (failed(runPasses(module, [](OpPassManager &pm) {
         pm.addPass(createQCFoldBatchNorm());
@@ -63,8 +74,18 @@ LogicalResult mlir::qc::quantizeModel(ModuleOp module,
       })))
     return failure();
 
+  // The report finds the float originals of the quantized values and
+  // weights in this copy. qc-calibrate and qc-quantize change the module in
+  // place (they erase taps, which have no results, and add ops), so the
+  // values and ops the mapping holds stay those of the module.
+  IRMapping floatOriginals;
+  OwningOpRef<ModuleOp> floatModel;
+  if (reported)
+    floatModel = cast<ModuleOp>(module->clone(floatOriginals));
+
   std::string statsFile = quantization.statsFile;
   std::optional<llvm::FileRemover> removeStats;
+  std::optional<CalibrationBuild> calibration;
   if (!quantization.calibrationDirectory.empty()) {
     if (statsFile.empty()) {
       SmallString<128> temporary;
@@ -74,21 +95,34 @@ LogicalResult mlir::qc::quantizeModel(ModuleOp module,
       statsFile = temporary.str().str();
       removeStats.emplace(statsFile);
     }
-    if (failed(runCalibration(
-            module, {quantization.calibrationDirectory, statsFile}, options)))
+    FailureOr<CalibrationBuild> build =
+        buildCalibration(module, quantization.calibrationDirectory, options);
+    if (failed(build) ||
+        failed(runCalibration(*build, statsFile, *module.getContext())))
       return failure();
+    calibration = std::move(*build);
   }
 
-  return runPasses(module, [&](OpPassManager &pm) {
-    QCCalibrateOptions calibrate;
-    calibrate.statsFile = statsFile;
-    calibrate.observer = quantization.observer;
-    pm.addPass(createQCCalibrate(calibrate));
-    QCQuantizeOptions quantize;
-    quantize.activationType = quantization.activationType;
-    quantize.activationSymmetric = quantization.activationSymmetric;
-    quantize.keepFloat.assign(quantization.keepFloat.begin(),
-                              quantization.keepFloat.end());
-    pm.addPass(createQCQuantize(quantize));
-  });
+  if (failed(runPasses(module, [&](OpPassManager &pm) {
+        QCCalibrateOptions calibrate;
+        calibrate.statsFile = statsFile;
+        calibrate.observer = quantization.observer;
+        pm.addPass(createQCCalibrate(calibrate));
+        QCQuantizeOptions quantize;
+        quantize.activationType = quantization.activationType;
+        quantize.activationSymmetric = quantization.activationSymmetric;
+        quantize.keepFloat.assign(quantization.keepFloat.begin(),
+                                  quantization.keepFloat.end());
+        pm.addPass(createQCQuantize(quantize));
+      })))
+    return failure();
+  if (!reported)
+    return success();
+
+  FailureOr<QuantizationReport> report = buildQuantizationReport(
+      module, floatOriginals, calibration ? &*calibration : nullptr, options);
+  if (failed(report))
+    return failure();
+  return writeQuantizationReport(*report, quantization.reportFile,
+                                 *module.getContext());
 }

@@ -64,7 +64,7 @@ def qc_passes():
 def compile(model, output, input_shapes=None, emit=None, target=None,
             cpu=None, features=None, opt_level=None, parallel=None,
             vectorize=None, recipe=None, calib=None, calib_stats=None,
-            observer=None, integer_only=None, keep_float=None):
+            observer=None, integer_only=None, keep_float=None, report=None):
     """Compiles an ONNX or MLIR model with quant-compile; returns `output`.
 
     ``input_shapes`` maps graph input names to static shapes (sequences of
@@ -77,7 +77,10 @@ def compile(model, output, input_shapes=None, emit=None, target=None,
     statistics file to write or reuse), ``observer`` ("minmax",
     "moving_average", "percentile", "mse", "kl"), ``keep_float`` (ONNX node
     names) and ``integer_only=False`` to let ops without an integer form run
-    in float.
+    in float. ``report`` names the JSON file of the quantization report (every
+    quantized activation and weight with its scale, zero point, storage and
+    SQNR against the float model); its text table goes next to it, with the
+    extension ``.txt``.
     """
     args = [str(model), "-o", str(output)]
     for name, shape in (input_shapes or {}).items():
@@ -85,7 +88,7 @@ def compile(model, output, input_shapes=None, emit=None, target=None,
     for flag, value in (("emit", emit), ("target", target), ("cpu", cpu),
                         ("features", features), ("recipe", recipe),
                         ("calib", calib), ("calib-stats", calib_stats),
-                        ("observer", observer)):
+                        ("observer", observer), ("report", report)):
         if value is not None:
             args.append(f"--{flag}={value}")
     if keep_float:

@@ -8,7 +8,8 @@
 //                 [--recipe=w8a8 --calib=DIR [--calib-stats=FILE]
 //                  [--observer=minmax|moving_average|percentile|mse|kl]
 //                  [--activation-type=i8|u8] [--activation-symmetric]
-//                  [--keep-float=node,...] [--rounding=gemmlowp|...]]
+//                  [--keep-float=node,...] [--rounding=gemmlowp|...]
+//                  [--report=report.json]]
 //
 // A thin driver over the registered pipelines: quant-translate --import-onnx
 // and quant-opt --qc-lower-to-llvm reproduce each stage. --emit=exe links
@@ -132,6 +133,15 @@ static cl::opt<std::string> rounding(
              "double_round, inexact_round (TOSA) or half_to_even (ONNX)"),
     cl::init("gemmlowp"), cl::cat(quantizationCategory));
 
+static cl::opt<std::string> reportFile(
+    "report",
+    cl::desc("Write the quantization report: every quantized activation and "
+             "weight with its scheme, scale, zero point, storage, observer "
+             "and SQNR (dB) against the float model on the --calib samples, "
+             "and the ops kept in float; JSON to this file, a text table to "
+             "the same path with the extension .txt"),
+    cl::value_desc("file.json"), cl::cat(quantizationCategory));
+
 static mlir::qc::EmitKind emitKindFromExtension(StringRef path) {
   StringRef extension = sys::path::extension(path);
   if (extension == ".mlir")
@@ -171,6 +181,7 @@ int main(int argc, char **argv) {
   quantization.keepFloat.assign(keepFloat.begin(), keepFloat.end());
   quantization.rounding = rounding;
   quantization.integerOnly = integerOnly;
+  quantization.reportFile = reportFile;
   for (const std::string &text : inputShapes) {
     std::string name;
     std::vector<int64_t> shape;

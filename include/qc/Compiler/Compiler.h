@@ -41,7 +41,10 @@ struct QuantizationOptions {
   /// "none" (a float model) or "w8a8": int8 weights per output channel,
   /// 8-bit activations per tensor, integer-only code.
   std::string recipe = "none";
-  /// Calibration samples (see runCalibration); empty: use `statsFile`.
+  /// Calibration samples: one subdirectory per sample holding
+  /// `<input name>.npy` or ONNX's `input_<k>.pb` per model input (ONNX's
+  /// test_data_set_N layout), or, for a model of one input, one .npy file
+  /// per sample. Empty: use `statsFile`.
   std::string calibrationDirectory;
   /// The statistics file calibration writes, or reads when there is no
   /// calibration directory; empty with a directory: a temporary file.
@@ -57,6 +60,9 @@ struct QuantizationOptions {
   /// Fail where a float op remains between quantized values; false: such
   /// ops run in float (qc-lower-to-llvm's `integer-only`).
   bool integerOnly = true;
+  /// Where the quantization report's JSON goes (its table: the same path
+  /// with the extension ".txt"); empty: no report.
+  std::string reportFile;
 };
 
 struct CompileOptions {
@@ -91,16 +97,6 @@ struct CompileOptions {
   QuantizationOptions quantization;
 };
 
-/// Calibration: where the samples are and where the statistics go.
-struct CalibrationOptions {
-  /// One subdirectory per sample holding `<input name>.npy` or ONNX's
-  /// `input_<k>.pb` per model input (ONNX's test_data_set_N layout), or,
-  /// for a model of one input, one .npy file per sample.
-  std::string dataDirectory;
-  /// The statistics file to write (qc-calibrate's input).
-  std::string statsFile;
-};
-
 /// Reads the input model: ONNX by extension, MLIR otherwise.
 OwningOpRef<ModuleOp> loadModel(const CompileOptions &options,
                                 MLIRContext &context);
@@ -110,18 +106,9 @@ OwningOpRef<ModuleOp> loadModel(const CompileOptions &options,
 LogicalResult compileModule(ModuleOp module, const CompileOptions &options,
                             MLIRContext &context);
 
-/// Compiles the float `module`, whose qc.observe taps (qc-insert-observers)
-/// become extra results, runs it on every calibration sample (twice: ranges,
-/// then histograms) and writes every tap's statistics for all observers.
-/// Errors name the sample and input or value: missing files, wrong dtype or
-/// shape, NaN or infinite values, an empty directory.
-LogicalResult runCalibration(ModuleOp module,
-                             const CalibrationOptions &calibration,
-                             const CompileOptions &options);
-
 /// Applies `options.quantization`'s recipe to the float `module`: folds
 /// batch normalization, taps, calibrates (or reads the statistics file),
-/// quantizes. Nothing for recipe "none".
+/// quantizes and writes the report it asks for. Nothing for recipe "none".
 LogicalResult quantizeModel(ModuleOp module, const CompileOptions &options);
 
 /// Compiles as `options` say; reports errors through `context`'s diagnostics.
