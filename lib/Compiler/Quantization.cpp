@@ -1,10 +1,10 @@
 //===- Quantization.cpp - quant-compile's quantization recipes ------------===//
 //
 // A recipe is a fixed sequence of registered passes around a calibration
-// run, so `quant-opt` reproduces each step: qc-fold-batch-norm,
-// qc-insert-observers, (calibration), qc-calibrate, qc-quantize. The
-// integer lowering then happens in qc-lower-to-llvm. The quantization
-// report (Report.cpp) describes what qc-quantize decided.
+// run, so `quant-opt` reproduces each step: qc-raise-layer-norm,
+// qc-fold-batch-norm, qc-insert-observers, (calibration), qc-calibrate,
+// qc-quantize. The integer lowering then happens in qc-lower-to-llvm. The
+// quantization report (Report.cpp) describes what qc-quantize decided.
 //
 //===----------------------------------------------------------------------===//
 
@@ -69,6 +69,7 @@ LogicalResult mlir::qc::quantizeModel(ModuleOp module,
                      "file, e.g. report.json";
 
   if (failed(runPasses(module, [](OpPassManager &pm) {
+        pm.addPass(createQCRaiseLayerNorm());
         pm.addPass(createQCFoldBatchNorm());
         pm.addPass(createQCInsertObservers());
       })))
