@@ -19,14 +19,11 @@
 
 #include "Calibration.h"
 
-// evaluateFloatConstant: the float weights sit behind the importer's
-// transposes and reshapes.
-#include "../Transforms/ConstantTensor.h"
-
 #include "qc/Compiler/Report.h"
 #include "qc/IR/QC.h"
 #include "qc/IR/QuantParams.h"
 #include "qc/Numerics/Numerics.h"
+#include "qc/Transforms/ConstantTensor.h"
 
 #include "mlir/Dialect/Quant/IR/Quant.h"
 #include "mlir/Dialect/Quant/IR/QuantTypes.h"

@@ -1,6 +1,6 @@
 //===- ConstantTensor.cpp - Reading and making constant tensors -----------===//
 
-#include "ConstantTensor.h"
+#include "qc/Transforms/ConstantTensor.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"

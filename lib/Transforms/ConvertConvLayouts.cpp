@@ -9,8 +9,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "ConstantTensor.h"
-
+#include "qc/Transforms/ConstantTensor.h"
 #include "qc/Transforms/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"

@@ -8,8 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "ConstantTensor.h"
-
+#include "qc/Transforms/ConstantTensor.h"
 #include "qc/Transforms/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"

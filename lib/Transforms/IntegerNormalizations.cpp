@@ -24,11 +24,11 @@
 
 #include "IntegerNormalizations.h"
 
-#include "ConstantTensor.h"
 #include "QDQ.h"
 
 #include "qc/IR/QC.h"
 #include "qc/Numerics/Numerics.h"
+#include "qc/Transforms/ConstantTensor.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"

@@ -30,13 +30,13 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "ConstantTensor.h"
 #include "IntegerNormalizations.h"
 #include "QDQ.h"
 #include "QuantizationPlacement.h"
 
 #include "qc/IR/QC.h"
 #include "qc/Numerics/Numerics.h"
+#include "qc/Transforms/ConstantTensor.h"
 #include "qc/Transforms/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"

@@ -2,9 +2,8 @@
 
 #include "QuantizationPlacement.h"
 
-#include "ConstantTensor.h"
-
 #include "qc/IR/QC.h"
+#include "qc/Transforms/ConstantTensor.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"

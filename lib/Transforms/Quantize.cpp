@@ -10,12 +10,12 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "ConstantTensor.h"
 #include "QDQ.h"
 #include "QuantizationPlacement.h"
 
 #include "qc/IR/QC.h"
 #include "qc/Numerics/Numerics.h"
+#include "qc/Transforms/ConstantTensor.h"
 #include "qc/Transforms/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"

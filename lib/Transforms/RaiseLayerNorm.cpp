@@ -8,9 +8,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "ConstantTensor.h"
-
 #include "qc/IR/QC.h"
+#include "qc/Transforms/ConstantTensor.h"
 #include "qc/Transforms/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"

@@ -6,8 +6,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef QC_LIB_TRANSFORMS_CONSTANTTENSOR_H
-#define QC_LIB_TRANSFORMS_CONSTANTTENSOR_H
+#ifndef QC_TRANSFORMS_CONSTANTTENSOR_H
+#define QC_TRANSFORMS_CONSTANTTENSOR_H
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributeInterfaces.h"
@@ -46,4 +46,4 @@ Value buildIntConstant(OpBuilder &builder, Location loc, RankedTensorType type,
 
 } // namespace mlir::qc
 
-#endif // QC_LIB_TRANSFORMS_CONSTANTTENSOR_H
+#endif // QC_TRANSFORMS_CONSTANTTENSOR_H
