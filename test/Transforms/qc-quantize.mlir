@@ -129,13 +129,13 @@ func.func @scheme(%x: tensor<4xf32> {qc.stats = #qc.stats<min = -1.0, max = 3.0>
 // CHECK-NEXT:    %[[QR:.+]] = qc.quantize %[[R]] : tensor<1x4x4x3xf32> -> tensor<1x4x4x3x!quant.uniform<i8:f32, 0.019607843831181526:-128>>
 // CHECK-NEXT:    %[[DR:.+]] = qc.dequantize %[[QR]]
 // CHECK-NEXT:    return %[[DR]]
-// Lowered: an int8 convolution into i32 and one requantization, with the
-// input zero point on the convolution, the bias rounded to s_x * s_w[c]
-// ([1, 2, 3] / [2.4703e-4, 6.1757e-5, 0.015686] = [4048.12, 32385.00,
-// 191.25]).
+// Lowered: an int8 convolution into i32 and one requantization, the bias
+// rounded to s_x * s_w[c] ([1, 2, 3] / [2.4703e-4, 6.1757e-5, 0.015686] =
+// [4048.12, 32385.00, 191.25]) with the input zero point -64 folded in:
+// - (-64) * (weight sums [-63, 191, 0]) = [-4032, 12224, 0].
 // INT-LABEL:   func @conv_relu
-// INT-DAG:       arith.constant dense<[4048, 32385, 191]> : tensor<3xi32>
-// INT-DAG:       "tosa.const"() <{values = dense<-64> : tensor<1xi8>}>
+// INT-DAG:       arith.constant dense<[16, 44609, 191]> : tensor<3xi32>
+// INT-DAG:       "tosa.const"() <{values = dense<0> : tensor<1xi8>}>
 // INT:           %[[Q:.+]] = qc.quantize %arg0
 // INT-NEXT:      %[[S:.+]] = quant.scast %[[Q]] : {{.*}} to tensor<1x4x4x2xi8>
 // INT-NEXT:      %[[C:.+]] = tosa.conv2d %[[S]], {{.*}} {acc_type = i32, {{.*}}} : (tensor<1x4x4x2xi8>, tensor<3x1x1x2xi8>, tensor<3xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x4x4x3xi32>
@@ -460,9 +460,13 @@ func.func @bias_not_constant(%x: tensor<1x4x4x2xf32> {qc.stats = #qc.stats<min =
 // CHECK-NEXT:    %[[B:.+]] = qc.dequantize %[[BQ]]
 // CHECK-NEXT:    %[[M:.+]] = tosa.matmul %{{.+}}, %[[B]], {{.*}} -> tensor<1x2x3xf32>
 // CHECK-NEXT:    qc.quantize %[[M]] : tensor<1x2x3xf32> -> tensor<1x2x3x!quant.uniform<i8:f32, 0.062745101749897003>>
+// Lowered: the left zero point -64 becomes the correction 64 * colsum(b)
+// = 64 * [127, -79, 146].
 // INT-LABEL:   func @matmul_constant
-// INT:           tosa.matmul {{.*}} : (tensor<1x2x4xi8>, tensor<1x4x3xi8>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x2x3xi32>
-// INT-NEXT:      qc.requant {{.*}}per_axis = 2{{.*}} : tensor<1x2x3xi32> -> tensor<1x2x3xi8>
+// INT-DAG:       %[[CORRECTION:.+]] = arith.constant dense<{{\[\[\[}}8128, -5056, 9344]]]> : tensor<1x1x3xi32>
+// INT:           %[[P:.+]] = tosa.matmul {{.*}} : (tensor<1x2x4xi8>, tensor<1x4x3xi8>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x2x3xi32>
+// INT-NEXT:      %[[S:.+]] = tosa.add %[[P]], %[[CORRECTION]] : (tensor<1x2x3xi32>, tensor<1x1x3xi32>) -> tensor<1x2x3xi32>
+// INT-NEXT:      qc.requant %[[S]] {{.*}}per_axis = 2{{.*}} : tensor<1x2x3xi32> -> tensor<1x2x3xi8>
 func.func @matmul_constant(%a: tensor<1x2x4xf32> {qc.stats = #qc.stats<min = -1.0, max = 3.0>}) -> tensor<1x2x3xf32> {
   %b = arith.constant dense<[[[1.0, -2.0, 0.5], [4.0, 0.75, 0.2], [-1.0, 0.0, 0.0], [0.0, 0.0, -0.125]]]> : tensor<1x4x3xf32>
   %zp = arith.constant dense<0.0> : tensor<1xf32>
