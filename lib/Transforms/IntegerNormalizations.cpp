@@ -190,12 +190,14 @@ static Value buildRoundedDivision(ImplicitLocOpBuilder &builder, Value num,
   return arith::DivSIOp::create(builder, nudged, den);
 }
 
-/// `value` (i64) plus the zero point of `output`, saturated to its storage
-/// range and truncated to its storage type.
-static Value buildOutputValue(ImplicitLocOpBuilder &builder, Value value,
-                              const QuantParams &output) {
+/// numerator / denominator (i64, rounded half away from zero) plus the
+/// zero point of `output`, saturated to its storage range and truncated to
+/// its storage type.
+static Value buildOutputValue(ImplicitLocOpBuilder &builder, Value numerator,
+                              Value denominator, const QuantParams &output) {
   quant::QuantizedType type = output.type;
   Type i64 = builder.getI64Type();
+  Value value = buildRoundedDivision(builder, numerator, denominator);
   value = arith::AddIOp::create(
       builder, value, buildInt(builder, i64, output.zeroPoints.front()));
   value = arith::MaxSIOp::create(
@@ -264,11 +266,12 @@ static std::optional<QuantizedComposite> matchQuantizedComposite(Value input,
 }
 
 /// Replaces the qc.quantize of `composite` by the quantized view of
-/// `storage`.
-static void replaceOutput(PatternRewriter &rewriter,
-                          QuantizedComposite &composite, Value storage) {
+/// `storage` and erases the composite `op`.
+static void replaceComposite(PatternRewriter &rewriter, Operation *op,
+                             QuantizedComposite &composite, Value storage) {
   rewriter.replaceOpWithNewOp<quant::StorageCastOp>(
       composite.output, composite.output.getType(), storage);
+  rewriter.eraseOp(op);
 }
 
 //===----------------------------------------------------------------------===//
@@ -341,11 +344,9 @@ struct LowerSoftmaxToInteger : OpRewritePattern<SoftmaxOp> {
               buildInt(b, i64, reciprocal->multiplier));
           Value denominator = arith::ShLIOp::create(
               b, extendToI64(b, x[1]), buildInt(b, i64, reciprocal->shift));
-          return buildOutputValue(
-              b, buildRoundedDivision(b, numerator, denominator), output);
+          return buildOutputValue(b, numerator, denominator, output);
         });
-    replaceOutput(rewriter, *composite, result);
-    rewriter.eraseOp(op);
+    replaceComposite(rewriter, op, *composite, result);
     return success();
   }
 
@@ -480,11 +481,9 @@ struct LowerLayerNormToInteger : OpRewritePattern<LayerNormOp> {
               b, scaled, arith::MulIOp::create(b, x[4], x[2]));
           Value denominator = arith::ShLIOp::create(
               b, x[2], buildInt(b, i64, constants->fractionBits));
-          return buildOutputValue(
-              b, buildRoundedDivision(b, numerator, denominator), output);
+          return buildOutputValue(b, numerator, denominator, output);
         });
-    replaceOutput(rewriter, *composite, result);
-    rewriter.eraseOp(op);
+    replaceComposite(rewriter, op, *composite, result);
     return success();
   }
 
