@@ -151,10 +151,12 @@ def run_qc_int8(external, model_file, shape, calibration_model, images, tmp,
                              for image in images])
     library = tmp / (model_file + ".w8a8.so")
     # One calibration run serves every observer: its statistics are kept
-    # until the samples or quant-compile change.
+    # until the samples or quant-compile change, or the file's version is
+    # not the one quant-compile reads.
     stats = INT8_DIR / f"{Path(model_file).stem}.qc-stats.json"
     quant_compile = Path(qc.tools.find_tool("quant-compile"))
-    calibrate = not newer_than(stats, [last, quant_compile])
+    calibrate = not (newer_than(stats, [last, quant_compile])
+                     and qc.tools.stats_file_is_current(stats))
     model = qc.load(qc.compile(onnx_path, library, input_shapes={"x": shape},
                                recipe="w8a8",
                                calib=calib_dir if calibrate else None,

@@ -40,8 +40,9 @@ def compile_qc(external, model_file, shape, calibration_model, library,
         return qc.compile(onnx_path, library, input_shapes={"x": shape})
     calib_dir, last = calibration_set(external, calibration_model)
     stats = INT8_DIR / f"{Path(model_file).stem}.qc-stats.json"
-    calibrate = not newer_than(stats, [last,
-                                       Path(qc.tools.find_tool("quant-compile"))])
+    quant_compile = Path(qc.tools.find_tool("quant-compile"))
+    calibrate = not (newer_than(stats, [last, quant_compile])
+                     and qc.tools.stats_file_is_current(stats))
     return qc.compile(onnx_path, library, input_shapes={"x": shape},
                       recipe="w8a8", calib=calib_dir if calibrate else None,
                       calib_stats=stats)

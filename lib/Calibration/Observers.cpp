@@ -129,7 +129,8 @@ TensorObserver::TensorObserver(std::vector<int64_t> shape,
   channels_ = static_cast<size_t>(std::max<int64_t>(shape_[axis], 0));
   for (int64_t d = axis + 1; d < rank; ++d)
     inner_ *= static_cast<size_t>(std::max<int64_t>(shape_[d], 0));
-  channelAbsMax_.assign(channels_, 0.0f);
+  channelMin_.assign(channels_, std::numeric_limits<float>::infinity());
+  channelMax_.assign(channels_, -std::numeric_limits<float>::infinity());
 }
 
 void TensorObserver::observe(const float *data, size_t count) {
@@ -148,8 +149,10 @@ void TensorObserver::observe(const float *data, size_t count) {
       ++finite_;
       sampleMin = std::min(sampleMin, x);
       sampleMax = std::max(sampleMax, x);
-      if (perChannel)
-        channelAbsMax_[c] = std::max(channelAbsMax_[c], std::fabs(x));
+      if (perChannel) {
+        channelMin_[c] = std::min(channelMin_[c], x);
+        channelMax_[c] = std::max(channelMax_[c], x);
+      }
     } else {
       ++nonFinite_;
     }
@@ -171,6 +174,15 @@ void TensorObserver::observe(const float *data, size_t count) {
     movingMin_ += kMovingAverageConstant * (sampleMin - movingMin_);
     movingMax_ += kMovingAverageConstant * (sampleMax - movingMax_);
   }
+}
+
+std::vector<float>
+TensorObserver::seenOrZero(const std::vector<float> &bounds) const {
+  std::vector<float> result = bounds;
+  for (size_t c = 0; c < result.size(); ++c)
+    if (channelMin_[c] > channelMax_[c]) // Still the identities.
+      result[c] = 0.0f;
+  return result;
 }
 
 void TensorObserver::beginHistogram(size_t bins) {

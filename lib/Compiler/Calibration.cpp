@@ -315,6 +315,13 @@ static llvm::json::Array rangeToJSON(calibration::Range range) {
   return llvm::json::Array{range.lo, range.hi};
 }
 
+static llvm::json::Array floatsToJSON(ArrayRef<float> values) {
+  llvm::json::Array array;
+  for (float value : values)
+    array.push_back(static_cast<double>(value));
+  return array;
+}
+
 /// The statistics file for `observers` (one per tag).
 static llvm::json::Object
 statisticsToJSON(ArrayRef<Tap> taps,
@@ -333,10 +340,8 @@ statisticsToJSON(ArrayRef<Tap> taps,
                              {"ranges", std::move(ranges)}};
     if (std::optional<int64_t> axis = observer.channelAxis()) {
       entry["channel_axis"] = *axis;
-      llvm::json::Array absMax;
-      for (float value : observer.channelAbsMax())
-        absMax.push_back(static_cast<double>(value));
-      entry["channel_absmax"] = std::move(absMax);
+      entry["channel_min"] = floatsToJSON(observer.channelMin());
+      entry["channel_max"] = floatsToJSON(observer.channelMax());
     }
     values[tap.tag] = std::move(entry);
   }

@@ -309,11 +309,49 @@ static void printDouble(AsmPrinter &printer, double value) {
   printer << text;
 }
 
-static ParseResult parseDoubleList(AsmParser &parser,
-                                   SmallVectorImpl<double> &values) {
+/// Parses `[a : b, a : b, ...]` into `firsts` and `seconds`.
+static ParseResult parsePairList(AsmParser &parser,
+                                 SmallVectorImpl<double> &firsts,
+                                 SmallVectorImpl<double> &seconds) {
   return parser.parseCommaSeparatedList(AsmParser::Delimiter::Square, [&] {
-    return parser.parseFloat(values.emplace_back());
+    return failure(parser.parseFloat(firsts.emplace_back()) ||
+                   parser.parseColon() ||
+                   parser.parseFloat(seconds.emplace_back()));
   });
+}
+
+static void printPairList(AsmPrinter &printer, ArrayRef<double> firsts,
+                          ArrayRef<double> seconds) {
+  printer << '[';
+  llvm::interleaveComma(llvm::zip_equal(firsts, seconds), printer,
+                        [&](auto pair) {
+                          printDouble(printer, std::get<0>(pair));
+                          printer << " : ";
+                          printDouble(printer, std::get<1>(pair));
+                        });
+  printer << ']';
+}
+
+/// Parses the rest of a `channels(axis = A) = [lo : hi, ...]` clause. The
+/// axis is optional here so that the verifier, not a bare "expected '('",
+/// says it is missing.
+static ParseResult parseChannels(AsmParser &parser,
+                                 std::optional<int64_t> &channelAxis,
+                                 DenseF64ArrayAttr &channelMin,
+                                 DenseF64ArrayAttr &channelMax) {
+  if (succeeded(parser.parseOptionalLParen())) {
+    int64_t axis;
+    if (parser.parseKeyword("axis") || parser.parseEqual() ||
+        parser.parseInteger(axis) || parser.parseRParen())
+      return failure();
+    channelAxis = axis;
+  }
+  SmallVector<double> lo, hi;
+  if (parser.parseEqual() || parsePairList(parser, lo, hi))
+    return failure();
+  channelMin = DenseF64ArrayAttr::get(parser.getContext(), lo);
+  channelMax = DenseF64ArrayAttr::get(parser.getContext(), hi);
+  return success();
 }
 
 Attribute StatsAttr::parse(AsmParser &parser, Type) {
@@ -324,24 +362,17 @@ Attribute StatsAttr::parse(AsmParser &parser, Type) {
       parser.parseFloat(max))
     return {};
   std::optional<int64_t> channelAxis;
-  DenseF64ArrayAttr channelAbsMax, ranks, values;
+  DenseF64ArrayAttr channelMin, channelMax, ranks, values;
   MLIRContext *context = parser.getContext();
   while (succeeded(parser.parseOptionalComma())) {
     SMLoc clauseLoc = parser.getCurrentLocation();
-    if (succeeded(parser.parseOptionalKeyword("absmax"))) {
-      if (channelAbsMax) {
-        parser.emitError(clauseLoc, "'absmax' given twice");
+    if (succeeded(parser.parseOptionalKeyword("channels"))) {
+      if (channelMin) {
+        parser.emitError(clauseLoc, "'channels' given twice");
         return {};
       }
-      int64_t axis;
-      SmallVector<double> absMax;
-      if (parser.parseLParen() || parser.parseKeyword("axis") ||
-          parser.parseEqual() || parser.parseInteger(axis) ||
-          parser.parseRParen() || parser.parseEqual() ||
-          parseDoubleList(parser, absMax))
+      if (parseChannels(parser, channelAxis, channelMin, channelMax))
         return {};
-      channelAxis = axis;
-      channelAbsMax = DenseF64ArrayAttr::get(context, absMax);
       continue;
     }
     SmallVector<double> rankList, valueList;
@@ -351,12 +382,7 @@ Attribute StatsAttr::parse(AsmParser &parser, Type) {
       parser.emitError(clauseLoc, "'percentiles' given twice");
       return {};
     }
-    if (parser.parseEqual() ||
-        parser.parseCommaSeparatedList(AsmParser::Delimiter::Square, [&] {
-          return failure(parser.parseFloat(rankList.emplace_back()) ||
-                         parser.parseColon() ||
-                         parser.parseFloat(valueList.emplace_back()));
-        }))
+    if (parser.parseEqual() || parsePairList(parser, rankList, valueList))
       return {};
     ranks = DenseF64ArrayAttr::get(context, rankList);
     values = DenseF64ArrayAttr::get(context, valueList);
@@ -364,8 +390,8 @@ Attribute StatsAttr::parse(AsmParser &parser, Type) {
   if (parser.parseGreater())
     return {};
   return parser.getChecked<StatsAttr>(context, APFloat(min), APFloat(max),
-                                      channelAxis, channelAbsMax, ranks,
-                                      values);
+                                      channelAxis, channelMin, channelMax,
+                                      ranks, values);
 }
 
 void StatsAttr::print(AsmPrinter &printer) const {
@@ -373,25 +399,59 @@ void StatsAttr::print(AsmPrinter &printer) const {
   printDouble(printer, getMin().convertToDouble());
   printer << ", max = ";
   printDouble(printer, getMax().convertToDouble());
-  if (getChannelAbsMax()) {
-    printer << ", absmax(axis = " << *getChannelAxis() << ") = [";
-    llvm::interleaveComma(getChannelAbsMax().asArrayRef(), printer,
-                          [&](double v) { printDouble(printer, v); });
-    printer << ']';
+  if (getChannelMin()) {
+    printer << ", channels(axis = " << *getChannelAxis() << ") = ";
+    printPairList(printer, getChannelMin().asArrayRef(),
+                  getChannelMax().asArrayRef());
   }
   if (getPercentileRanks()) {
-    printer << ", percentiles = [";
-    llvm::interleaveComma(
-        llvm::zip_equal(getPercentileRanks().asArrayRef(),
-                        getPercentileValues().asArrayRef()),
-        printer, [&](auto rankAndValue) {
-          printDouble(printer, std::get<0>(rankAndValue));
-          printer << " : ";
-          printDouble(printer, std::get<1>(rankAndValue));
-        });
-    printer << ']';
+    printer << ", percentiles = ";
+    printPairList(printer, getPercentileRanks().asArrayRef(),
+                  getPercentileValues().asArrayRef());
   }
   printer << '>';
+}
+
+SmallVector<double> StatsAttr::getChannelAbsMax() const {
+  SmallVector<double> absMax;
+  if (!getChannelMin())
+    return absMax;
+  for (auto [lo, hi] : llvm::zip_equal(getChannelMin().asArrayRef(),
+                                       getChannelMax().asArrayRef()))
+    absMax.push_back(std::max(std::fabs(lo), std::fabs(hi)));
+  return absMax;
+}
+
+/// Checks the per-channel part of #qc.stats: the axis and both arrays
+/// together, one [lo, hi] per channel, finite and ordered.
+static LogicalResult
+verifyChannels(function_ref<InFlightDiagnostic()> emitError,
+               std::optional<int64_t> channelAxis, DenseF64ArrayAttr channelMin,
+               DenseF64ArrayAttr channelMax) {
+  if (static_cast<bool>(channelMin) != static_cast<bool>(channelMax))
+    return emitError() << "expected both per-channel min and max, got only "
+                       << (channelMin ? "min" : "max");
+  if (channelMin && !channelAxis)
+    return emitError() << "per-channel min and max need a channel axis";
+  if (!channelMin && channelAxis)
+    return emitError() << "a channel axis needs per-channel min and max";
+  if (!channelAxis)
+    return success();
+  if (*channelAxis < 0)
+    return emitError() << "expected a non-negative channel axis, got "
+                       << *channelAxis;
+  ArrayRef<double> lo = channelMin.asArrayRef(), hi = channelMax.asArrayRef();
+  if (lo.size() != hi.size())
+    return emitError() << "expected as many per-channel max as min values, "
+                          "got "
+                       << lo.size() << " min and " << hi.size() << " max";
+  if (lo.empty())
+    return emitError() << "expected at least one channel";
+  for (size_t c = 0; c < lo.size(); ++c)
+    if (!std::isfinite(lo[c]) || !std::isfinite(hi[c]) || lo[c] > hi[c])
+      return emitError() << "expected finite per-channel min <= max, got "
+                         << lo[c] << " : " << hi[c] << " in channel " << c;
+  return success();
 }
 
 /// Highest percentile rank.
@@ -400,24 +460,16 @@ static constexpr double kMaxPercentileRank = 100.0;
 LogicalResult StatsAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                                 APFloat min, APFloat max,
                                 std::optional<int64_t> channelAxis,
-                                DenseF64ArrayAttr channelAbsMax,
+                                DenseF64ArrayAttr channelMin,
+                                DenseF64ArrayAttr channelMax,
                                 DenseF64ArrayAttr percentileRanks,
                                 DenseF64ArrayAttr percentileValues) {
   double lo = min.convertToDouble(), hi = max.convertToDouble();
   if (!std::isfinite(lo) || !std::isfinite(hi) || lo > hi)
     return emitError() << "expected finite min <= max, got min = " << lo
                        << ", max = " << hi;
-  if (channelAxis.has_value() != static_cast<bool>(channelAbsMax))
-    return emitError() << "per-channel absmax needs both an axis and values";
-  if (channelAbsMax && channelAbsMax.empty())
-    return emitError() << "expected at least one per-channel absmax";
-  if (channelAxis && *channelAxis < 0)
-    return emitError() << "expected a non-negative channel axis, got "
-                       << *channelAxis;
-  if (channelAbsMax && !llvm::all_of(channelAbsMax.asArrayRef(), [](double v) {
-        return std::isfinite(v) && v >= 0;
-      }))
-    return emitError() << "expected finite, non-negative per-channel absmax";
+  if (failed(verifyChannels(emitError, channelAxis, channelMin, channelMax)))
+    return failure();
   if (static_cast<bool>(percentileRanks) != static_cast<bool>(percentileValues))
     return emitError() << "percentiles need both ranks and values";
   if (!percentileRanks)

@@ -71,8 +71,8 @@ verifyValueAnnotation(function_ref<InFlightDiagnostic()> emitError,
   if (auto stats = dyn_cast<StatsAttr>(attr);
       stats && attrName == QCDialect::kStatsAttrName) {
     std::optional<size_t> entries;
-    if (DenseF64ArrayAttr absMax = stats.getChannelAbsMax())
-      entries = absMax.size();
+    if (DenseF64ArrayAttr channelMin = stats.getChannelMin())
+      entries = channelMin.size();
     return verifyAxisInRange(emitError, attrName, stats.getChannelAxis(),
                              valueType, entries);
   }

@@ -6,9 +6,11 @@
 // so one calibration run serves every recipe; the `observer` option picks
 // the range that becomes the stats' min and max.
 //
-// The file: {"version": 1, "samples": N, "values": {"<tag>": {"min": x,
+// The file: {"version": 2, "samples": N, "values": {"<tag>": {"min": x,
 // "max": x, "ranges": {"<observer>": [lo, hi], ...}, "channel_axis": a,
-// "channel_absmax": [...]}}} (channel entries only for per-channel taps).
+// "channel_min": [...], "channel_max": [...]}}} (channel entries only for
+// per-channel taps). Version 1 had "channel_absmax" instead, from which
+// smoothing's per-channel shift cannot be recovered: it is rejected.
 //
 //===----------------------------------------------------------------------===//
 
@@ -31,6 +33,26 @@ using namespace mlir::qc;
 
 using ::qc::calibration::kStatsFileVersion;
 
+/// The per-channel array `key` of a tap's entry; a null attribute when the
+/// entry has none (whether it should have one is the caller's check).
+static FailureOr<DenseF64ArrayAttr>
+readChannelArray(ObserveOp observe, const llvm::json::Object &entry,
+                 StringRef key) {
+  const llvm::json::Array *array = entry.getArray(key);
+  if (!array)
+    return DenseF64ArrayAttr();
+  SmallVector<double> values;
+  for (const llvm::json::Value &value : *array) {
+    std::optional<double> number = value.getAsNumber();
+    if (!number)
+      return observe.emitError()
+             << "qc-calibrate: " << key << " of tap '" << observe.getTag()
+             << "' holds a value that is not a number";
+    values.push_back(*number);
+  }
+  return DenseF64ArrayAttr::get(observe.getContext(), values);
+}
+
 /// Builds the #qc.stats of one tap from its JSON entry; an error names the
 /// tag and what is missing.
 static FailureOr<StatsAttr> readStats(ObserveOp observe,
@@ -48,33 +70,29 @@ static FailureOr<StatsAttr> readStats(ObserveOp observe,
            << "qc-calibrate: no '" << observer << "' range for tap '"
            << observe.getTag() << "' in the statistics file";
   MLIRContext *context = observe.getContext();
-  std::optional<int64_t> channelAxis;
-  DenseF64ArrayAttr channelAbsMax;
+  FailureOr<DenseF64ArrayAttr> channelMin =
+      readChannelArray(observe, entry, "channel_min");
+  FailureOr<DenseF64ArrayAttr> channelMax =
+      readChannelArray(observe, entry, "channel_max");
+  if (failed(channelMin) || failed(channelMax))
+    return failure();
+  // Only one of the two arrays, or arrays of different sizes, reach the
+  // #qc.stats verifier below, which says what is wrong with them.
+  bool hasChannels = *channelMin || *channelMax;
   std::optional<uint64_t> tappedAxis = observe.getChannelAxis();
-  const llvm::json::Array *absMax = entry.getArray("channel_absmax");
   std::optional<int64_t> fileAxis = entry.getInteger("channel_axis");
-  if (tappedAxis.has_value() != (absMax != nullptr) ||
+  if (tappedAxis.has_value() != hasChannels ||
       (tappedAxis && fileAxis != static_cast<int64_t>(*tappedAxis)))
     return observe.emitError()
            << "qc-calibrate: the per-channel statistics of tap '"
            << observe.getTag() << "' do not match its channel axis";
-  if (absMax) {
-    SmallVector<double> values;
-    for (const llvm::json::Value &value : *absMax) {
-      std::optional<double> number = value.getAsNumber();
-      if (!number)
-        return observe.emitError()
-               << "qc-calibrate: channel_absmax of tap '" << observe.getTag()
-               << "' holds a value that is not a number";
-      values.push_back(*number);
-    }
+  std::optional<int64_t> channelAxis;
+  if (hasChannels)
     channelAxis = fileAxis;
-    channelAbsMax = DenseF64ArrayAttr::get(context, values);
-  }
   auto emitError = [&] { return observe.emitError(); };
   StatsAttr stats = StatsAttr::getChecked(
-      emitError, context, APFloat(*lo), APFloat(*hi), channelAxis,
-      channelAbsMax, DenseF64ArrayAttr(), DenseF64ArrayAttr());
+      emitError, context, APFloat(*lo), APFloat(*hi), channelAxis, *channelMin,
+      *channelMax, DenseF64ArrayAttr(), DenseF64ArrayAttr());
   if (!stats)
     return failure();
   return stats;
@@ -164,7 +182,18 @@ private:
                                << "' is not valid JSON: "
                                << llvm::toString(parsed.takeError());
     llvm::json::Object *object = parsed->getAsObject();
-    if (!object || object->getInteger("version") != kStatsFileVersion)
+    std::optional<int64_t> version =
+        object ? object->getInteger("version") : std::nullopt;
+    if (version && *version >= 1 && *version < kStatsFileVersion)
+      return root->emitError()
+             << "qc-calibrate: '" << statsFile
+             << "' is a statistics file of version " << *version
+             << ", which has no per-channel min and max; this compiler reads "
+                "version "
+             << kStatsFileVersion
+             << ": calibrate again (quant-compile --calib DIR --calib-stats "
+                "FILE) to rewrite it";
+    if (version != kStatsFileVersion)
       return root->emitError()
              << "qc-calibrate: '" << statsFile
              << "' is not a QC statistics file of version "

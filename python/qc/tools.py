@@ -1,5 +1,6 @@
 """Locating and running QC's command-line tools."""
 
+import json
 import os
 import re
 import shutil
@@ -8,6 +9,11 @@ from pathlib import Path
 
 # Where a source checkout builds the tools (scripts/build.sh).
 _CHECKOUT_BIN = Path(__file__).resolve().parents[2] / "build" / "bin"
+
+# The version of the statistics files quant-compile --calib-stats writes and
+# reads (kStatsFileVersion in include/qc/Calibration/Observers.h); a file of
+# another version is rejected and must be written again by calibrating.
+STATS_FILE_VERSION = 2
 
 
 class QCToolError(RuntimeError):
@@ -43,6 +49,17 @@ def _run(tool, args, stdin):
     if result.returncode != 0:
         raise QCToolError(tool, result.returncode, result.stderr)
     return result.stdout
+
+
+def stats_file_is_current(path):
+    """Whether ``path`` is a statistics file quant-compile can reuse: it
+    exists, is JSON and has STATS_FILE_VERSION. Callers that cache
+    statistics calibrate again (``calib=``) when it is not."""
+    try:
+        stats = json.loads(Path(path).read_text())
+    except (OSError, ValueError):
+        return False
+    return isinstance(stats, dict) and stats.get("version") == STATS_FILE_VERSION
 
 
 def opt(mlir, pipeline=(), extra_args=()):

@@ -3,8 +3,8 @@ w8a8 --calib DIR --calib-stats FILE --observer NAME).
 
 A tiny float model (Conv 3x3 + Relu + Flatten + Gemm, opset 13, input "x"
 1x1x8x8) is calibrated on a few random samples. The tests check the
-statistics file against numpy (ranges, per-channel maxima, the moving
-average), that every observer's range reaches the quantized types, that the
+statistics file against numpy (ranges, per-channel minima and maxima, the
+moving average), that every observer's range reaches the quantized types, that the
 quantized library stays within a few quantization steps of the float model,
 that a statistics file can be reused without samples, both sample layouts
 (<input name>.npy per sample directory, ONNX's test_data_set_*/input_0.pb,
@@ -168,7 +168,7 @@ def expected_scale(lo, hi):
 
 def test_statistics_file_format(calibrated):
     _, _, stats = calibrated
-    assert stats["version"] == 1
+    assert stats["version"] == qc.tools.STATS_FILE_VERSION == 2
     assert stats["samples"] == SAMPLES
     values = stats["values"]
     assert set(values) == TAGS
@@ -181,10 +181,14 @@ def test_statistics_file_format(calibrated):
         if tag in CHANNEL_AXES:
             axis, channels = CHANNEL_AXES[tag]
             assert entry["channel_axis"] == axis, tag
-            assert len(entry["channel_absmax"]) == channels, tag
+            assert len(entry["channel_min"]) == channels, tag
+            assert len(entry["channel_max"]) == channels, tag
+            assert all(lo <= hi for lo, hi in zip(entry["channel_min"],
+                                                  entry["channel_max"])), tag
         else:
-            assert "channel_axis" not in entry, tag
-            assert "channel_absmax" not in entry, tag
+            for key in ("channel_axis", "channel_min", "channel_max"):
+                assert key not in entry, (tag, key)
+        assert "channel_absmax" not in entry, tag   # version 1's
 
 
 def test_statistics_match_numpy(calibrated, samples):
@@ -207,14 +211,22 @@ def test_statistics_match_numpy(calibrated, samples):
     check_minmax("fc", np.stack(relus))       # the flattened ReLU
     check_minmax("fc#1", np.stack(outputs))
 
-    # Per-channel |x| maxima: one input channel; 256 flattened features
-    # (NCHW order), which also shows the two taps of one buffer (the ReLU
-    # and its reshape) were copied apart correctly.
-    assert values["conv"]["channel_absmax"] == pytest.approx(
-        [float(np.abs(np.stack(samples)).max())], **close)
-    assert values["fc"]["channel_absmax"] == pytest.approx(
-        np.abs(np.stack([r.reshape(-1) for r in relus])).max(axis=0).tolist(),
-        **close)
+    # Per-channel minima and maxima: one input channel (both signs); 256
+    # flattened ReLU features (NCHW order, minima 0 or above), which also
+    # shows the two taps of one buffer (the ReLU and its reshape) were
+    # copied apart correctly.
+    inputs = np.stack(samples)
+    assert values["conv"]["channel_min"] == pytest.approx(
+        [float(inputs.min())], **close)
+    assert values["conv"]["channel_max"] == pytest.approx(
+        [float(inputs.max())], **close)
+    assert values["conv"]["channel_min"][0] < 0 < values["conv"]["channel_max"][0]
+    features = np.stack([r.reshape(-1) for r in relus])
+    assert values["fc"]["channel_min"] == pytest.approx(
+        features.min(axis=0).tolist(), **close)
+    assert values["fc"]["channel_max"] == pytest.approx(
+        features.max(axis=0).tolist(), **close)
+    assert features.min(axis=0).max() > 0   # some channel's minimum is not 0
 
     # PyTorch's moving average (constant 0.01), one sample per batch.
     lo, hi = float(samples[0].min()), float(samples[0].max())
@@ -467,6 +479,29 @@ def test_statistics_of_another_model(model_path, tmp_path, calibrated):
                            calib_stats=other_path)
     assert (f"qc-calibrate: no statistics for tap 'relu' in '{other_path}' "
             "(calibrated on another model?)") in stderr
+
+
+def test_statistics_of_version_1_are_rejected(model_path, tmp_path,
+                                             calibrated):
+    # What calibration wrote before per-channel min and max: absmax only.
+    _, stats_path, stats = calibrated
+    old = json.loads(json.dumps(stats))
+    old["version"] = 1
+    for entry in old["values"].values():
+        if "channel_min" in entry:
+            entry["channel_absmax"] = [
+                max(-lo, hi) for lo, hi in zip(entry.pop("channel_min"),
+                                               entry.pop("channel_max"))]
+    old_path = tmp_path / "old.json"
+    old_path.write_text(json.dumps(old))
+    assert qc.tools.stats_file_is_current(stats_path)
+    assert not qc.tools.stats_file_is_current(old_path)
+    assert not qc.tools.stats_file_is_current(tmp_path / "none.json")
+    stderr = compile_error(model_path, tmp_path / "m.so", calib_stats=old_path)
+    assert (f"qc-calibrate: '{old_path}' is a statistics file of version 1, "
+            "which has no per-channel min and max; this compiler reads "
+            "version 2: calibrate again (quant-compile --calib DIR "
+            "--calib-stats FILE) to rewrite it") in stderr
 
 
 def test_tags_stay_unique_with_hash_names(tmp_path):

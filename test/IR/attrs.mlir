@@ -142,11 +142,13 @@ func.func @stats_range() attributes {
   return
 }
 
-// Per-channel absolute maximum along an axis (zero is allowed).
-// CHECK-LABEL: func @stats_absmax()
-// ATTR: {attr = #qc.stats<min = -1.5, max = 3.25, absmax(axis = 1) = [1.5, 3.25, 0.0]>}
-func.func @stats_absmax() attributes {
-    attr = #qc.stats<min = -1.5, max = 3.25, absmax(axis = 1) = [1.5, 3.25, 0.0]>} {
+// Per-channel min : max along an axis: a channel of one value (lo == hi, the
+// 0 : 0 of a channel that saw nothing finite), one entirely negative.
+// CHECK-LABEL: func @stats_channels()
+// ATTR: {attr = #qc.stats<min = -1.5, max = 3.25, channels(axis = 1) = [-1.5 : 1.0, -0.25 : 3.25, 0.0 : 0.0, -1.0 : -0.5]>}
+func.func @stats_channels() attributes {
+    attr = #qc.stats<min = -1.5, max = 3.25,
+                     channels(axis = 1) = [-1.5 : 1.0, -0.25 : 3.25, 0.0 : 0.0, -1.0 : -0.5]>} {
   return
 }
 
@@ -159,14 +161,14 @@ func.func @stats_percentiles() attributes {
   return
 }
 
-// Both optional parts; percentiles written first still print after absmax.
-// CHECK-LABEL: func @stats_absmax_and_percentiles()
-// ATTR: {a = #qc.stats<min = -1.5, max = 3.25, absmax(axis = 1) = [1.5, 3.25], percentiles = [99.9 : 2.75, 99.99 : 3.0]>, b = #qc.stats<min = 0.0, max = 1.0, absmax(axis = 0) = [1.0], percentiles = [95.0 : 0.5]>}
-func.func @stats_absmax_and_percentiles() attributes {
-    a = #qc.stats<min = -1.5, max = 3.25, absmax(axis = 1) = [1.5, 3.25],
+// Both optional parts; percentiles written first still print after channels.
+// CHECK-LABEL: func @stats_channels_and_percentiles()
+// ATTR: {a = #qc.stats<min = -1.5, max = 3.25, channels(axis = 1) = [-1.5 : 1.0, 0.0 : 3.25], percentiles = [99.9 : 2.75, 99.99 : 3.0]>, b = #qc.stats<min = 0.0, max = 1.0, channels(axis = 0) = [0.25 : 1.0], percentiles = [95.0 : 0.5]>}
+func.func @stats_channels_and_percentiles() attributes {
+    a = #qc.stats<min = -1.5, max = 3.25, channels(axis = 1) = [-1.5 : 1.0, 0.0 : 3.25],
                   percentiles = [99.9 : 2.75, 99.99 : 3.0]>,
     b = #qc.stats<min = 0.0, max = 1.0, percentiles = [95.0 : 0.5],
-                  absmax(axis = 0) = [1.0]>} {
+                  channels(axis = 0) = [0.25 : 1.0]>} {
   return
 }
 

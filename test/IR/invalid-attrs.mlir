@@ -286,13 +286,20 @@ func.func private @stats_max_first() attributes {attr = #qc.stats<max = 1.0, min
 
 // -----
 
-// expected-error@+1 {{expected '('}}
-func.func private @stats_absmax_no_axis() attributes {attr = #qc.stats<min = 0.0, max = 1.0, absmax = [1.0]>}
+// expected-error@+1 {{expected 'axis'}}
+func.func private @stats_channels_dim() attributes {attr = #qc.stats<min = 0.0, max = 1.0, channels(dim = 0) = [0.0 : 1.0]>}
 
 // -----
 
-// expected-error@+1 {{expected 'axis'}}
-func.func private @stats_absmax_dim() attributes {attr = #qc.stats<min = 0.0, max = 1.0, absmax(dim = 0) = [1.0]>}
+// Per-channel statistics are 'min : max' pairs.
+// expected-error@+1 {{expected ':'}}
+func.func private @stats_channels_no_colon() attributes {attr = #qc.stats<min = 0.0, max = 1.0, channels(axis = 0) = [0.0, 1.0]>}
+
+// -----
+
+// The old per-channel absmax clause is gone.
+// expected-error@+1 {{expected 'percentiles'}}
+func.func private @stats_absmax_clause() attributes {attr = #qc.stats<min = 0.0, max = 1.0, absmax(axis = 0) = [1.0]>}
 
 // -----
 
@@ -341,23 +348,38 @@ func.func private @stats_nan_max() attributes {attr = #qc.stats<min = 0.0, max =
 
 // -----
 
+// The parser reads a channels clause without its axis so that the verifier
+// can say what is missing. (As many mins as maxes is what the pair syntax
+// writes; unequal counts are tested from C++, AttrVerifierTest, and through
+// a statistics file, test/Transforms/qc-calibrate.mlir.)
+// expected-error@+1 {{per-channel min and max need a channel axis}}
+func.func private @stats_channels_no_axis() attributes {attr = #qc.stats<min = 0.0, max = 1.0, channels = [0.0 : 1.0]>}
+
+// -----
+
 // expected-error@+1 {{expected a non-negative channel axis, got -1}}
-func.func private @stats_negative_axis() attributes {attr = #qc.stats<min = 0.0, max = 1.0, absmax(axis = -1) = [1.0]>}
+func.func private @stats_negative_axis() attributes {attr = #qc.stats<min = 0.0, max = 1.0, channels(axis = -1) = [0.0 : 1.0]>}
 
 // -----
 
-// expected-error@+1 {{expected finite, non-negative per-channel absmax}}
-func.func private @stats_negative_absmax() attributes {attr = #qc.stats<min = 0.0, max = 1.0, absmax(axis = 0) = [1.0, -0.5]>}
+// lo > hi; the message names the channel.
+// expected-error@+1 {{expected finite per-channel min <= max, got 1.000000e+00 : -5.000000e-01 in channel 1}}
+func.func private @stats_channel_min_above_max() attributes {attr = #qc.stats<min = 0.0, max = 1.0, channels(axis = 0) = [-1.0 : 1.0, 1.0 : -0.5]>}
 
 // -----
 
-// expected-error@+1 {{expected finite, non-negative per-channel absmax}}
-func.func private @stats_inf_absmax() attributes {attr = #qc.stats<min = 0.0, max = 1.0, absmax(axis = 0) = [1.0, 0x7FF0000000000000]>}
+// expected-error@+1 {{expected finite per-channel min <= max, got -1.000000e+00 : INF in channel 0}}
+func.func private @stats_inf_channel() attributes {attr = #qc.stats<min = 0.0, max = 1.0, channels(axis = 0) = [-1.0 : 0x7FF0000000000000]>}
 
 // -----
 
-// expected-error@+1 {{expected finite, non-negative per-channel absmax}}
-func.func private @stats_nan_absmax() attributes {attr = #qc.stats<min = 0.0, max = 1.0, absmax(axis = 0) = [0x7FF8000000000000]>}
+// expected-error@+1 {{expected finite per-channel min <= max, got -INF : 1.000000e+00 in channel 0}}
+func.func private @stats_neg_inf_channel() attributes {attr = #qc.stats<min = 0.0, max = 1.0, channels(axis = 0) = [0xFFF0000000000000 : 1.0]>}
+
+// -----
+
+// expected-error@+1 {{expected finite per-channel min <= max, got nan : 1.000000e+00 in channel 1}}
+func.func private @stats_nan_channel() attributes {attr = #qc.stats<min = 0.0, max = 1.0, channels(axis = 0) = [0.0 : 0.0, 0x7FF8000000000000 : 1.0]>}
 
 // -----
 
@@ -487,8 +509,8 @@ func.func private @scheme_narrow_twice() attributes {attr = #qc.scheme<i8, symme
 
 // -----
 
-// expected-error@+1 {{'absmax' given twice}}
-func.func private @stats_absmax_twice() attributes {attr = #qc.stats<min = 0.0, max = 1.0, absmax(axis = 0) = [1.0], absmax(axis = 0) = [0.5]>}
+// expected-error@+1 {{'channels' given twice}}
+func.func private @stats_channels_twice() attributes {attr = #qc.stats<min = 0.0, max = 1.0, channels(axis = 0) = [0.0 : 1.0], channels(axis = 0) = [0.0 : 0.5]>}
 
 // -----
 
@@ -497,8 +519,8 @@ func.func private @stats_percentiles_twice() attributes {attr = #qc.stats<min = 
 
 // -----
 
-// expected-error@+1 {{expected at least one per-channel absmax}}
-func.func private @stats_absmax_empty() attributes {attr = #qc.stats<min = 0.0, max = 1.0, absmax(axis = 0) = []>}
+// expected-error@+1 {{expected at least one channel}}
+func.func private @stats_channels_empty() attributes {attr = #qc.stats<min = 0.0, max = 1.0, channels(axis = 0) = []>}
 
 // -----
 

@@ -519,7 +519,7 @@ func.func @scheme_group_axis_out_of_range(%x: tensor<4x8xf32>) {
 
 func.func @stats_axis_out_of_range(%x: tensor<4xf32>) {
   // expected-error@+1 {{'arith.addf' op 'qc.stats' names axis 3 of a value of rank 1}}
-  %0 = arith.addf %x, %x {qc.stats = #qc.stats<min = 0.0, max = 1.0, absmax(axis = 3) = [1.0]>} : tensor<4xf32>
+  %0 = arith.addf %x, %x {qc.stats = #qc.stats<min = 0.0, max = 1.0, channels(axis = 3) = [0.0 : 1.0]>} : tensor<4xf32>
   return
 }
 
@@ -581,7 +581,7 @@ func.func @stats_array_on_result(%x: tensor<4xf32>) -> (tensor<4xf32> {qc.stats 
 // -----
 
 // expected-error@+1 {{'func.func' op 'qc.stats' names axis 1 of a value of rank 1}}
-func.func @stats_axis_on_argument(%x: tensor<4xf32> {qc.stats = #qc.stats<min = 0.0, max = 1.0, absmax(axis = 1) = [1.0]>}) {
+func.func @stats_axis_on_argument(%x: tensor<4xf32> {qc.stats = #qc.stats<min = 0.0, max = 1.0, channels(axis = 1) = [0.0 : 1.0]>}) {
   return
 }
 
@@ -642,10 +642,10 @@ func.func private @scheme_axis_on_scalar(%x: f32 {qc.scheme = #qc.scheme<u8, aff
 
 // -----
 
-// Per-channel absmax has one entry per index of a static axis.
-func.func @stats_absmax_count(%x: tensor<2x3xf32>) {
+// Per-channel statistics have one min : max pair per index of a static axis.
+func.func @stats_channel_count(%x: tensor<2x3xf32>) {
   // expected-error@+1 {{'arith.addf' op 'qc.stats' has 2 entries for axis 1 of size 3}}
-  %0 = arith.addf %x, %x {qc.stats = #qc.stats<min = 0.0, max = 1.0, absmax(axis = 1) = [1.0, 0.5]>} : tensor<2x3xf32>
+  %0 = arith.addf %x, %x {qc.stats = #qc.stats<min = 0.0, max = 1.0, channels(axis = 1) = [0.0 : 1.0, 0.0 : 0.5]>} : tensor<2x3xf32>
   return
 }
 

@@ -243,10 +243,10 @@ func.func @observe(%x: tensor<1x16x8x8xf32>, %h: tensor<1x32x128xf32>, %s: tenso
 
 // One annotation of each kind on a single-result op; axes within the rank.
 // CHECK-LABEL: func @annotations_on_op(
-// CHECK: arith.addf %{{.*}} {qc.bitwidth = #qc.bitwidth<weights = 4, activations = 8, method = hawq>, qc.scheme = #qc.scheme<i8, symmetric, per_axis = 1>, qc.stats = #qc.stats<min = -1.0, max = 2.0, absmax(axis = 1) = [1.0, 2.0, 0.5]>} : tensor<4x3xf32>
+// CHECK: arith.addf %{{.*}} {qc.bitwidth = #qc.bitwidth<weights = 4, activations = 8, method = hawq>, qc.scheme = #qc.scheme<i8, symmetric, per_axis = 1>, qc.stats = #qc.stats<min = -1.0, max = 2.0, channels(axis = 1) = [-1.0 : 1.0, 0.0 : 2.0, -0.5 : -0.25]>} : tensor<4x3xf32>
 func.func @annotations_on_op(%x: tensor<4x3xf32>) -> tensor<4x3xf32> {
   %0 = arith.addf %x, %x {qc.scheme = #qc.scheme<i8, symmetric, per_axis = 1>,
-                          qc.stats = #qc.stats<min = -1.0, max = 2.0, absmax(axis = 1) = [1.0, 2.0, 0.5]>,
+                          qc.stats = #qc.stats<min = -1.0, max = 2.0, channels(axis = 1) = [-1.0 : 1.0, 0.0 : 2.0, -0.5 : -0.25]>,
                           qc.bitwidth = #qc.bitwidth<weights = 4, activations = 8, method = hawq>} : tensor<4x3xf32>
   return %0 : tensor<4x3xf32>
 }
@@ -282,10 +282,10 @@ func.func @bitwidth_on_function(%x: tensor<4xf32>) attributes {qc.bitwidth = #qc
 
 // Annotations on qc ops' own results.
 // CHECK-LABEL: func @annotations_on_qc_ops(
-// CHECK: qc.dequantize %{{[^ ]+}} {qc.stats = #qc.stats<min = -64.0, max = 63.5, absmax(axis = 0) = [64.0, 1.0]>} : tensor<2x!quant.uniform<i8:f32, 5.000000e-01>> -> tensor<2xf32>
+// CHECK: qc.dequantize %{{[^ ]+}} {qc.stats = #qc.stats<min = -64.0, max = 63.5, channels(axis = 0) = [-64.0 : 63.5, -1.0 : 0.5]>} : tensor<2x!quant.uniform<i8:f32, 5.000000e-01>> -> tensor<2xf32>
 // CHECK: qc.requant %{{[^ ]+}} by(#qc.dyadic<1073741824 * 2**-31>) {qc.scheme = #qc.scheme<i8, affine, per_group = 0 : 2>} : tensor<2xi32> -> tensor<2xi8>
 func.func @annotations_on_qc_ops(%q: tensor<2x!quant.uniform<i8:f32, 0.5>>, %i: tensor<2xi32>) {
-  %0 = qc.dequantize %q {qc.stats = #qc.stats<min = -64.0, max = 63.5, absmax(axis = 0) = [64.0, 1.0]>} : tensor<2x!quant.uniform<i8:f32, 0.5>> -> tensor<2xf32>
+  %0 = qc.dequantize %q {qc.stats = #qc.stats<min = -64.0, max = 63.5, channels(axis = 0) = [-64.0 : 63.5, -1.0 : 0.5]>} : tensor<2x!quant.uniform<i8:f32, 0.5>> -> tensor<2xf32>
   %1 = qc.requant %i by(#qc.dyadic<1073741824 * 2**-31>) {qc.scheme = #qc.scheme<i8, affine, per_group = 0 : 2>} : tensor<2xi32> -> tensor<2xi8>
   return
 }
@@ -294,12 +294,12 @@ func.func @annotations_on_qc_ops(%q: tensor<2x!quant.uniform<i8:f32, 0.5>>, %i: 
 // CHECK-LABEL: func @annotations_on_function_values(
 // CHECK-SAME: %{{[^:]+}}: tensor<1x16xf32> {qc.scheme = #qc.scheme<u8, affine, per_axis = 1>, qc.stats = #qc.stats<min = 0.0, max = 6.0, percentiles = [99.9 : 5.5]>}
 // CHECK-SAME: %{{[^:]+}}: tensor<16x8xf32> {qc.scheme = #qc.scheme<i4, symmetric, narrow, per_group = 0 : 8>}
-// CHECK-SAME: -> (tensor<1x8xf32> {qc.stats = #qc.stats<min = -3.0, max = 3.0, absmax(axis = 1) = [1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 3.0]>})
+// CHECK-SAME: -> (tensor<1x8xf32> {qc.stats = #qc.stats<min = -3.0, max = 3.0, channels(axis = 1) = [-1.0 : 1.0, -1.0 : 1.0, -1.0 : 1.0, -1.0 : 1.0, -1.0 : 1.0, -1.0 : 1.0, -1.0 : 1.0, -3.0 : 3.0]>})
 func.func @annotations_on_function_values(
     %x: tensor<1x16xf32> {qc.scheme = #qc.scheme<u8, affine, per_axis = 1>,
                           qc.stats = #qc.stats<min = 0.0, max = 6.0, percentiles = [99.9 : 5.5]>},
     %w: tensor<16x8xf32> {qc.scheme = #qc.scheme<i4, symmetric, narrow, per_group = 0 : 8>})
-    -> (tensor<1x8xf32> {qc.stats = #qc.stats<min = -3.0, max = 3.0, absmax(axis = 1) = [1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 3.0]>}) {
+    -> (tensor<1x8xf32> {qc.stats = #qc.stats<min = -3.0, max = 3.0, channels(axis = 1) = [-1.0 : 1.0, -1.0 : 1.0, -1.0 : 1.0, -1.0 : 1.0, -1.0 : 1.0, -1.0 : 1.0, -1.0 : 1.0, -3.0 : 3.0]>}) {
   %0 = tensor.empty() : tensor<1x8xf32>
   return %0 : tensor<1x8xf32>
 }

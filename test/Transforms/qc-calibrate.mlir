@@ -6,19 +6,23 @@
 // RUN: not quant-opt %t/input.mlir --qc-calibrate 2>&1 | FileCheck %s --check-prefix=NO-FILE
 // RUN: not quant-opt %t/input.mlir --qc-calibrate="stats-file=%t/missing.json" 2>&1 | FileCheck %s --check-prefix=NOT-FOUND
 // RUN: not quant-opt %t/input.mlir --qc-calibrate="stats-file=%t/invalid.json" 2>&1 | FileCheck %s --check-prefix=INVALID
-// RUN: not quant-opt %t/input.mlir --qc-calibrate="stats-file=%t/version2.json" 2>&1 | FileCheck %s --check-prefix=VERSION2
+// RUN: not quant-opt %t/input.mlir --qc-calibrate="stats-file=%t/version1.json" 2>&1 | FileCheck %s --check-prefix=VERSION1
+// RUN: not quant-opt %t/input.mlir --qc-calibrate="stats-file=%t/version3.json" 2>&1 | FileCheck %s --check-prefix=VERSION3
 // RUN: not quant-opt %t/input.mlir --qc-calibrate="stats-file=%t/no-version.json" 2>&1 | FileCheck %s --check-prefix=NO-VERSION
 // RUN: not quant-opt %t/input.mlir --qc-calibrate="stats-file=%t/array.json" 2>&1 | FileCheck %s --check-prefix=ARRAY
 // RUN: not quant-opt %t/input.mlir --qc-calibrate="stats-file=%t/partial.json" 2>&1 | FileCheck %s --check-prefix=NO-ENTRY
 // RUN: not quant-opt %t/input.mlir --qc-calibrate="stats-file=%t/stats.json observer=bogus" 2>&1 | FileCheck %s --check-prefix=BAD-OBSERVER
 // RUN: not quant-opt %t/input.mlir --qc-calibrate="stats-file=%t/no-percentile.json observer=percentile" 2>&1 | FileCheck %s --check-prefix=NO-RANGE
 // RUN: not quant-opt %t/input.mlir --qc-calibrate="stats-file=%t/bad-range.json" 2>&1 | FileCheck %s --check-prefix=BAD-RANGE
-// RUN: not quant-opt %t/input.mlir --qc-calibrate="stats-file=%t/absmax-no-axis.json" 2>&1 | FileCheck %s --check-prefix=NO-AXIS
-// RUN: not quant-opt %t/input.mlir --qc-calibrate="stats-file=%t/absmax-count.json" 2>&1 | FileCheck %s --check-prefix=ABSMAX-COUNT
+// RUN: not quant-opt %t/input.mlir --qc-calibrate="stats-file=%t/channels-no-axis.json" 2>&1 | FileCheck %s --check-prefix=NO-AXIS
+// RUN: not quant-opt %t/input.mlir --qc-calibrate="stats-file=%t/channels-count.json" 2>&1 | FileCheck %s --check-prefix=CHANNEL-COUNT
+// RUN: not quant-opt %t/input.mlir --qc-calibrate="stats-file=%t/channels-sizes.json" 2>&1 | FileCheck %s --check-prefix=CHANNEL-SIZES
+// RUN: not quant-opt %t/input.mlir --qc-calibrate="stats-file=%t/channels-only-min.json" 2>&1 | FileCheck %s --check-prefix=ONLY-MIN
+// RUN: not quant-opt %t/input.mlir --qc-calibrate="stats-file=%t/channels-order.json" 2>&1 | FileCheck %s --check-prefix=CHANNEL-ORDER
 // RUN: quant-opt %t/one-tapped.mlir --qc-calibrate="stats-file=%t/one-tapped.json" 2>&1 | FileCheck %s --check-prefix=REGRESSION-UNIT
-// RUN: not quant-opt %t/input.mlir --qc-calibrate="stats-file=%t/absmax-strings.json" 2>&1 | FileCheck %s --check-prefix=REGRESSION-ABSMAX
-// RUN: not quant-opt %t/input.mlir --qc-calibrate="stats-file=%t/absmax-axis.json" 2>&1 | FileCheck %s --check-prefix=REGRESSION-AXIS
-// RUN: not quant-opt %t/input.mlir --qc-calibrate="stats-file=%t/absmax-missing.json" 2>&1 | FileCheck %s --check-prefix=REGRESSION-AXIS
+// RUN: not quant-opt %t/input.mlir --qc-calibrate="stats-file=%t/channels-strings.json" 2>&1 | FileCheck %s --check-prefix=REGRESSION-CHANNELS
+// RUN: not quant-opt %t/input.mlir --qc-calibrate="stats-file=%t/channels-axis.json" 2>&1 | FileCheck %s --check-prefix=REGRESSION-AXIS
+// RUN: not quant-opt %t/input.mlir --qc-calibrate="stats-file=%t/channels-missing.json" 2>&1 | FileCheck %s --check-prefix=REGRESSION-AXIS
 
 // qc-calibrate reads a statistics file (as `quant-compile --calib` writes
 // it, here written by hand: the sections after `//---` are split into files
@@ -35,9 +39,11 @@
 // NO-FILE:      error: qc-calibrate: stats-file is required
 // NOT-FOUND:    error: qc-calibrate: cannot open input file '{{.*}}missing.json': No such file or directory
 // INVALID:      error: qc-calibrate: '{{.*}}invalid.json' is not valid JSON: [3:{{[0-9]+}}, byte={{[0-9]+}}]: Expected , or } after object property
-// VERSION2:     error: qc-calibrate: '{{.*}}version2.json' is not a QC statistics file of version 1
-// NO-VERSION:   error: qc-calibrate: '{{.*}}no-version.json' is not a QC statistics file of version 1
-// ARRAY:        error: qc-calibrate: '{{.*}}array.json' is not a QC statistics file of version 1
+// A version 1 file (per-channel absmax only) asks for a new calibration.
+// VERSION1:     error: qc-calibrate: '{{.*}}version1.json' is a statistics file of version 1, which has no per-channel min and max; this compiler reads version 2: calibrate again (quant-compile --calib DIR --calib-stats FILE) to rewrite it
+// VERSION3:     error: qc-calibrate: '{{.*}}version3.json' is not a QC statistics file of version 2
+// NO-VERSION:   error: qc-calibrate: '{{.*}}no-version.json' is not a QC statistics file of version 2
+// ARRAY:        error: qc-calibrate: '{{.*}}array.json' is not a QC statistics file of version 2
 
 // Tap errors name the tap (at its location) and, for a missing entry, the
 // file; every tap in error is reported.
@@ -63,12 +69,21 @@
 // BAD-RANGE:     input.mlir:{{[0-9]+}}:{{[0-9]+}}: error: expected finite min <= max, got min = 2.000000e+00, max = 1.000000e+00
 // BAD-RANGE-NEXT: qc.observe %r tag("relu")
 
-// Per-channel absmax without a channel axis (checked against the tap), and
-// one whose count does not match the tapped value's channel dimension
-// (found by the verifier after the pass, on the op it annotates).
+// Per-channel min and max without a channel axis (checked against the
+// tap), and ones whose count does not match the tapped value's channel
+// dimension (found by the verifier after the pass, on the op it annotates).
 // NO-AXIS:       input.mlir:{{[0-9]+}}:{{[0-9]+}}: error: qc-calibrate: the per-channel statistics of tap 'conv_in' do not match its channel axis
 // NO-AXIS-NEXT:  qc.observe %t tag("conv_in") channel_axis(3)
-// ABSMAX-COUNT:  input.mlir:{{[0-9]+}}:{{[0-9]+}}: error: 'tosa.transpose' op 'qc.stats' has 3 entries for axis 3 of size 2
+// CHANNEL-COUNT: input.mlir:{{[0-9]+}}:{{[0-9]+}}: error: 'tosa.transpose' op 'qc.stats' has 3 entries for axis 3 of size 2
+
+// Per-channel arrays #qc.stats rejects (of different sizes, only one of
+// them, lo > hi in a channel): its verifier's message, at the tap.
+// CHANNEL-SIZES:      input.mlir:{{[0-9]+}}:{{[0-9]+}}: error: expected as many per-channel max as min values, got 2 min and 3 max
+// CHANNEL-SIZES-NEXT: qc.observe %t tag("conv_in") channel_axis(3)
+// ONLY-MIN:           input.mlir:{{[0-9]+}}:{{[0-9]+}}: error: expected both per-channel min and max, got only min
+// ONLY-MIN-NEXT:      qc.observe %t tag("conv_in") channel_axis(3)
+// CHANNEL-ORDER:      input.mlir:{{[0-9]+}}:{{[0-9]+}}: error: expected finite per-channel min <= max, got 3.000000e+00 : 2.000000e+00 in channel 1
+// CHANNEL-ORDER-NEXT: qc.observe %t tag("conv_in") channel_axis(3)
 
 //===----------------------------------------------------------------------===//
 // Regressions: bugs these tests found, fixed (prefixes REGRESSION-*; each names the command that
@@ -88,20 +103,22 @@
 // REGRESSION-UNIT:      linalg.generic
 // REGRESSION-UNIT-SAME:   qc.stats = [#qc.stats<min = -4.0, max = 0.0>,
 
-// BUG 2: non-numeric channel_absmax entries are read as 0 instead of being
-// an error naming the tap (Passes.td: "a malformed file is an error naming
-// the tap or the file"):
-//   quant-opt %t/input.mlir --qc-calibrate="stats-file=%t/absmax-strings.json"
-// succeeds with `absmax(axis = 3) = [0.0, 0.0]` on the transpose.
-// REGRESSION-ABSMAX:    error: {{.*}}'conv_in'
+// BUG 2: non-numeric per-channel entries are read as 0 instead of being an
+// error naming the tap (Passes.td: "a malformed file is an error naming the
+// tap or the file"). Found on version 1's channel_absmax; the check covers
+// channel_min and channel_max:
+//   quant-opt %t/input.mlir --qc-calibrate="stats-file=%t/channels-strings.json"
+// succeeds with `channels(axis = 3) = [0.0 : 1.0, 0.0 : 2.0]` on the
+// transpose.
+// REGRESSION-CHANNELS:  error: qc-calibrate: channel_min of tap 'conv_in' holds a value that is not a number
 
 // BUG 3 (a missing check, milder): the file's per-channel entries are not
 // checked against the tap. A tap with channel_axis(3) accepts an entry with
-// "channel_axis": 2 (absmax attached along axis 2, absmax-axis.json), or an
-// entry without channel statistics (the stats then have no absmax,
-// absmax-missing.json), silently.
-//   quant-opt %t/input.mlir --qc-calibrate="stats-file=%t/absmax-axis.json"
-//   quant-opt %t/input.mlir --qc-calibrate="stats-file=%t/absmax-missing.json"
+// "channel_axis": 2 (channel statistics attached along axis 2,
+// channels-axis.json), or an entry without channel statistics (the stats
+// then have none, channels-missing.json), silently.
+//   quant-opt %t/input.mlir --qc-calibrate="stats-file=%t/channels-axis.json"
+//   quant-opt %t/input.mlir --qc-calibrate="stats-file=%t/channels-missing.json"
 // REGRESSION-AXIS:      error: {{.*}}'conv_in'
 
 //--- one-tapped.mlir
@@ -122,40 +139,42 @@ func.func @one_of_two_tapped(%y: tensor<4xf32>) -> (tensor<4xf32>, tensor<4xi1>)
 }
 
 //--- one-tapped.json
-{"version": 1, "samples": 1,
+{"version": 2, "samples": 1,
  "values": {"neg": {"min": -4.0, "max": 0.0, "ranges": {"minmax": [-4.0, 0.0]}}}}
 
-//--- absmax-strings.json
+//--- channels-strings.json
 {
-  "version": 1,
+  "version": 2,
   "samples": 1,
   "values": {
     "input:x": {"min": -1.0, "max": 3.0, "ranges": {"minmax": [-1.0, 3.0]}},
     "conv_in": {"min": -1.0, "max": 3.0, "ranges": {"minmax": [-1.0, 3.0]},
-                "channel_axis": 3, "channel_absmax": ["big", null]},
+                "channel_axis": 3, "channel_min": ["big", null],
+                "channel_max": [1.0, 2.0]},
     "relu": {"min": 0.0, "max": 5.0, "ranges": {"minmax": [0.0, 5.0]}},
     "split": {"min": -4.0, "max": 0.0, "ranges": {"minmax": [-4.0, 0.0]}},
     "split#1": {"min": 0.0, "max": 8.0, "ranges": {"minmax": [0.0, 8.0]}}
   }
 }
 
-//--- absmax-axis.json
+//--- channels-axis.json
 {
-  "version": 1,
+  "version": 2,
   "samples": 1,
   "values": {
     "input:x": {"min": -1.0, "max": 3.0, "ranges": {"minmax": [-1.0, 3.0]}},
     "conv_in": {"min": -1.0, "max": 3.0, "ranges": {"minmax": [-1.0, 3.0]},
-                "channel_axis": 2, "channel_absmax": [1.0, 2.0, 3.0, 3.0]},
+                "channel_axis": 2, "channel_min": [-1.0, -2.0, -3.0, -3.0],
+                "channel_max": [1.0, 2.0, 3.0, 3.0]},
     "relu": {"min": 0.0, "max": 5.0, "ranges": {"minmax": [0.0, 5.0]}},
     "split": {"min": -4.0, "max": 0.0, "ranges": {"minmax": [-4.0, 0.0]}},
     "split#1": {"min": 0.0, "max": 8.0, "ranges": {"minmax": [0.0, 8.0]}}
   }
 }
 
-//--- absmax-missing.json
+//--- channels-missing.json
 {
-  "version": 1,
+  "version": 2,
   "samples": 1,
   "values": {
     "input:x": {"min": -1.0, "max": 3.0, "ranges": {"minmax": [-1.0, 3.0]}},
@@ -169,11 +188,12 @@ func.func @one_of_two_tapped(%y: tensor<4xf32>) -> (tensor<4xf32>, tensor<4xi1>)
 //--- input.mlir
 // The argument: a function argument attribute. The tap on the transpose (a
 // convolution input, per channel) gives the transpose qc.stats with
-// absmax(axis = 3); the ReLU's tap gives it qc.stats.
+// channels(axis = 3), as the file has them (channel 0 only negative); the
+// ReLU's tap gives it qc.stats.
 // CHECK-LABEL: func @main
 // CHECK-SAME:    (%[[X:.+]]: tensor<1x2x4x4xf32> {onnx.name = "x", qc.stats = #qc.stats<min = -1.0, max = 3.0>})
 // CHECK-NOT:     qc.observe
-// CHECK:         tosa.transpose %[[X]] {perms = array<i32: 0, 2, 3, 1>, qc.stats = #qc.stats<min = -1.0, max = 3.0, absmax(axis = 3) = [1.5, 3.0]>}
+// CHECK:         tosa.transpose %[[X]] {perms = array<i32: 0, 2, 3, 1>, qc.stats = #qc.stats<min = -1.0, max = 3.0, channels(axis = 3) = [-1.5 : -0.5, -0.25 : 3.0]>}
 // CHECK:         tosa.conv2d
 // CHECK-NOT:     qc.stats
 // CHECK:         linalg.generic
@@ -183,11 +203,11 @@ func.func @one_of_two_tapped(%y: tensor<4xf32>) -> (tensor<4xf32>, tensor<4xi1>)
 // The MSE and KL ranges of the same file.
 // MSE-LABEL:   func @main
 // MSE-SAME:      qc.stats = #qc.stats<min = -0.75, max = 2.5>
-// MSE:           tosa.transpose {{.*}}qc.stats = #qc.stats<min = -0.75, max = 2.5, absmax(axis = 3) = [1.5, 3.0]>
+// MSE:           tosa.transpose {{.*}}qc.stats = #qc.stats<min = -0.75, max = 2.5, channels(axis = 3) = [-1.5 : -0.5, -0.25 : 3.0]>
 // MSE:           qc.stats = #qc.stats<min = 0.0, max = 4.25>
 // KL-LABEL:    func @main
 // KL-SAME:       qc.stats = #qc.stats<min = -3.0, max = 3.0>
-// KL:            tosa.transpose {{.*}}qc.stats = #qc.stats<min = -3.0, max = 3.0, absmax(axis = 3) = [1.5, 3.0]>
+// KL:            tosa.transpose {{.*}}qc.stats = #qc.stats<min = -3.0, max = 3.0, channels(axis = 3) = [-1.5 : -0.5, -0.25 : 3.0]>
 // KL:            qc.stats = #qc.stats<min = 0.0, max = 3.5>
 #map = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
 func.func @main(%x: tensor<1x2x4x4xf32> {onnx.name = "x"}) -> tensor<1x4x4x3xf32> {
@@ -236,7 +256,7 @@ func.func @two_results(%y: tensor<4xf32>) -> (tensor<4xf32>, tensor<4xf32>) {
 
 //--- stats.json
 {
-  "version": 1,
+  "version": 2,
   "samples": 2,
   "values": {
     "input:x": {"min": -0.5, "max": 2.0,
@@ -247,7 +267,8 @@ func.func @two_results(%y: tensor<4xf32>) -> (tensor<4xf32>, tensor<4xf32>) {
                 "ranges": {"minmax": [-1.0, 3.0], "moving_average": [-0.5, 2.0],
                            "percentile": [-1.0, 2.75], "mse": [-0.75, 2.5],
                            "kl": [-3.0, 3.0]},
-                "channel_axis": 3, "channel_absmax": [1.5, 3.0]},
+                "channel_axis": 3, "channel_min": [-1.5, -0.25],
+                "channel_max": [-0.5, 3.0]},
     "relu": {"min": 0.25, "max": 4.0,
              "ranges": {"minmax": [0.0, 5.0], "moving_average": [0.0, 4.0],
                         "percentile": [0.0, 4.5], "mse": [0.0, 4.25],
@@ -265,40 +286,45 @@ func.func @two_results(%y: tensor<4xf32>) -> (tensor<4xf32>, tensor<4xf32>) {
 
 //--- invalid.json
 {
-  "version": 1
+  "version": 2
   "values": {}
 }
 
-//--- version2.json
-{"version": 2, "samples": 1, "values": {}}
+//--- version1.json
+{"version": 1, "samples": 1, "values": {}}
+
+//--- version3.json
+{"version": 3, "samples": 1, "values": {}}
 
 //--- no-version.json
 {"samples": 1, "values": {}}
 
 //--- array.json
-[{"version": 1}]
+[{"version": 2}]
 
 //--- partial.json
 {
-  "version": 1,
+  "version": 2,
   "samples": 1,
   "values": {
     "input:x": {"min": -1.0, "max": 3.0, "ranges": {"minmax": [-1.0, 3.0]}},
     "conv_in": {"min": -1.0, "max": 3.0, "ranges": {"minmax": [-1.0, 3.0]},
-                "channel_axis": 3, "channel_absmax": [1.5, 3.0]},
+                "channel_axis": 3, "channel_min": [-1.5, -0.25],
+                "channel_max": [-0.5, 3.0]},
     "split": {"min": -4.0, "max": 0.0, "ranges": {"minmax": [-4.0, 0.0]}}
   }
 }
 
 //--- no-percentile.json
 {
-  "version": 1,
+  "version": 2,
   "samples": 1,
   "values": {
     "input:x": {"min": -1.0, "max": 3.0, "ranges": {"minmax": [-1.0, 3.0]}},
     "conv_in": {"min": -1.0, "max": 3.0,
                 "ranges": {"minmax": [-1.0, 3.0], "percentile": [-1.0]},
-                "channel_axis": 3, "channel_absmax": [1.5, 3.0]},
+                "channel_axis": 3, "channel_min": [-1.5, -0.25],
+                "channel_max": [-0.5, 3.0]},
     "relu": {"min": 0.0, "max": 5.0, "ranges": {"percentile": [0.0, 4.5]}},
     "split": {"min": -4.0, "max": 0.0, "ranges": {"percentile": ["lo", "hi"]}},
     "split#1": {"min": 0.0, "max": 8.0, "ranges": {"percentile": [0.0, 7.5]}}
@@ -307,40 +333,86 @@ func.func @two_results(%y: tensor<4xf32>) -> (tensor<4xf32>, tensor<4xf32>) {
 
 //--- bad-range.json
 {
-  "version": 1,
+  "version": 2,
   "samples": 1,
   "values": {
     "input:x": {"min": -1.0, "max": 3.0, "ranges": {"minmax": [-1.0, 3.0]}},
     "conv_in": {"min": -1.0, "max": 3.0, "ranges": {"minmax": [-1.0, 3.0]},
-                "channel_axis": 3, "channel_absmax": [1.5, 3.0]},
+                "channel_axis": 3, "channel_min": [-1.5, -0.25],
+                "channel_max": [-0.5, 3.0]},
     "relu": {"min": 2.0, "max": 1.0, "ranges": {"minmax": [2.0, 1.0]}},
     "split": {"min": -4.0, "max": 0.0, "ranges": {"minmax": [-4.0, 0.0]}},
     "split#1": {"min": 0.0, "max": 8.0, "ranges": {"minmax": [0.0, 8.0]}}
   }
 }
 
-//--- absmax-no-axis.json
+//--- channels-no-axis.json
 {
-  "version": 1,
+  "version": 2,
   "samples": 1,
   "values": {
     "input:x": {"min": -1.0, "max": 3.0, "ranges": {"minmax": [-1.0, 3.0]}},
     "conv_in": {"min": -1.0, "max": 3.0, "ranges": {"minmax": [-1.0, 3.0]},
-                "channel_absmax": [1.5, 3.0]},
+                "channel_min": [-1.5, -0.25], "channel_max": [-0.5, 3.0]},
     "relu": {"min": 0.0, "max": 5.0, "ranges": {"minmax": [0.0, 5.0]}},
     "split": {"min": -4.0, "max": 0.0, "ranges": {"minmax": [-4.0, 0.0]}},
     "split#1": {"min": 0.0, "max": 8.0, "ranges": {"minmax": [0.0, 8.0]}}
   }
 }
 
-//--- absmax-count.json
+//--- channels-count.json
 {
-  "version": 1,
+  "version": 2,
   "samples": 1,
   "values": {
     "input:x": {"min": -1.0, "max": 3.0, "ranges": {"minmax": [-1.0, 3.0]}},
     "conv_in": {"min": -1.0, "max": 3.0, "ranges": {"minmax": [-1.0, 3.0]},
-                "channel_axis": 3, "channel_absmax": [1.5, 3.0, 2.0]},
+                "channel_axis": 3, "channel_min": [-1.5, -0.25, 0.0],
+                "channel_max": [-0.5, 3.0, 2.0]},
+    "relu": {"min": 0.0, "max": 5.0, "ranges": {"minmax": [0.0, 5.0]}},
+    "split": {"min": -4.0, "max": 0.0, "ranges": {"minmax": [-4.0, 0.0]}},
+    "split#1": {"min": 0.0, "max": 8.0, "ranges": {"minmax": [0.0, 8.0]}}
+  }
+}
+
+//--- channels-sizes.json
+{
+  "version": 2,
+  "samples": 1,
+  "values": {
+    "input:x": {"min": -1.0, "max": 3.0, "ranges": {"minmax": [-1.0, 3.0]}},
+    "conv_in": {"min": -1.0, "max": 3.0, "ranges": {"minmax": [-1.0, 3.0]},
+                "channel_axis": 3, "channel_min": [-1.5, -0.25],
+                "channel_max": [-0.5, 3.0, 2.0]},
+    "relu": {"min": 0.0, "max": 5.0, "ranges": {"minmax": [0.0, 5.0]}},
+    "split": {"min": -4.0, "max": 0.0, "ranges": {"minmax": [-4.0, 0.0]}},
+    "split#1": {"min": 0.0, "max": 8.0, "ranges": {"minmax": [0.0, 8.0]}}
+  }
+}
+
+//--- channels-only-min.json
+{
+  "version": 2,
+  "samples": 1,
+  "values": {
+    "input:x": {"min": -1.0, "max": 3.0, "ranges": {"minmax": [-1.0, 3.0]}},
+    "conv_in": {"min": -1.0, "max": 3.0, "ranges": {"minmax": [-1.0, 3.0]},
+                "channel_axis": 3, "channel_min": [-1.5, -0.25]},
+    "relu": {"min": 0.0, "max": 5.0, "ranges": {"minmax": [0.0, 5.0]}},
+    "split": {"min": -4.0, "max": 0.0, "ranges": {"minmax": [-4.0, 0.0]}},
+    "split#1": {"min": 0.0, "max": 8.0, "ranges": {"minmax": [0.0, 8.0]}}
+  }
+}
+
+//--- channels-order.json
+{
+  "version": 2,
+  "samples": 1,
+  "values": {
+    "input:x": {"min": -1.0, "max": 3.0, "ranges": {"minmax": [-1.0, 3.0]}},
+    "conv_in": {"min": -1.0, "max": 3.0, "ranges": {"minmax": [-1.0, 3.0]},
+                "channel_axis": 3, "channel_min": [-1.5, 3.0],
+                "channel_max": [-0.5, 2.0]},
     "relu": {"min": 0.0, "max": 5.0, "ranges": {"minmax": [0.0, 5.0]}},
     "split": {"min": -4.0, "max": 0.0, "ranges": {"minmax": [-4.0, 0.0]}},
     "split#1": {"min": 0.0, "max": 8.0, "ranges": {"minmax": [0.0, 8.0]}}

@@ -207,17 +207,17 @@ TEST_F(ObserversTest, Names) {
 // Pass-1 statistics
 //===----------------------------------------------------------------------===//
 
-TEST_F(ObserversTest, MinMaxChannelAbsMaxHandMade2x3x4) {
-  // x[n][c][k], channel axis 1.
+TEST_F(ObserversTest, MinMaxChannelMinMaxHandMade2x3x4) {
+  // x[n][c][k], channel axis 1; channel 2 holds only negative values.
   std::vector<float> x = {
       // n = 0
-      0.5f, -1.0f, 2.0f, 0.0f,   // c = 0
-      -3.0f, 1.0f, 0.25f, 0.0f,  // c = 1
-      0.0f, 0.0f, 0.0f, 0.125f,  // c = 2
+      0.5f, -1.0f, 2.0f, 0.0f,     // c = 0
+      -3.0f, 1.0f, 0.25f, 0.0f,    // c = 1
+      -0.5f, -4.0f, -0.25f, -1.0f, // c = 2
       // n = 1
-      1.0f, -2.5f, 0.0f, 0.0f,   // c = 0
-      2.0f, 2.0f, -1.0f, 0.0f,   // c = 1
-      7.0f, -0.5f, 0.0f, 0.0f,   // c = 2
+      1.0f, -2.5f, 0.0f, 0.0f,      // c = 0
+      2.0f, 7.0f, -1.0f, 0.0f,      // c = 1
+      -2.0f, -0.125f, -3.0f, -1.0f, // c = 2
   };
   for (int64_t axis : {1, -2}) {
     TensorObserver o({2, 3, 4}, axis);
@@ -226,31 +226,48 @@ TEST_F(ObserversTest, MinMaxChannelAbsMaxHandMade2x3x4) {
     EXPECT_EQ(o.sampleCount(), 1u);
     EXPECT_EQ(o.finiteCount(), 24u);
     EXPECT_EQ(o.nonFiniteCount(), 0u);
-    EXPECT_EQ(o.min(), -3.0);
+    EXPECT_EQ(o.min(), -4.0);
     EXPECT_EQ(o.max(), 7.0);
-    EXPECT_EQ(o.channelAbsMax(), (std::vector<float>{2.5f, 3.0f, 7.0f}));
+    EXPECT_EQ(o.channelMin(), (std::vector<float>{-2.5f, -3.0f, -4.0f}));
+    EXPECT_EQ(o.channelMax(), (std::vector<float>{2.0f, 7.0f, -0.125f}));
     Range r = o.minMaxRange();
-    EXPECT_EQ(r.lo, -3.0);
+    EXPECT_EQ(r.lo, -4.0);
     EXPECT_EQ(r.hi, 7.0);
   }
   // Per tensor: no channel statistics.
   TensorObserver perTensor({2, 3, 4});
   perTensor.observe(x.data(), x.size());
   EXPECT_FALSE(perTensor.channelAxis().has_value());
-  EXPECT_TRUE(perTensor.channelAbsMax().empty());
+  EXPECT_TRUE(perTensor.channelMin().empty());
+  EXPECT_TRUE(perTensor.channelMax().empty());
 }
 
-TEST_F(ObserversTest, ChannelAbsMaxRandomAgainstNestedLoops) {
+TEST_F(ObserversTest, ChannelMinMaxRandomAgainstNestedLoops) {
   const int64_t d0 = 3, d1 = 5, d2 = 7;
-  std::vector<std::vector<float>> samples;
-  for (uint32_t s = 0; s < 4; ++s)
-    samples.push_back(gaussian(d0 * d1 * d2, 1.0 + s, 100 + s));
+  const int64_t dims[3] = {d0, d1, d2};
   for (int64_t axis = 0; axis < 3; ++axis) {
+    // Gaussian samples (both signs), except channel 1, only negative, and
+    // channel 2, only positive: their ranges do not contain 0.
+    std::vector<std::vector<float>> samples;
+    for (uint32_t s = 0; s < 4; ++s) {
+      std::vector<float> sample = gaussian(d0 * d1 * d2, 1.0 + s, 100 + s);
+      for (int64_t a = 0; a < d0; ++a)
+        for (int64_t b = 0; b < d1; ++b)
+          for (int64_t c = 0; c < d2; ++c) {
+            int64_t idx[3] = {a, b, c};
+            float &v = sample[(a * d1 + b) * d2 + c];
+            if (idx[axis] == 1)
+              v = -std::fabs(v) - 0.5f;
+            else if (idx[axis] == 2)
+              v = std::fabs(v) + 0.25f;
+          }
+      samples.push_back(std::move(sample));
+    }
     TensorObserver o({d0, d1, d2}, axis);
     for (const auto &s : samples)
       o.observe(s.data(), s.size());
-    int64_t dims[3] = {d0, d1, d2};
-    std::vector<float> expected(dims[axis], 0.0f);
+    std::vector<float> expectedMin(dims[axis], kInf);
+    std::vector<float> expectedMax(dims[axis], -kInf);
     double lo = INFINITY, hi = -INFINITY;
     for (const auto &s : samples)
       for (int64_t a = 0; a < d0; ++a)
@@ -258,15 +275,37 @@ TEST_F(ObserversTest, ChannelAbsMaxRandomAgainstNestedLoops) {
           for (int64_t c = 0; c < d2; ++c) {
             float v = s[(a * d1 + b) * d2 + c];
             int64_t idx[3] = {a, b, c};
-            expected[idx[axis]] = std::max(expected[idx[axis]], std::fabs(v));
+            expectedMin[idx[axis]] = std::min(expectedMin[idx[axis]], v);
+            expectedMax[idx[axis]] = std::max(expectedMax[idx[axis]], v);
             lo = std::min(lo, static_cast<double>(v));
             hi = std::max(hi, static_cast<double>(v));
           }
-    EXPECT_EQ(o.channelAbsMax(), expected) << "axis " << axis;
+    EXPECT_EQ(o.channelMin(), expectedMin) << "axis " << axis;
+    EXPECT_EQ(o.channelMax(), expectedMax) << "axis " << axis;
+    EXPECT_LT(o.channelMax()[1], 0.0f) << "axis " << axis;
+    EXPECT_GT(o.channelMin()[2], 0.0f) << "axis " << axis;
+    EXPECT_LT(o.channelMin()[0], 0.0f) << "axis " << axis;
+    EXPECT_GT(o.channelMax()[0], 0.0f) << "axis " << axis;
     EXPECT_EQ(o.min(), lo);
     EXPECT_EQ(o.max(), hi);
     EXPECT_EQ(o.sampleCount(), 4u);
   }
+}
+
+TEST_F(ObserversTest, ChannelWithoutFiniteValuesReportsZero) {
+  // Channel 0 sees only NaN and inf; channel 2 only negative values.
+  std::vector<float> s1 = {kNaN, 1.0f, -2.0f};
+  std::vector<float> s2 = {kInf, -1.0f, -3.0f};
+  std::vector<float> s3 = {-kInf, kNaN, kNaN};
+  TensorObserver o({3}, 0);
+  for (const auto *s : {&s1, &s2, &s3})
+    o.observe(s->data(), s->size());
+  EXPECT_EQ(o.channelMin(), (std::vector<float>{0.0f, -1.0f, -3.0f}));
+  EXPECT_EQ(o.channelMax(), (std::vector<float>{0.0f, 1.0f, -2.0f}));
+  // Nothing observed yet: every channel reports 0 : 0.
+  TensorObserver fresh({2, 3}, 1);
+  EXPECT_EQ(fresh.channelMin(), std::vector<float>(3, 0.0f));
+  EXPECT_EQ(fresh.channelMax(), std::vector<float>(3, 0.0f));
 }
 
 TEST_F(ObserversTest, MovingAverageOverThreeSamplesByHand) {
@@ -511,7 +550,9 @@ TEST_F(ObserversTest, NonFiniteValuesAreCountedNotAbsorbed) {
   EXPECT_EQ(o.sampleCount(), 3u);
   EXPECT_EQ(o.min(), -2.0);
   EXPECT_EQ(o.max(), 3.0);
-  EXPECT_EQ(o.channelAbsMax(), (std::vector<float>{1.0f, 3.0f}));
+  // Channel 0 saw 1 and 0.5, channel 1 saw -2 and 3.
+  EXPECT_EQ(o.channelMin(), (std::vector<float>{0.5f, -2.0f}));
+  EXPECT_EQ(o.channelMax(), (std::vector<float>{1.0f, 3.0f}));
   // The moving average saw (-2, 1) then (0.5, 3); s3 has no finite value.
   Range ma = o.movingAverageRange();
   EXPECT_NEAR(ma.lo, -2.0 + 0.01 * (0.5 + 2.0), 1e-12);
@@ -529,7 +570,8 @@ TEST_F(ObserversTest, NonFiniteValuesAreCountedNotAbsorbed) {
 TEST_F(ObserversTest, AllZeroTensorGivesZeroRange) {
   std::vector<float> zeros(24, 0.0f);
   TensorObserver o = observeAll({zeros, zeros}, {2, 3, 4}, 1);
-  EXPECT_EQ(o.channelAbsMax(), (std::vector<float>{0.0f, 0.0f, 0.0f}));
+  EXPECT_EQ(o.channelMin(), (std::vector<float>{0.0f, 0.0f, 0.0f}));
+  EXPECT_EQ(o.channelMax(), (std::vector<float>{0.0f, 0.0f, 0.0f}));
   for (Observer obs : kAllObservers)
     for (unsigned bits : {1u, 8u, 16u}) {
       Range r = o.range(obs, bits);
@@ -577,7 +619,8 @@ TEST_F(ObserversTest, SingleValue) {
 TEST_F(ObserversTest, ConstantPositiveTensor) {
   std::vector<float> c(50, 2.5f);
   TensorObserver o = observeAll({c, c, c}, {5, 10}, 1);
-  EXPECT_EQ(o.channelAbsMax(), std::vector<float>(10, 2.5f));
+  EXPECT_EQ(o.channelMin(), std::vector<float>(10, 2.5f));
+  EXPECT_EQ(o.channelMax(), std::vector<float>(10, 2.5f));
   for (Observer obs : kAllObservers)
     for (unsigned bits : {2u, 8u}) {
       Range r = o.range(obs, bits);

@@ -14,6 +14,7 @@
 
 #include "gtest/gtest.h"
 
+#include <limits>
 #include <string>
 
 using namespace mlir;
@@ -37,6 +38,17 @@ protected:
     Attribute attr = build(emitError);
     EXPECT_EQ(static_cast<bool>(attr), message.empty());
     return message;
+  }
+
+  /// The diagnostic of #qc.stats<min = -4.0, max = 4.0> with per-channel
+  /// statistics `lo` and `hi` (null: absent) along `axis`.
+  std::string channelsDiagnostic(std::optional<int64_t> axis,
+                                 DenseF64ArrayAttr lo, DenseF64ArrayAttr hi) {
+    return diagnosticOf([&](auto emit) {
+      return StatsAttr::getChecked(emit, &context, APFloat(-4.0), APFloat(4.0),
+                                   axis, lo, hi, DenseF64ArrayAttr(),
+                                   DenseF64ArrayAttr());
+    });
   }
 
   static constexpr std::optional<int64_t> kNone = std::nullopt;
@@ -106,38 +118,83 @@ TEST_F(AttrVerifierTest, DyadicBuilderFromNumerics) {
                   .isIdentity());
 }
 
-TEST_F(AttrVerifierTest, StatsAbsMaxNeedsAxisAndValues) {
-  auto absMax = DenseF64ArrayAttr::get(&context, {1.0});
-  EXPECT_EQ(diagnosticOf([&](auto emit) {
-              return StatsAttr::getChecked(emit, &context, APFloat(0.0),
-                                           APFloat(1.0), kNone, absMax,
-                                           DenseF64ArrayAttr(),
-                                           DenseF64ArrayAttr());
-            }),
-            "per-channel absmax needs both an axis and values");
-  EXPECT_EQ(diagnosticOf([&](auto emit) {
-              return StatsAttr::getChecked(emit, &context, APFloat(0.0),
-                                           APFloat(1.0), std::optional<int64_t>(0),
-                                           DenseF64ArrayAttr(),
-                                           DenseF64ArrayAttr(),
-                                           DenseF64ArrayAttr());
-            }),
-            "per-channel absmax needs both an axis and values");
+TEST_F(AttrVerifierTest, StatsChannelsNeedAxisMinAndMax) {
+  auto values = DenseF64ArrayAttr::get(&context, {1.0});
+  auto none = DenseF64ArrayAttr();
+  std::optional<int64_t> axis = 0;
+  EXPECT_EQ(channelsDiagnostic(kNone, values, values),
+            "per-channel min and max need a channel axis");
+  EXPECT_EQ(channelsDiagnostic(axis, none, none),
+            "a channel axis needs per-channel min and max");
+  EXPECT_EQ(channelsDiagnostic(axis, values, none),
+            "expected both per-channel min and max, got only min");
+  EXPECT_EQ(channelsDiagnostic(kNone, none, values),
+            "expected both per-channel min and max, got only max");
+}
+
+TEST_F(AttrVerifierTest, StatsChannelsOnePairPerChannel) {
+  std::optional<int64_t> axis = 1;
+  auto two = DenseF64ArrayAttr::get(&context, {-1.0, 0.0});
+  auto three = DenseF64ArrayAttr::get(&context, {1.0, 2.0, 3.0});
+  auto empty = DenseF64ArrayAttr::get(&context, ArrayRef<double>());
+  EXPECT_EQ(channelsDiagnostic(axis, two, three),
+            "expected as many per-channel max as min values, got 2 min and 3 "
+            "max");
+  EXPECT_EQ(channelsDiagnostic(axis, empty, empty),
+            "expected at least one channel");
+}
+
+TEST_F(AttrVerifierTest, StatsChannelsFiniteAndOrdered) {
+  std::optional<int64_t> axis = 0;
+  auto lo = DenseF64ArrayAttr::get(&context, {-1.0, 2.0});
+  auto hi = DenseF64ArrayAttr::get(&context, {1.0, 1.5});
+  EXPECT_EQ(channelsDiagnostic(axis, lo, hi),
+            "expected finite per-channel min <= max, got 2.000000e+00 : "
+            "1.500000e+00 in channel 1");
+  auto inf = DenseF64ArrayAttr::get(
+      &context, {std::numeric_limits<double>::infinity(), 1.0});
+  EXPECT_EQ(channelsDiagnostic(axis, lo, inf),
+            "expected finite per-channel min <= max, got -1.000000e+00 : "
+            "INF in channel 0");
+  auto nan = DenseF64ArrayAttr::get(
+      &context, {-1.0, std::numeric_limits<double>::quiet_NaN()});
+  EXPECT_EQ(channelsDiagnostic(axis, nan, hi),
+            "expected finite per-channel min <= max, got nan : 1.500000e+00 "
+            "in channel 1");
+  // A channel that saw one value (lo == hi), negative ranges: valid.
+  auto negLo = DenseF64ArrayAttr::get(&context, {-3.0, 0.5});
+  auto negHi = DenseF64ArrayAttr::get(&context, {-2.0, 0.5});
+  EXPECT_EQ(channelsDiagnostic(axis, negLo, negHi), "");
+}
+
+TEST_F(AttrVerifierTest, StatsChannelAbsMax) {
+  auto stats = StatsAttr::get(
+      &context, APFloat(-3.0), APFloat(2.0), std::optional<int64_t>(1),
+      DenseF64ArrayAttr::get(&context, {-3.0, 0.25, -1.0, 0.0}),
+      DenseF64ArrayAttr::get(&context, {-2.0, 2.0, 0.5, 0.0}),
+      DenseF64ArrayAttr(), DenseF64ArrayAttr());
+  EXPECT_EQ(stats.getChannelAbsMax(),
+            (SmallVector<double>{3.0, 2.0, 1.0, 0.0}));
+  auto perTensor = StatsAttr::get(&context, APFloat(-3.0), APFloat(2.0), kNone,
+                                  DenseF64ArrayAttr(), DenseF64ArrayAttr(),
+                                  DenseF64ArrayAttr(), DenseF64ArrayAttr());
+  EXPECT_TRUE(perTensor.getChannelAbsMax().empty());
 }
 
 TEST_F(AttrVerifierTest, StatsPercentilesNeedRanksAndValues) {
   auto ranks = DenseF64ArrayAttr::get(&context, {50.0, 90.0});
   auto values = DenseF64ArrayAttr::get(&context, {0.5});
   EXPECT_EQ(diagnosticOf([&](auto emit) {
-              return StatsAttr::getChecked(emit, &context, APFloat(0.0),
-                                           APFloat(1.0), kNone, DenseF64ArrayAttr(),
-                                           ranks, DenseF64ArrayAttr());
+              return StatsAttr::getChecked(
+                  emit, &context, APFloat(0.0), APFloat(1.0), kNone,
+                  DenseF64ArrayAttr(), DenseF64ArrayAttr(), ranks,
+                  DenseF64ArrayAttr());
             }),
             "percentiles need both ranks and values");
   EXPECT_EQ(diagnosticOf([&](auto emit) {
-              return StatsAttr::getChecked(emit, &context, APFloat(0.0),
-                                           APFloat(1.0), kNone, DenseF64ArrayAttr(),
-                                           ranks, values);
+              return StatsAttr::getChecked(
+                  emit, &context, APFloat(0.0), APFloat(1.0), kNone,
+                  DenseF64ArrayAttr(), DenseF64ArrayAttr(), ranks, values);
             }),
             "expected one value per percentile rank");
 }
@@ -146,7 +203,7 @@ TEST_F(AttrVerifierTest, StatsRejectsNaN) {
   EXPECT_EQ(diagnosticOf([&](auto emit) {
               return StatsAttr::getChecked(
                   emit, &context, APFloat::getNaN(APFloat::IEEEdouble()),
-                  APFloat(1.0), kNone, DenseF64ArrayAttr(),
+                  APFloat(1.0), kNone, DenseF64ArrayAttr(), DenseF64ArrayAttr(),
                   DenseF64ArrayAttr(), DenseF64ArrayAttr());
             }),
             "expected finite min <= max, got min = nan, max = 1.000000e+00");

@@ -2,7 +2,7 @@
 //
 // What calibration does with the float tensors it sees: a TensorObserver
 // accumulates one tensor's statistics over every calibration sample (min/max,
-// per-channel max |x|, PyTorch's moving-average min/max, histograms of x and
+// per-channel min/max, PyTorch's moving-average min/max, histograms of x and
 // |x|) without storing samples, and turns them into a clipping range by one
 // of five rules (minmax, moving_average, percentile, mse, kl). The range is
 // what a scheme's scale and zero point are later computed from.
@@ -40,7 +40,9 @@ enum class Observer { MinMax, MovingAverage, Percentile, Mse, Kl };
 
 /// Version of the statistics file calibration writes (every observer's
 /// range per tap, JSON) and qc-calibrate reads.
-inline constexpr int64_t kStatsFileVersion = 1;
+/// Version 2: per-channel "channel_min"/"channel_max" (version 1 had only
+/// "channel_absmax", which smoothing's shift cannot be computed from).
+inline constexpr int64_t kStatsFileVersion = 2;
 
 /// "minmax", "moving_average", "percentile", "mse", "kl".
 std::string observerName(Observer observer);
@@ -69,8 +71,8 @@ inline constexpr unsigned kMseSteps = 200;
 /// Statistics of one tensor over all calibration samples.
 ///
 /// Two passes over the calibration set:
-///   pass 1: observe(sample) for every sample: min, max, per-channel max |x|,
-///           moving-average min/max, non-finite count;
+///   pass 1: observe(sample) for every sample: min, max, per-channel min and
+///           max, moving-average min/max, non-finite count;
 ///   then    beginHistogram(bins): fixes the histogram of x to [min, max] and
 ///           the histogram of |x| to [0, max(|min|, |max|)], the ranges pass 1
 ///           found (a histogram's range must be known before it is filled,
@@ -78,22 +80,24 @@ inline constexpr unsigned kMseSteps = 200;
 ///   pass 2: observeHistogram(sample) for every sample fills both histograms.
 /// Only minMaxRange and movingAverageRange are available after pass 1 alone;
 /// percentileRange, mseRange, klRange and absPercentile need pass 2.
-/// Memory: the per-channel vector and two histograms, never the samples.
+/// Memory: the per-channel vectors and two histograms, never the samples.
 class TensorObserver {
 public:
   /// `shape` is the row-major shape of every sample (all dims >= 0).
-  /// `channelAxis`, when given, is the axis along which channelAbsMax() is
-  /// kept; negative values count from the end (ONNX style). It must name an
-  /// axis of `shape` (asserted; qc.observe's verifier guarantees it).
+  /// `channelAxis`, when given, is the axis along which channelMin() and
+  /// channelMax() are kept; negative values count from the end (ONNX
+  /// style). It must name an axis of `shape` (asserted; qc.observe's
+  /// verifier guarantees it).
   explicit TensorObserver(std::vector<int64_t> shape,
                           std::optional<int64_t> channelAxis = std::nullopt);
 
   /// Pass 1: one sample, `count` floats in row-major order of the shape.
   /// `count` must equal the shape's element count (asserted); the channel of
   /// element i is (i / inner) % channels, inner being the product of the dims
-  /// after the axis. Updates min, max, per-channel max |x| and the moving
-  /// average (skipped for a sample without finite values). Must not be called
-  /// after beginHistogram (asserted): the histogram range would be stale.
+  /// after the axis. Updates min, max, the per-channel min and max and the
+  /// moving average (skipped for a sample without finite values). Must not be
+  /// called after beginHistogram (asserted): the histogram range would be
+  /// stale.
   void observe(const float *data, size_t count);
 
   /// Ends pass 1 and fixes the histogram ranges from min and max (see the
@@ -128,9 +132,12 @@ public:
   /// and max) while finiteCount() == 0.
   double min() const { return min_; }
   double max() const { return max_; }
-  /// max |x| per channel along channelAxis() over all samples (0 for a
-  /// channel without finite values); empty without a channel axis.
-  const std::vector<float> &channelAbsMax() const { return channelAbsMax_; }
+  /// Smallest and largest finite value per channel along channelAxis() over
+  /// all samples; empty without a channel axis. A channel that saw no finite
+  /// value reports 0 and 0 (not the identities +inf and -inf): an empty but
+  /// valid range that contains 0, like the per-tensor ranges' [0, 0].
+  std::vector<float> channelMin() const { return seenOrZero(channelMin_); }
+  std::vector<float> channelMax() const { return seenOrZero(channelMax_); }
   /// Whether beginHistogram was called.
   bool hasHistogram() const { return !histogram_.counts.empty(); }
   /// Finite values clamped into an edge bin in pass 2 (see observeHistogram).
@@ -229,6 +236,10 @@ private:
     double quantile(double q) const;
   };
 
+  /// `bounds` (channelMin_ or channelMax_) with 0 in the channels that saw
+  /// no finite value.
+  std::vector<float> seenOrZero(const std::vector<float> &bounds) const;
+
   std::vector<int64_t> shape_;
   std::optional<int64_t> channelAxis_;
   size_t numElements_ = 1;
@@ -241,7 +252,9 @@ private:
   uint64_t nonFinite_ = 0;
   double min_;
   double max_;
-  std::vector<float> channelAbsMax_;
+  /// +inf and -inf (the identities) in a channel without finite values yet.
+  std::vector<float> channelMin_;
+  std::vector<float> channelMax_;
   /// Whether movingMin_/movingMax_ hold a value (the first sample with a
   /// finite value initializes them).
   bool movingInitialized_ = false;

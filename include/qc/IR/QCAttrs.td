@@ -111,28 +111,41 @@ def QC_DyadicAttr : QC_Attr<"Dyadic", "dyadic"> {
 def QC_StatsAttr : QC_Attr<"Stats", "stats"> {
   let summary = "Calibration statistics of a value";
   let description = [{
-    What calibration observed for one value: its range `[min, max]`, optionally
-    the per-channel absolute maximum along an axis (what smoothing needs), and
-    optionally percentiles of |x| as `rank : value` pairs (rank in (0, 100],
-    ascending; values non-decreasing).
+    What calibration observed for one value: its range `[min, max]`,
+    optionally the range of each channel along an axis, as `lo : hi` pairs in
+    channel order (what smoothing needs: SmoothQuant scales by max(|lo|, |hi|),
+    OS+ also shifts by the midpoint (lo + hi) / 2), and optionally
+    percentiles of |x| as `rank : value` pairs (rank in (0, 100], ascending;
+    values non-decreasing).
 
     ```mlir
     #qc.stats<min = -1.5, max = 3.25>
-    #qc.stats<min = -1.5, max = 3.25, absmax(axis = 1) = [1.5, 3.25],
+    #qc.stats<min = -1.5, max = 3.25, channels(axis = 1) = [-1.5 : 1.0, -0.25 : 3.25],
               percentiles = [99.9 : 2.75, 99.99 : 3.0]>
     ```
+
+    The channel axis and both per-channel arrays are all present or all
+    absent; there is at least one channel, every bound is finite and
+    `lo <= hi` in each channel.
   }];
   let parameters = (ins
     APFloatParameter<"smallest value seen">:$min,
     APFloatParameter<"largest value seen">:$max,
     QC_AxisParameter:$channelAxis,
     OptionalParameter<"::mlir::DenseF64ArrayAttr",
-                      "max |x| per channel along channelAxis">:$channelAbsMax,
+                      "smallest value per channel along channelAxis">:$channelMin,
+    OptionalParameter<"::mlir::DenseF64ArrayAttr",
+                      "largest value per channel along channelAxis">:$channelMax,
     OptionalParameter<"::mlir::DenseF64ArrayAttr",
                       "percentile ranks in (0, 100]">:$percentileRanks,
     OptionalParameter<"::mlir::DenseF64ArrayAttr",
                       "|x| at each rank">:$percentileValues
   );
+  let extraClassDeclaration = [{
+    /// max(|lo|, |hi|) per channel (what only needs the magnitude, such as
+    /// SmoothQuant's scales); empty without channel statistics.
+    ::llvm::SmallVector<double> getChannelAbsMax() const;
+  }];
 }
 
 def QC_BitWidthAttr : QC_Attr<"BitWidth", "bitwidth"> {

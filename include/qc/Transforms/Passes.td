@@ -250,7 +250,7 @@ def QCInsertObservers : Pass<"qc-insert-observers"> {
     quantize/dequantize pair (the same placement rule), and after every
     activation input of a convolution or matmul with its channel axis (3
     for NHWC convolution inputs, 2 and 1 for the operands of `tosa.matmul`),
-    whose per-channel absolute maximum smoothing needs. Tags are unique and
+    whose per-channel min and max smoothing needs. Tags are unique and
     deterministic: the op's location name (the ONNX node name), or
     `input:<onnx.name>` for function arguments, with `#N` appended to
     repeats, so a statistics file written for one import of a model applies
@@ -269,12 +269,15 @@ def QCCalibrate : Pass<"qc-calibrate"> {
     removes the taps. The stats' `min` and `max` are the range the
     `observer` chose (`minmax`: the values seen; `moving_average`,
     `percentile`, `mse`, `kl`: clipped ranges, see docs/design.md), always
-    containing 0; per-channel taps also get `absmax(axis = a)`. One
-    calibration run serves every observer: the file holds all their ranges.
+    containing 0; per-channel taps also get each channel's min and max seen,
+    `channels(axis = a) = [lo : hi, ...]`. One calibration run serves every
+    observer: the file holds all their ranges.
 
-    File format (version 1): `{"version": 1, "samples": N, "values":
+    File format (version 2): `{"version": 2, "samples": N, "values":
     {"<tag>": {"min": x, "max": x, "ranges": {"minmax": [lo, hi], ...},
-    "channel_axis": a, "channel_absmax": [...]}}}`.
+    "channel_axis": a, "channel_min": [...], "channel_max": [...]}}}`, the
+    channel entries only for per-channel taps. Version 1 files (per-channel
+    `channel_absmax` only) are rejected: calibrate again to rewrite them.
 
     A tap without an entry, an unknown observer or a malformed file is an
     error naming the tap or the file.
