@@ -573,6 +573,144 @@ BitWidthAttr::verify(function_ref<InFlightDiagnostic()> emitError,
 }
 
 //===----------------------------------------------------------------------===//
+// SmoothingAttr
+//===----------------------------------------------------------------------===//
+
+static ParseResult parseDoubleList(AsmParser &parser,
+                                   SmallVectorImpl<double> &values) {
+  return parser.parseCommaSeparatedList(AsmParser::Delimiter::Square, [&] {
+    return parser.parseFloat(values.emplace_back());
+  });
+}
+
+/// Parses `name = <float>` when the next clause is `name`.
+static ParseResult parseOptionalNamedFloat(AsmParser &parser, StringRef name,
+                                           std::optional<APFloat> &value) {
+  if (failed(parser.parseOptionalKeyword(name)))
+    return success();
+  double parsed;
+  if (parser.parseEqual() || parser.parseFloat(parsed))
+    return failure();
+  value = APFloat(parsed);
+  return success();
+}
+
+Attribute SmoothingAttr::parse(AsmParser &parser, Type) {
+  StringRef methodName;
+  SMLoc methodLoc = parser.getCurrentLocation();
+  if (parser.parseLess() || parser.parseKeyword(&methodName) ||
+      parser.parseComma())
+    return {};
+  std::optional<SmoothingMethod> method = symbolizeSmoothingMethod(methodName);
+  if (!method) {
+    parser.emitError(methodLoc, "expected a smoothing method (manual, "
+                                "smoothquant or os_plus), got '")
+        << methodName << "'";
+    return {};
+  }
+  std::optional<APFloat> alpha, threshold;
+  if (parseOptionalNamedFloat(parser, "alpha", alpha) ||
+      (alpha && parser.parseComma()) ||
+      parseOptionalNamedFloat(parser, "threshold", threshold) ||
+      (threshold && parser.parseComma()))
+    return {};
+  SmallVector<double> scales, shifts;
+  if (parser.parseKeyword("scales") || parser.parseEqual() ||
+      parseDoubleList(parser, scales))
+    return {};
+  bool hasShifts = false, folded = false;
+  while (succeeded(parser.parseOptionalComma())) {
+    if (succeeded(parser.parseOptionalKeyword("folded"))) {
+      folded = true;
+      break;
+    }
+    if (hasShifts || parser.parseKeyword("shifts") || parser.parseEqual() ||
+        parseDoubleList(parser, shifts))
+      return {};
+    hasShifts = true;
+  }
+  if (parser.parseGreater())
+    return {};
+  MLIRContext *context = parser.getContext();
+  return parser.getChecked<SmoothingAttr>(
+      context, *method, alpha, threshold,
+      DenseF64ArrayAttr::get(context, scales),
+      hasShifts ? DenseF64ArrayAttr::get(context, shifts) : DenseF64ArrayAttr(),
+      folded);
+}
+
+void SmoothingAttr::print(AsmPrinter &printer) const {
+  auto printList = [&](DenseF64ArrayAttr values) {
+    printer << '[';
+    llvm::interleaveComma(values.asArrayRef(), printer,
+                          [&](double v) { printDouble(printer, v); });
+    printer << ']';
+  };
+  printer << '<' << stringifySmoothingMethod(getMethod()) << ", ";
+  if (getAlpha()) {
+    printer << "alpha = ";
+    printDouble(printer, getAlpha()->convertToDouble());
+    printer << ", ";
+  }
+  if (getThreshold()) {
+    printer << "threshold = ";
+    printDouble(printer, getThreshold()->convertToDouble());
+    printer << ", ";
+  }
+  printer << "scales = ";
+  printList(getScales());
+  if (getShifts()) {
+    printer << ", shifts = ";
+    printList(getShifts());
+  }
+  if (getFolded())
+    printer << ", folded";
+  printer << '>';
+}
+
+LogicalResult
+SmoothingAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                      SmoothingMethod method, std::optional<APFloat> alpha,
+                      std::optional<APFloat> threshold,
+                      DenseF64ArrayAttr scales, DenseF64ArrayAttr shifts,
+                      bool) {
+  if (alpha && method != SmoothingMethod::smoothquant)
+    return emitError() << "'alpha' belongs to the smoothquant method";
+  if (threshold && method != SmoothingMethod::os_plus)
+    return emitError() << "'threshold' belongs to the os_plus method";
+  if (alpha && !(alpha->convertToDouble() >= 0.0 &&
+                 alpha->convertToDouble() <= 1.0))
+    return emitError() << "expected alpha in [0, 1], got "
+                       << alpha->convertToDouble();
+  if (threshold && !(threshold->convertToDouble() > 0.0 &&
+                     std::isfinite(threshold->convertToDouble())))
+    return emitError() << "expected a finite threshold > 0, got "
+                       << threshold->convertToDouble();
+  if (!scales || scales.empty())
+    return emitError() << "expected at least one scale";
+  for (auto [channel, scale] : llvm::enumerate(scales.asArrayRef()))
+    if (!(scale > 0.0 && std::isfinite(scale)))
+      return emitError() << "expected finite scales > 0, got " << scale
+                         << " in channel " << channel;
+  if (!shifts)
+    return success();
+  if (shifts.size() != scales.size())
+    return emitError() << "expected one shift per scale, got " << shifts.size()
+                       << " shifts for " << scales.size() << " scales";
+  for (auto [channel, shift] : llvm::enumerate(shifts.asArrayRef()))
+    if (!std::isfinite(shift))
+      return emitError() << "expected finite shifts, got " << shift
+                         << " in channel " << channel;
+  return success();
+}
+
+SmoothingAttr SmoothingAttr::withFolded() const {
+  return SmoothingAttr::get(getContext(), getMethod(), getAlpha(),
+                            getThreshold(), getScales(), getShifts(),
+                            /*folded=*/true);
+}
+
+//===----------------------------------------------------------------------===//
 // Generated definitions
 //===----------------------------------------------------------------------===//
 

@@ -91,6 +91,12 @@ LogicalResult QCDialect::verifyOperationAttribute(Operation *op,
                          << "attribute, got " << attr;
     return success();
   }
+  if (name == kSmoothingAttrName) {
+    if (!isa<SmoothingAttr>(attr))
+      return emitError() << "'" << name << "' expects a #qc.smoothing "
+                         << "attribute, got " << attr;
+    return success();
+  }
   if (name == kKeepFloatAttrName) {
     if (!isa<UnitAttr>(attr))
       return emitError() << "'" << name << "' is a unit attribute, got "
@@ -99,8 +105,8 @@ LogicalResult QCDialect::verifyOperationAttribute(Operation *op,
   }
   if (name != kSchemeAttrName && name != kStatsAttrName)
     return emitError() << "unknown qc attribute '" << name
-                       << "'; expected qc.scheme, qc.stats, qc.bitwidth or "
-                          "qc.keep_float";
+                       << "'; expected qc.scheme, qc.stats, qc.bitwidth, "
+                          "qc.smoothing or qc.keep_float";
   // One annotation for an op with a single result, or one per result.
   if (auto perResult = dyn_cast<ArrayAttr>(attr)) {
     if (perResult.size() != op->getNumResults())
@@ -187,4 +193,63 @@ LogicalResult QCDialect::verifyRegionResultAttribute(Operation *op, unsigned,
     return ::qc::numerics::FloatRounding::HalfAwayFromZero;
   }
   llvm_unreachable("unknown float rounding");
+}
+
+//===----------------------------------------------------------------------===//
+// Statistics of values
+//===----------------------------------------------------------------------===//
+
+StatsAttr mlir::qc::getValueStats(Value value) {
+  Attribute attr;
+  if (auto argument = dyn_cast<BlockArgument>(value)) {
+    if (auto function =
+            dyn_cast<FunctionOpInterface>(argument.getOwner()->getParentOp()))
+      attr = function.getArgAttr(argument.getArgNumber(),
+                                 QCDialect::kStatsAttrName);
+  } else {
+    attr = value.getDefiningOp()->getAttr(QCDialect::kStatsAttrName);
+    if (auto perResult = dyn_cast_or_null<ArrayAttr>(attr))
+      attr = perResult[cast<OpResult>(value).getResultNumber()];
+  }
+  return dyn_cast_or_null<StatsAttr>(attr);
+}
+
+void mlir::qc::setValueStats(Value value, StatsAttr stats) {
+  if (auto argument = dyn_cast<BlockArgument>(value)) {
+    auto function =
+        dyn_cast<FunctionOpInterface>(argument.getOwner()->getParentOp());
+    if (!function)
+      return;
+    if (stats)
+      function.setArgAttr(argument.getArgNumber(), QCDialect::kStatsAttrName,
+                          stats);
+    else
+      function.removeArgAttr(argument.getArgNumber(),
+                             QCDialect::kStatsAttrName);
+    return;
+  }
+  Operation *producer = value.getDefiningOp();
+  if (producer->getNumResults() == 1) {
+    if (stats)
+      producer->setAttr(QCDialect::kStatsAttrName, stats);
+    else
+      producer->removeAttr(QCDialect::kStatsAttrName);
+    return;
+  }
+  // Results without statistics hold `unit`; the attribute goes when no
+  // result has any.
+  Attribute none = UnitAttr::get(producer->getContext());
+  SmallVector<Attribute> perResult(producer->getNumResults(), none);
+  if (auto existing =
+          producer->getAttrOfType<ArrayAttr>(QCDialect::kStatsAttrName))
+    perResult.assign(existing.begin(), existing.end());
+  perResult[cast<OpResult>(value).getResultNumber()] =
+      stats ? Attribute(stats) : none;
+  if (llvm::all_of(perResult, [](Attribute entry) {
+        return isa<UnitAttr>(entry);
+      }))
+    producer->removeAttr(QCDialect::kStatsAttrName);
+  else
+    producer->setAttr(QCDialect::kStatsAttrName,
+                      ArrayAttr::get(producer->getContext(), perResult));
 }

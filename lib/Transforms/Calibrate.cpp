@@ -98,33 +98,6 @@ static FailureOr<StatsAttr> readStats(ObserveOp observe,
   return stats;
 }
 
-/// Attaches `stats` to `value`: a function argument attribute, or the
-/// producer's qc.stats (an array with one entry per result when it has
-/// several).
-static void attachStats(Value value, StatsAttr stats) {
-  if (auto argument = dyn_cast<BlockArgument>(value)) {
-    if (auto function =
-            dyn_cast<FunctionOpInterface>(argument.getOwner()->getParentOp()))
-      function.setArgAttr(argument.getArgNumber(), QCDialect::kStatsAttrName,
-                          stats);
-    return;
-  }
-  Operation *producer = value.getDefiningOp();
-  if (producer->getNumResults() == 1) {
-    producer->setAttr(QCDialect::kStatsAttrName, stats);
-    return;
-  }
-  // Results without statistics (not tapped) hold `unit`.
-  SmallVector<Attribute> perResult(producer->getNumResults(),
-                                   UnitAttr::get(producer->getContext()));
-  if (auto existing =
-          producer->getAttrOfType<ArrayAttr>(QCDialect::kStatsAttrName))
-    perResult.assign(existing.begin(), existing.end());
-  perResult[cast<OpResult>(value).getResultNumber()] = stats;
-  producer->setAttr(QCDialect::kStatsAttrName,
-                    ArrayAttr::get(producer->getContext(), perResult));
-}
-
 namespace {
 struct CalibratePass : mlir::qc::impl::QCCalibrateBase<CalibratePass> {
   using Base::Base;
@@ -158,7 +131,7 @@ struct CalibratePass : mlir::qc::impl::QCCalibrateBase<CalibratePass> {
         failedAny = true;
         continue;
       }
-      attachStats(observe.getInput(), *stats);
+      setValueStats(observe.getInput(), *stats);
       observe.erase();
     }
     if (failedAny)

@@ -30,6 +30,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "ChannelAxis.h"
 #include "IntegerNormalizations.h"
 #include "QDQ.h"
 #include "QuantizationPlacement.h"
@@ -231,23 +232,6 @@ struct SignUnsignedDequantize : OpRewritePattern<DequantizeOp> {
 // Data movement
 //===----------------------------------------------------------------------===//
 
-/// The axis that `axis` of `from` becomes in `to` for a reshape, if the
-/// reshape keeps that dimension whole (same size, same elements before it).
-static std::optional<int32_t> reshapedAxis(ArrayRef<int64_t> from,
-                                           ArrayRef<int64_t> to,
-                                           int32_t axis) {
-  int64_t before = 1;
-  for (int32_t dim = 0; dim < axis; ++dim)
-    before *= from[dim];
-  int64_t prefix = 1;
-  for (auto [dim, size] : llvm::enumerate(to)) {
-    if (prefix == before && size == from[axis])
-      return static_cast<int32_t>(dim);
-    prefix *= size;
-  }
-  return std::nullopt;
-}
-
 namespace {
 /// op(dequantize(q)...) -> dequantize(op(q...)) for ops that only move or
 /// select elements; all quantized operands must share one type.
@@ -302,18 +286,10 @@ private:
                                               const QuantParams &params) {
     if (!params.axis)
       return std::nullopt;
-    if (auto transpose = dyn_cast<tosa::TransposeOp>(op)) {
-      for (auto [dim, perm] : llvm::enumerate(transpose.getPerms()))
-        if (perm == *params.axis)
-          return static_cast<int32_t>(dim);
+    std::optional<int64_t> axis = getViewResultAxis(op, *params.axis);
+    if (!axis)
       return std::nullopt;
-    }
-    if (auto reshape = dyn_cast<tosa::ReshapeOp>(op))
-      return reshapedAxis(reshape.getInput1().getType().getShape(),
-                          reshape.getType().getShape(), *params.axis);
-    if (isa<tosa::IdentityOp>(op))
-      return params.axis;
-    return std::nullopt;
+    return static_cast<int32_t>(*axis);
   }
 };
 } // namespace

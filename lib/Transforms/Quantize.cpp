@@ -40,23 +40,6 @@ namespace numerics = ::qc::numerics;
 // Scales and zero points
 //===----------------------------------------------------------------------===//
 
-/// The #qc.stats of `value`: on its producer (one, or an array per result)
-/// or on its function argument.
-static StatsAttr getStats(Value value) {
-  Attribute attr;
-  if (auto argument = dyn_cast<BlockArgument>(value)) {
-    if (auto function =
-            dyn_cast<FunctionOpInterface>(argument.getOwner()->getParentOp()))
-      attr = function.getArgAttr(argument.getArgNumber(),
-                                 QCDialect::kStatsAttrName);
-  } else {
-    attr = value.getDefiningOp()->getAttr(QCDialect::kStatsAttrName);
-    if (auto perResult = dyn_cast_or_null<ArrayAttr>(attr))
-      attr = perResult[cast<OpResult>(value).getResultNumber()];
-  }
-  return dyn_cast_or_null<StatsAttr>(attr);
-}
-
 /// The per-tensor activation type for values in [lo, hi] under `scheme`.
 /// The range is widened to contain 0 (so zero is exact); an empty range
 /// gets scale 1.
@@ -209,7 +192,7 @@ private:
 
   /// Inserts the quantize/dequantize pair after `value`.
   LogicalResult quantizeActivation(Value value) {
-    StatsAttr stats = getStats(value);
+    StatsAttr stats = getValueStats(value);
     Location loc = value.getLoc();
     if (!stats)
       return emitError(loc) << "qc-quantize: this "

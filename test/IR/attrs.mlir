@@ -269,3 +269,18 @@ func.func @nested() attributes {
             {s = #qc.stats<min = 0.0, max = 1.0>, d = #qc.dyadic<3 * 2**-2>}]} {
   return
 }
+
+//===----------------------------------------------------------------------===//
+// #qc.smoothing
+//===----------------------------------------------------------------------===//
+
+// Each method with its parameter; shifts and folded are optional.
+// CHECK-LABEL: func @smoothing_methods()
+// ATTR: {a = #qc.smoothing<smoothquant, alpha = 0.5, scales = [2.0, 0.5], folded>, b = #qc.smoothing<os_plus, threshold = 4.0, scales = [1.0, 1.5], shifts = [0.0, -0.25], folded>, c = #qc.smoothing<manual, scales = [2.0, 1.0], shifts = [1.0, 0.0]>, d = #qc.smoothing<manual, scales = [3.0]>}
+func.func @smoothing_methods() attributes {
+    a = #qc.smoothing<smoothquant, alpha = 0.5, scales = [2.0, 0.5], folded>,
+    b = #qc.smoothing<os_plus, threshold = 4.0, scales = [1.0, 1.5], shifts = [0.0, -0.25], folded>,
+    c = #qc.smoothing<manual, scales = [2.0, 1.0], shifts = [1.0, 0.0]>,
+    d = #qc.smoothing<manual, scales = [3.0]>} {
+  return
+}

@@ -531,3 +531,57 @@ func.func private @stats_percentiles_empty() attributes {attr = #qc.stats<min = 
 
 // expected-error@+1 {{expected a bit count, got -1}}
 func.func private @bitwidth_weights_negative() attributes {attr = #qc.bitwidth<weights = -1, method = hawq>}
+
+// -----
+
+//===----------------------------------------------------------------------===//
+// #qc.smoothing
+//===----------------------------------------------------------------------===//
+
+// expected-error@+1 {{expected a smoothing method (manual, smoothquant or os_plus), got 'awq'}}
+func.func private @smoothing_bad_method() attributes {attr = #qc.smoothing<awq, scales = [1.0]>}
+
+// -----
+
+// expected-error@+1 {{'alpha' belongs to the smoothquant method}}
+func.func private @smoothing_alpha_os_plus() attributes {attr = #qc.smoothing<os_plus, alpha = 0.5, scales = [1.0]>}
+
+// -----
+
+// expected-error@+1 {{'threshold' belongs to the os_plus method}}
+func.func private @smoothing_threshold_manual() attributes {attr = #qc.smoothing<manual, threshold = 1.0, scales = [1.0]>}
+
+// -----
+
+// expected-error@+1 {{expected alpha in [0, 1], got 1.5}}
+func.func private @smoothing_alpha_range() attributes {attr = #qc.smoothing<smoothquant, alpha = 1.5, scales = [1.0]>}
+
+// -----
+
+// expected-error@+1 {{expected a finite threshold > 0, got 0}}
+func.func private @smoothing_threshold_zero() attributes {attr = #qc.smoothing<os_plus, threshold = 0.0, scales = [1.0]>}
+
+// -----
+
+// expected-error@+1 {{expected at least one scale}}
+func.func private @smoothing_no_scales() attributes {attr = #qc.smoothing<manual, scales = []>}
+
+// -----
+
+// expected-error@+1 {{expected finite scales > 0, got -2.000000e+00 in channel 1}}
+func.func private @smoothing_negative_scale() attributes {attr = #qc.smoothing<manual, scales = [1.0, -2.0]>}
+
+// -----
+
+// expected-error@+1 {{expected one shift per scale, got 1 shifts for 2 scales}}
+func.func private @smoothing_shift_count() attributes {attr = #qc.smoothing<manual, scales = [1.0, 2.0], shifts = [0.5]>}
+
+// -----
+
+// expected-error@+1 {{expected finite shifts, got INF in channel 0}}
+func.func private @smoothing_infinite_shift() attributes {attr = #qc.smoothing<manual, scales = [1.0], shifts = [0x7FF0000000000000]>}
+
+// -----
+
+// expected-error@+1 {{expected 'scales'}}
+func.func private @smoothing_scales_missing() attributes {attr = #qc.smoothing<manual, shifts = [1.0]>}

@@ -34,6 +34,15 @@ namespace mlir::qc {
 ::qc::numerics::RequantRounding toNumerics(RequantRounding rounding);
 ::qc::numerics::FloatRounding toNumerics(FloatRounding rounding);
 
+/// The #qc.stats of `value`: its function argument attribute, or its
+/// producer's qc.stats (an array with one entry per result when the producer
+/// has several; `unit` marks a result without statistics). Null when none.
+StatsAttr getValueStats(Value value);
+
+/// Attaches `stats` to `value` where getValueStats finds it; null removes
+/// the value's statistics.
+void setValueStats(Value value, StatsAttr stats);
+
 } // namespace mlir::qc
 
 #endif // QC_IR_QC_H

@@ -168,4 +168,40 @@ def QC_BitWidthAttr : QC_Attr<"BitWidth", "bitwidth"> {
   );
 }
 
+def QC_SmoothingAttr : QC_Attr<"Smoothing", "smoothing"> {
+  let summary = "Per-channel smoothing factors of an activation";
+  let description = [{
+    The decision of `qc-smooth` for the activation X an op produces: X is
+    replaced by `(X - z) / s` per channel (scales `s > 0`, optional shifts
+    `z`), the division folded into this op and `s`, `z` into the weights
+    and biases of X's consumers. The method says what chose the factors:
+    `smoothquant` (with its `alpha`), `os_plus` (with its `threshold` t) or
+    `manual` (written by hand; `qc-smooth` applies them as given). `folded`
+    marks a decision already applied to the weights, which `qc-smooth` then
+    leaves alone.
+
+    ```mlir
+    #qc.smoothing<smoothquant, alpha = 0.5, scales = [2.0, 0.5], folded>
+    #qc.smoothing<os_plus, threshold = 4.0, scales = [1.0, 1.5],
+                  shifts = [0.0, -0.25], folded>
+    #qc.smoothing<manual, scales = [2.0, 1.0], shifts = [1.0, 0.0]>
+    ```
+  }];
+  let parameters = (ins
+    "::mlir::qc::SmoothingMethod":$method,
+    OptionalParameter<"std::optional<::llvm::APFloat>",
+                      "SmoothQuant's migration strength in [0, 1]">:$alpha,
+    OptionalParameter<"std::optional<::llvm::APFloat>",
+                      "OS+'s threshold t > 0">:$threshold,
+    "::mlir::DenseF64ArrayAttr":$scales,
+    OptionalParameter<"::mlir::DenseF64ArrayAttr",
+                      "per-channel shifts z (none: 0)">:$shifts,
+    "bool":$folded
+  );
+  let extraClassDeclaration = [{
+    /// The same decision, marked as applied to the weights.
+    SmoothingAttr withFolded() const;
+  }];
+}
+
 #endif // QC_IR_QCATTRS_TD

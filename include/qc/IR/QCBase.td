@@ -49,6 +49,8 @@ def QC_Dialect : Dialect {
     static constexpr ::llvm::StringLiteral kSchemeAttrName = "qc.scheme";
     static constexpr ::llvm::StringLiteral kStatsAttrName = "qc.stats";
     static constexpr ::llvm::StringLiteral kBitWidthAttrName = "qc.bitwidth";
+    /// #qc.smoothing on the op producing a smoothed activation.
+    static constexpr ::llvm::StringLiteral kSmoothingAttrName = "qc.smoothing";
     /// Unit attribute: the user keeps this op in floating point inside a
     /// quantized region (qc-verify-integer-only lets it be).
     static constexpr ::llvm::StringLiteral kKeepFloatAttrName = "qc.keep_float";

@@ -60,4 +60,13 @@ def QC_BitWidthMethod : I32EnumAttr<"BitWidthMethod",
   let cppNamespace = "::mlir::qc";
 }
 
+def QC_SmoothingMethod : I32EnumAttr<"SmoothingMethod",
+    "what chose an activation's smoothing factors", [
+      I32EnumAttrCase<"manual", 0>,
+      I32EnumAttrCase<"smoothquant", 1>,
+      I32EnumAttrCase<"os_plus", 2>,
+    ]> {
+  let cppNamespace = "::mlir::qc";
+}
+
 #endif // QC_IR_QCENUMS_TD

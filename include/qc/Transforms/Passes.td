@@ -190,6 +190,56 @@ def QCFoldBatchNorm : Pass<"qc-fold-batch-norm"> {
   let dependentDialects = ["::mlir::arith::ArithDialect"];
 }
 
+def QCSmooth : Pass<"qc-smooth"> {
+  let summary = "Rescale activation channels into the weights (SmoothQuant, OS+)";
+  let description = [{
+    Moves the per-channel range of a convolution's or matmul's input into its
+    weights, so per-tensor activation quantization is not dominated by a few
+    large channels, without changing what the float model computes:
+    `X~ = (X - z) / s`, `W~ = diag(s) W`, `b~ = b + z W`.
+
+    A *smoothing group* is a producer, its result X and every op that
+    consumes X through views (`tosa.transpose`, `tosa.reshape` keeping the
+    channel dimension whole): all consumers must be `tosa.matmul` (X as the
+    left operand, constant right operand), `tosa.conv2d` or
+    `tosa.depthwise_conv2d` (constant weights), and they share one `s` and
+    `z` (the Q/K/V projections of one layer norm). The division folds into
+    the producer: `qc.layer_norm` over the last axis (gamma / s,
+    (beta - z) / s), or a convolution or matmul with constant weights (its
+    output channels and bias; a matmul's bias is the `tosa.add` after it).
+    Groups with another producer, or where X has any other use (a residual
+    add, an activation function), are left alone.
+
+    Methods (`method`):
+    - `smoothquant`: `s_j = max|X_j|^alpha / max|W_j|^(1 - alpha)` over all
+      consumers' weight rows j (floored at 1e-5); channels calibration never
+      saw nonzero keep `s_j = 1`. No shift.
+    - `os_plus` (Outlier Suppression+): `z_j = (max_j + min_j) / 2` and
+      `s_j = max(1, (max_j - z_j) / t)`; the threshold t is the channel
+      half-range that minimizes an estimate of the consumers' output
+      quantization noise (one 8-bit step of X~, and each output channel's
+      int8 weight step, propagated through the layer). A padded convolution
+      consumer sees zeros where X~ would need -z: such groups get no shift.
+
+    The per-channel ranges come from the consumers' input statistics
+    (`#qc.stats` with `channels(axis = a)`, written by calibration). The
+    decision is recorded on the producer as `qc.smoothing`
+    (`#qc.smoothing<...>`, with `folded` once applied); folded groups are
+    skipped, so the pass is idempotent. To impose factors, write
+    `qc.smoothing = #qc.smoothing<manual, scales = [...], shifts = [...]>`
+    on the producer before the pass. Statistics of the values smoothing
+    changes are removed: calibrate the smoothed model before `qc-quantize`.
+  }];
+  let options = [
+    Option<"method", "method", "std::string", /*default=*/"\"smoothquant\"",
+           "How factors are computed: smoothquant or os_plus">,
+    Option<"alpha", "alpha", "double", /*default=*/"0.5",
+           "SmoothQuant's migration strength in [0, 1]: 0 leaves X, 1 moves "
+           "its whole range into the weights">,
+  ];
+  let dependentDialects = ["::mlir::qc::QCDialect"];
+}
+
 def QCQuantize : Pass<"qc-quantize"> {
   let summary = "Choose scales and zero points and insert quantize/dequantize pairs";
   let description = [{
