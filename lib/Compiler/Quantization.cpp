@@ -3,8 +3,11 @@
 // A recipe is a fixed sequence of registered passes around a calibration
 // run, so `quant-opt` reproduces each step: qc-raise-layer-norm,
 // qc-fold-batch-norm, qc-insert-observers, (calibration), qc-calibrate,
-// qc-quantize. The integer lowering then happens in qc-lower-to-llvm. The
-// quantization report (Report.cpp) describes what qc-quantize decided.
+// qc-quantize; with smoothing, qc-calibrate, qc-smooth and
+// qc-insert-observers run after the first calibration, and a second one
+// measures the smoothed model. The integer lowering then happens in
+// qc-lower-to-llvm. The quantization report (Report.cpp) describes what
+// qc-quantize decided.
 //
 //===----------------------------------------------------------------------===//
 
@@ -31,6 +34,27 @@ static LogicalResult runPasses(ModuleOp module,
   PassManager pm(module.getContext());
   build(pm.nest<func::FuncOp>());
   return pm.run(module);
+}
+
+/// qc-smooth configured by `--smooth`'s options (null without `--smooth`).
+static FailureOr<std::unique_ptr<Pass>>
+buildSmoothingPass(ModuleOp module, const QuantizationOptions &quantization) {
+  if (!quantization.smoothing)
+    return std::unique_ptr<Pass>();
+  if (quantization.calibrationDirectory.empty())
+    return emitError(module.getLoc())
+           << "--smooth calibrates the smoothed model again: it needs the "
+              "calibration samples (--calib DIR)";
+  std::unique_ptr<Pass> pass = createQCSmooth();
+  // The command line separates options with commas, pass pipelines with
+  // spaces.
+  std::string options = *quantization.smoothing;
+  llvm::replace(options, ',', ' ');
+  if (failed(pass->initializeOptions(options, [&](const Twine &message) {
+        return emitError(module.getLoc()) << "--smooth: " << message;
+      })))
+    return failure();
+  return pass;
 }
 
 LogicalResult mlir::qc::quantizeModel(ModuleOp module,
@@ -62,11 +86,16 @@ LogicalResult mlir::qc::quantizeModel(ModuleOp module,
     return fail() << "the " << quantization.recipe
                   << " recipe needs calibration: --calib DIR (samples) or "
                      "--calib-stats FILE (statistics of an earlier run)";
-  if (reported && getReportTablePath(quantization.reportFile) ==
-                      quantization.reportFile)
+  if (reported &&
+      getReportTablePath(quantization.reportFile) == quantization.reportFile)
     return fail() << "the report file '" << quantization.reportFile
                   << "' ends in .txt, where its table goes; name the JSON "
                      "file, e.g. report.json";
+
+  FailureOr<std::unique_ptr<Pass>> smoothing =
+      buildSmoothingPass(module, quantization);
+  if (failed(smoothing))
+    return failure();
 
   if (failed(runPasses(module, [](OpPassManager &pm) {
         pm.addPass(createQCRaiseLayerNorm());
@@ -75,23 +104,16 @@ LogicalResult mlir::qc::quantizeModel(ModuleOp module,
       })))
     return failure();
 
-  // The report finds the float originals of the quantized values and
-  // weights in this copy. qc-calibrate and qc-quantize change the module in
-  // place (they erase taps, which have no results, and add ops), so the
-  // values and ops the mapping holds stay those of the module.
-  IRMapping floatOriginals;
-  OwningOpRef<ModuleOp> floatModel;
-  if (reported)
-    floatModel = cast<ModuleOp>(module->clone(floatOriginals));
-
   std::string statsFile = quantization.statsFile;
   std::optional<llvm::FileRemover> removeStats;
   std::optional<CalibrationBuild> calibration;
-  if (!quantization.calibrationDirectory.empty()) {
+  // Runs the calibration samples through the tapped module into statsFile
+  // (a temporary file where none is named).
+  auto calibrate = [&]() -> LogicalResult {
     if (statsFile.empty()) {
       SmallString<128> temporary;
-      if (std::error_code error = llvm::sys::fs::createTemporaryFile(
-              "qc-stats", "json", temporary))
+      if (std::error_code error =
+              llvm::sys::fs::createTemporaryFile("qc-stats", "json", temporary))
         return fail() << "cannot create a temporary file: " << error.message();
       statsFile = temporary.str().str();
       removeStats.emplace(statsFile);
@@ -102,13 +124,41 @@ LogicalResult mlir::qc::quantizeModel(ModuleOp module,
         failed(runCalibration(*build, statsFile, *module.getContext())))
       return failure();
     calibration = std::move(*build);
+    return success();
+  };
+  auto attachStatistics = [&](OpPassManager &pm) {
+    QCCalibrateOptions calibrate;
+    calibrate.statsFile = statsFile;
+    calibrate.observer = quantization.observer;
+    pm.addPass(createQCCalibrate(calibrate));
+  };
+
+  // Smoothing needs the per-channel ranges of the float model; it changes
+  // the activations it smooths, so the smoothed model is calibrated again
+  // (into a temporary file: the named one keeps the float model's).
+  if (*smoothing) {
+    if (failed(calibrate()) || failed(runPasses(module, [&](OpPassManager &pm) {
+          attachStatistics(pm);
+          pm.addPass(std::move(*smoothing));
+          pm.addPass(createQCInsertObservers());
+        })))
+      return failure();
+    statsFile.clear();
   }
 
+  // The report finds the float originals of the quantized values and
+  // weights in this copy. qc-calibrate and qc-quantize change the module in
+  // place (they erase taps, which have no results, and add ops), so the
+  // values and ops the mapping holds stay those of the module.
+  IRMapping floatOriginals;
+  OwningOpRef<ModuleOp> floatModel;
+  if (reported)
+    floatModel = cast<ModuleOp>(module->clone(floatOriginals));
+
+  if (!quantization.calibrationDirectory.empty() && failed(calibrate()))
+    return failure();
   if (failed(runPasses(module, [&](OpPassManager &pm) {
-        QCCalibrateOptions calibrate;
-        calibrate.statsFile = statsFile;
-        calibrate.observer = quantization.observer;
-        pm.addPass(createQCCalibrate(calibrate));
+        attachStatistics(pm);
         QCQuantizeOptions quantize;
         quantize.activationType = quantization.activationType;
         quantize.activationSymmetric = quantization.activationSymmetric;

@@ -239,8 +239,8 @@ static std::optional<SmoothingGroup> matchGroup(Operation *op) {
   if (!producer)
     return std::nullopt;
   auto type = cast<RankedTensorType>(producer->activation.getType());
-  SmoothingGroup group{*producer, type.getDimSize(producer->channelAxis), {},
-                       {}};
+  SmoothingGroup group{
+      *producer, type.getDimSize(producer->channelAxis), {}, {}};
   if (failed(collectConsumers(producer->activation, producer->channelAxis,
                               group)) ||
       group.consumers.empty())
@@ -351,7 +351,8 @@ static double estimateOutputNoise(ArrayRef<double> halfRanges,
     SmallVector<double> outputMax(consumer.getNumOutputChannels(), 0.0);
     double weightEnergy = 0;
     for (auto [linear, weight] : llvm::enumerate(consumer.weights.values)) {
-      double smoothed = weight * factors.scales[consumer.inputChannelOf(linear)];
+      double smoothed =
+          weight * factors.scales[consumer.inputChannelOf(linear)];
       weightEnergy += smoothed * smoothed;
       double &entry = outputMax[consumer.outputChannelOf(linear)];
       entry = std::max(entry, std::fabs(smoothed));
@@ -390,8 +391,8 @@ computeOutlierSuppressionPlus(const ChannelRanges &ranges,
     return factors;
   };
   double bestThreshold = *llvm::max_element(halfRanges);
-  double bestNoise = estimateOutputNoise(halfRanges, factorsFor(bestThreshold),
-                                         consumers);
+  double bestNoise =
+      estimateOutputNoise(halfRanges, factorsFor(bestThreshold), consumers);
   for (double threshold : halfRanges) {
     double noise =
         estimateOutputNoise(halfRanges, factorsFor(threshold), consumers);
@@ -421,8 +422,8 @@ static LogicalResult foldIntoProducer(const SmoothingGroup &group,
   auto perChannelType = RankedTensorType::get({group.channels}, elementType);
   auto shiftAndScale = [&](SmallVector<double> &biases) {
     for (int64_t channel = 0; channel < group.channels; ++channel)
-      biases[channel] = (biases[channel] - factors.shifts[channel]) /
-                        factors.scales[channel];
+      biases[channel] =
+          (biases[channel] - factors.shifts[channel]) / factors.scales[channel];
   };
   auto toFloats = [](ArrayRef<double> values) {
     return std::vector<float>(values.begin(), values.end());
@@ -471,8 +472,8 @@ static LogicalResult foldIntoProducer(const SmoothingGroup &group,
   auto biasType = RankedTensorType::get({1, 1, group.channels}, elementType);
   SmallVector<double> biases(group.channels, 0.0);
   if (tosa::AddOp add = producer.biasAdd) {
-    Value constant = add.getInput1() == op->getResult(0) ? add.getInput2()
-                                                          : add.getInput1();
+    Value constant =
+        add.getInput1() == op->getResult(0) ? add.getInput2() : add.getInput1();
     std::optional<SmallVector<double>> existing =
         readPerChannel(constant, kMatMulChannelAxis, group.channels);
     if (!existing)
@@ -485,15 +486,14 @@ static LogicalResult foldIntoProducer(const SmoothingGroup &group,
       !producer.biasAdd)
     return success();
   builder.setInsertionPointAfter(op);
-  Value biasConstant =
-      buildFloatConstant(builder, loc, biasType, toFloats(biases),
-                         "smoothed_bias");
+  Value biasConstant = buildFloatConstant(builder, loc, biasType,
+                                          toFloats(biases), "smoothed_bias");
   if (tosa::AddOp add = producer.biasAdd) {
     add->setOperands({op->getResult(0), biasConstant});
     return success();
   }
-  auto add = tosa::AddOp::create(builder, loc, activationType,
-                                 op->getResult(0), biasConstant);
+  auto add = tosa::AddOp::create(builder, loc, activationType, op->getResult(0),
+                                 biasConstant);
   op->getResult(0).replaceAllUsesExcept(add.getResult(), add);
   return success();
 }
@@ -504,8 +504,8 @@ static LogicalResult foldIntoConsumers(const SmoothingGroup &group,
                                        ArrayRef<LinearWeights> consumers,
                                        const SmoothingFactors &factors,
                                        OpBuilder &builder) {
-  bool shifted = llvm::any_of(factors.shifts,
-                              [](double shift) { return shift != 0.0; });
+  bool shifted =
+      llvm::any_of(factors.shifts, [](double shift) { return shift != 0.0; });
   for (LinearWeights consumer : consumers) {
     Operation *op = consumer.op;
     Location loc = op->getLoc();
@@ -532,17 +532,17 @@ static LogicalResult foldIntoConsumers(const SmoothingGroup &group,
         bias += shift;
       op->setOperand(
           LinearWeights::kBiasOperand,
-          buildFloatConstant(
-              builder, loc, RankedTensorType::get({outputs}, elementType),
-              std::vector<float>(biases->begin(), biases->end()),
-              "smoothed_bias"));
+          buildFloatConstant(builder, loc,
+                             RankedTensorType::get({outputs}, elementType),
+                             std::vector<float>(biases->begin(), biases->end()),
+                             "smoothed_bias"));
       continue;
     }
     // A matmul's compensation goes into its bias add, or a new one.
     auto biasType = RankedTensorType::get({1, 1, outputs}, elementType);
     if (tosa::AddOp add = getBiasAdd(op, outputs)) {
       Value constant = add.getInput1() == op->getResult(0) ? add.getInput2()
-                                                            : add.getInput1();
+                                                           : add.getInput1();
       SmallVector<double> biases =
           *readPerChannel(constant, kMatMulChannelAxis, outputs);
       for (auto [bias, shift] : llvm::zip_equal(biases, correction))
@@ -579,9 +579,8 @@ struct SmoothPass : mlir::qc::impl::QCSmoothBase<SmoothPass> {
     std::optional<SmoothingMethod> smoothingMethod =
         symbolizeSmoothingMethod(method);
     if (!smoothingMethod || *smoothingMethod == SmoothingMethod::manual) {
-      getOperation()->emitError()
-          << "qc-smooth: unknown method '" << method
-          << "' (expected smoothquant or os_plus)";
+      getOperation()->emitError() << "qc-smooth: unknown method '" << method
+                                  << "' (expected smoothquant or os_plus)";
       return signalPassFailure();
     }
     if (!(alpha >= 0.0 && alpha <= 1.0)) {
@@ -650,13 +649,11 @@ private:
           DenseF64ArrayAttr::get(context, factors.scales), nullptr,
           /*folded=*/false);
     }
-    bool shiftable = llvm::none_of(consumers, [](const LinearWeights &w) {
-      return w.padsInput();
-    });
+    bool shiftable = llvm::none_of(
+        consumers, [](const LinearWeights &w) { return w.padsInput(); });
     auto [factors, threshold] =
         computeOutlierSuppressionPlus(*ranges, consumers, shiftable);
-    return SmoothingAttr::get(context, method, std::nullopt,
-                              APFloat(threshold),
+    return SmoothingAttr::get(context, method, std::nullopt, APFloat(threshold),
                               DenseF64ArrayAttr::get(context, factors.scales),
                               DenseF64ArrayAttr::get(context, factors.shifts),
                               /*folded=*/false);

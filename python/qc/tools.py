@@ -81,7 +81,8 @@ def qc_passes():
 def compile(model, output, input_shapes=None, emit=None, target=None,
             cpu=None, features=None, opt_level=None, parallel=None,
             vectorize=None, recipe=None, calib=None, calib_stats=None,
-            observer=None, integer_only=None, keep_float=None, report=None):
+            observer=None, integer_only=None, keep_float=None, report=None,
+            smooth=None):
     """Compiles an ONNX or MLIR model with quant-compile; returns `output`.
 
     ``input_shapes`` maps graph input names to static shapes (sequences of
@@ -97,9 +98,13 @@ def compile(model, output, input_shapes=None, emit=None, target=None,
     in float. ``report`` names the JSON file of the quantization report (every
     quantized activation and weight with its scale, zero point, storage and
     SQNR against the float model); its text table goes next to it, with the
-    extension ``.txt``.
+    extension ``.txt``. ``smooth`` smooths activation channels into the
+    weights first (qc-smooth): ``""`` for its defaults, or its options, e.g.
+    ``"method=os_plus"`` or ``"alpha=0.8"``; it needs ``calib``.
     """
     args = [str(model), "-o", str(output)]
+    if smooth is not None:
+        args.append(f"--smooth={smooth}" if smooth else "--smooth")
     for name, shape in (input_shapes or {}).items():
         args.append(f"--input-shape={name}=" + "x".join(str(d) for d in shape))
     for flag, value in (("emit", emit), ("target", target), ("cpu", cpu),

@@ -9,6 +9,7 @@
 //                  [--observer=minmax|moving_average|percentile|mse|kl]
 //                  [--activation-type=i8|u8] [--activation-symmetric]
 //                  [--keep-float=node,...] [--rounding=gemmlowp|...]
+//                  [--smooth[=method=smoothquant|os_plus,alpha=A]]
 //                  [--report=report.json]]
 //
 // A thin driver over the registered pipelines: quant-translate --import-onnx
@@ -41,8 +42,9 @@ static cl::opt<std::string> outputPath("o", cl::Required,
                                        cl::value_desc("file"),
                                        cl::cat(category));
 static cl::opt<mlir::qc::EmitKind> emit(
-    "emit", cl::desc("What to write (default: from the output's extension, "
-                     ".mlir, .ll or .o, else a shared library)"),
+    "emit",
+    cl::desc("What to write (default: from the output's extension, "
+             ".mlir, .ll or .o, else a shared library)"),
     cl::values(clEnumValN(mlir::qc::EmitKind::MLIR, "mlir",
                           "the imported model (func + TOSA)"),
                clEnumValN(mlir::qc::EmitKind::LLVM, "llvm",
@@ -63,8 +65,9 @@ static cl::opt<std::string>
     target("target", cl::desc("Target triple, or 'host' (default)"),
            cl::init("host"), cl::cat(category));
 static cl::opt<std::string>
-    cpu("cpu", cl::desc("Target CPU, or 'native' (default: the host's CPU "
-                        "and features for a host target)"),
+    cpu("cpu",
+        cl::desc("Target CPU, or 'native' (default: the host's CPU "
+                 "and features for a host target)"),
         cl::init("native"), cl::cat(category));
 static cl::opt<std::string>
     features("features",
@@ -100,11 +103,11 @@ static cl::opt<std::string> calibrationDirectory(
              "<input name>.npy or input_<k>.pb files, or .npy files of a "
              "one-input model"),
     cl::value_desc("dir"), cl::cat(quantizationCategory));
-static cl::opt<std::string> statsFile(
-    "calib-stats",
-    cl::desc("Statistics file: written by --calib, read instead of "
-             "calibrating without it"),
-    cl::value_desc("file.json"), cl::cat(quantizationCategory));
+static cl::opt<std::string>
+    statsFile("calib-stats",
+              cl::desc("Statistics file: written by --calib, read instead of "
+                       "calibrating without it"),
+              cl::value_desc("file.json"), cl::cat(quantizationCategory));
 static cl::opt<std::string>
     observer("observer",
              cl::desc("Calibration range: minmax, moving_average, percentile "
@@ -112,8 +115,8 @@ static cl::opt<std::string>
              cl::init("minmax"), cl::cat(quantizationCategory));
 static cl::opt<std::string>
     activationType("activation-type",
-                   cl::desc("Storage of activations: i8 or u8"),
-                   cl::init("i8"), cl::cat(quantizationCategory));
+                   cl::desc("Storage of activations: i8 or u8"), cl::init("i8"),
+                   cl::cat(quantizationCategory));
 static cl::opt<bool> activationSymmetric(
     "activation-symmetric",
     cl::desc("Quantize activations symmetrically (default: affine)"),
@@ -122,6 +125,13 @@ static cl::list<std::string>
     keepFloat("keep-float", cl::CommaSeparated,
               cl::desc("ONNX nodes to keep in floating point"),
               cl::value_desc("node,..."), cl::cat(quantizationCategory));
+static cl::opt<std::string> smooth(
+    "smooth", cl::ValueOptional,
+    cl::desc("Smooth activation channels into the weights before quantizing "
+             "(qc-smooth), with its options: method=smoothquant|os_plus, "
+             "alpha=A (e.g. --smooth=method=os_plus or --smooth=alpha=0.8); "
+             "the smoothed model is calibrated again, so --calib is needed"),
+    cl::value_desc("option=value,..."), cl::cat(quantizationCategory));
 static cl::opt<bool> integerOnly(
     "integer-only",
     cl::desc("Fail where a float op remains between quantized values "
@@ -179,6 +189,8 @@ int main(int argc, char **argv) {
   quantization.activationType = activationType;
   quantization.activationSymmetric = activationSymmetric;
   quantization.keepFloat.assign(keepFloat.begin(), keepFloat.end());
+  if (smooth.getNumOccurrences())
+    quantization.smoothing = smooth;
   quantization.rounding = rounding;
   quantization.integerOnly = integerOnly;
   quantization.reportFile = reportFile;

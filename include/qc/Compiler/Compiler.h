@@ -16,6 +16,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -55,6 +56,9 @@ struct QuantizationOptions {
   std::string activationType = "i8";
   bool activationSymmetric = false;
   std::vector<std::string> keepFloat;
+  /// qc-smooth's options ("method=os_plus,alpha=0.8"; empty: its defaults)
+  /// when activations are smoothed before quantization; none: no smoothing.
+  std::optional<std::string> smoothing;
   /// Rounding of the requantizations (qc-lower-to-integer's `rounding`).
   std::string rounding = "gemmlowp";
   /// Fail where a float op remains between quantized values; false: such
