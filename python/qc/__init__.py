@@ -6,7 +6,8 @@ runs quant-opt pass pipelines over MLIR text.
 """
 
 from qc.runtime import Model, TensorSpec, load
-from qc.tools import QCToolError, compile, find_tool, opt, qc_passes
+from qc.tools import (QCToolError, compile, find_tool, opt, qc_passes,
+                      tools_available)
 
 __all__ = ["Model", "QCToolError", "TensorSpec", "compile", "find_tool",
-           "load", "opt", "qc_passes"]
+           "load", "opt", "qc_passes", "tools_available"]

@@ -43,6 +43,16 @@ def find_tool(name):
     return found
 
 
+def tools_available(*names):
+    """Whether the named QC tools (default: quant-compile) can be found."""
+    try:
+        for name in names or ("quant-compile",):
+            find_tool(name)
+    except FileNotFoundError:
+        return False
+    return True
+
+
 def _run(tool, args, stdin):
     result = subprocess.run([find_tool(tool), *args], input=stdin,
                             capture_output=True, text=True, check=False)

@@ -69,17 +69,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import qc  # noqa: E402
 
 
-def _tools_available():
-    try:
-        for tool in ("quant-compile", "quant-opt"):
-            qc.find_tool(tool)
-    except FileNotFoundError:
-        return False
-    return True
-
-
-pytestmark = pytest.mark.skipif(not _tools_available(),
-                                reason="QC's tools are not built")
+pytestmark = pytest.mark.skipif(
+    not qc.tools_available("quant-compile", "quant-opt"),
+    reason="QC's tools are not built")
 
 INT32_MIN = -(1 << 31)
 INT32_MAX = (1 << 31) - 1

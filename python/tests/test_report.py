@@ -29,10 +29,9 @@ from onnx import TensorProto, helper, numpy_helper  # noqa: E402
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import qc  # noqa: E402
 from test_calibration import (  # noqa: E402
-    FC_W, SHAPE, _tools_available, reference, sample_inputs, tiny_model,
-    write_samples)
+    FC_W, SHAPE, reference, sample_inputs, tiny_model, write_samples)
 
-pytestmark = pytest.mark.skipif(not _tools_available(),
+pytestmark = pytest.mark.skipif(not qc.tools_available(),
                                 reason="QC's tools are not built")
 
 # The single convolution: 8 output channels, 3x3, no padding.

@@ -27,15 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import qc  # noqa: E402
 
 
-def _tools_available():
-    try:
-        qc.find_tool("quant-compile")
-    except FileNotFoundError:
-        return False
-    return True
-
-
-pytestmark = pytest.mark.skipif(not _tools_available(),
+pytestmark = pytest.mark.skipif(not qc.tools_available(),
                                 reason="QC's tools are not built")
 
 TOKENS, CHANNELS = 8, 16
