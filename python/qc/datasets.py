@@ -185,7 +185,8 @@ def char_lm_split_index(text):
 def char_lm_tokens(split, root=None):
     """Token ids (int64) of the normalized Moby-Dick text's ``split``:
     "train" (text[:char_lm_split_index(text)], about 90%), "held_out" (the
-    rest, about 10%, from a paragraph of chapter 124, "The Needle", to the epilogue) or "all"."""
+    rest, about 10%, from a paragraph of chapter 124, "The Needle", to the
+    epilogue) or "all"."""
     if split not in ("train", "held_out", "all"):
         raise ValueError(
             f"split must be 'train', 'held_out' or 'all', got {split!r}")

@@ -1,0 +1,256 @@
+#!/usr/bin/python3
+"""Bits per character of the char-lm fixture compiled by QC, float and W8A8.
+
+Compiles models/char-lm/char_lm.onnx (input "tokens" int64 1x64, output
+"logits" 1x64x78) with quant-compile through the qc package, float (no
+recipe) and with `--recipe w8a8 --calib DIR`, runs it on N held-out windows
+of Moby-Dick (qc.datasets.char_lm_eval_windows: non-overlapping, spread
+evenly over the last ~10% of the text, never trained on) and prints a
+markdown table of bits per character: the mean of -log2 softmax(logits)
+[next character] over all 64 predicted positions of every window
+(qc.datasets.bits_per_character), and how the quantized logits differ from
+the float ones.
+
+    /usr/bin/python3 bench/char_lm_bpc.py [--windows 200]
+        [--model PATH]... [--outliers]
+        [--qc-flags="--observer=mse"]... [--calibration-windows 64]
+        [--no-w8a8] [--no-cache]
+
+--model (repeatable) evaluates other ONNX files of the same interface
+instead of the fixture; --outliers adds the fixture with exact outliers
+injected (models/char-lm/inject_outliers.py defaults: channels 5, 60, 101 of
+every block's layer norms x 50, written to build/bench/char-lm/). Each
+--qc-flags value is one W8A8 configuration: its words (shell-split) are
+passed to quant-compile after the recipe flags; without --qc-flags there is
+one, with quant-compile's defaults (observer minmax). `--qc-flags=` (empty)
+and `--qc-flags=--observer=mse` give both.
+
+Calibration: --calibration-windows windows of 64 characters from the
+training part (qc.datasets.char_lm_calibration_windows), written once as
+.npy files to build/bench/char-lm/calibration-<count>/. The statistics file
+of each model is cached in build/bench/char-lm/stats/ (the first W8A8
+compile writes it with --calib --calib-stats; later ones read it with
+--calib-stats, so the observers share one calibration run); configurations
+whose flags contain --smooth or --calib get --calib instead (qc-smooth
+calibrates the smoothed model again), and those with their own
+--calib-stats (an edited statistics file, say) get nothing more. Compiled
+libraries are cached in build/bench/char-lm/lib/, keyed on the model's
+bytes, the flags and quant-compile's size and modification time
+(--no-cache compiles everything again). Single-threaded libraries
+(--parallel=false) and runs.
+
+Needs a build (scripts/build.sh; QC_TOOLS_DIR overrides build/bin) and the
+text (scripts/fetch-models.sh); --outliers needs python3-onnx.
+"""
+
+import argparse
+import hashlib
+import json
+import shlex
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "python"))
+import qc  # noqa: E402
+from qc import datasets  # noqa: E402
+
+MODEL = ROOT / "models/char-lm/char_lm.onnx"
+CACHE = ROOT / "build/bench/char-lm"
+INPUT = "tokens"
+CONTEXT = datasets.CHAR_LM_CONTEXT
+
+
+def _digest(*parts):
+    hasher = hashlib.sha256()
+    for part in parts:
+        hasher.update(part if isinstance(part, bytes) else str(part).encode())
+        hasher.update(b"\0")
+    return hasher.hexdigest()[:16]
+
+
+def _tool_identity():
+    tool = Path(qc.find_tool("quant-compile"))
+    status = tool.stat()
+    return f"{tool.resolve()}:{status.st_size}:{status.st_mtime_ns}"
+
+
+def quant_compile(model, output, flags):
+    """quant-compile MODEL -o OUTPUT --parallel=false FLAGS (qc.compile's
+    way of running it, with any flags); returns OUTPUT."""
+    args = [qc.find_tool("quant-compile"), str(model), "-o", str(output),
+            "--parallel=false", *flags]
+    result = subprocess.run(args, capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        raise qc.QCToolError("quant-compile", result.returncode,
+                             result.stderr)
+    return output
+
+
+def write_calibration_set(count):
+    """The calibration windows as DIR/sample_NNNNN.npy (1 x 64 int64, the
+    one-input layout of quant-compile --calib), written once."""
+    directory = CACHE / f"calibration-{count}"
+    done = directory / "complete"
+    if not done.is_file():
+        directory.mkdir(parents=True, exist_ok=True)
+        windows = datasets.char_lm_calibration_windows(count)
+        for index, window in enumerate(windows):
+            np.save(directory / f"sample_{index:05d}.npy", window[None])
+        done.write_text(f"{len(windows)}\n")
+    return directory
+
+
+def compile_cached(model, flags, use_cache, label):
+    """The compiled library of `model` with `flags` (cached)."""
+    model_bytes = Path(model).read_bytes()
+    key = _digest(model_bytes, json.dumps(flags), _tool_identity())
+    library = CACHE / "lib" / f"{Path(model).stem}-{key}.so"
+    if use_cache and library.is_file():
+        print(f"{label}: cached {library.relative_to(ROOT)}", flush=True)
+        return library
+    library.parent.mkdir(parents=True, exist_ok=True)
+    started = time.time()
+    temporary = library.with_suffix(".tmp.so")
+    quant_compile(model, temporary, flags)
+    temporary.replace(library)
+    print(f"{label}: compiled in {time.time() - started:.0f} s", flush=True)
+    return library
+
+
+def w8a8_flags(model, extra, calibration, calibration_count):
+    """quant-compile flags of one W8A8 configuration of `model`."""
+    flags = ["--recipe=w8a8"]
+
+    def given(flag):
+        return any(word == flag or word.startswith(flag + "=")
+                   for word in extra)
+
+    if given("--calib-stats") and not given("--smooth"):
+        return flags + extra
+    if given("--smooth") or given("--calib"):
+        if not given("--calib"):
+            flags.append(f"--calib={calibration}")
+        return flags + extra
+    stats = CACHE / "stats" / (
+        f"{Path(model).stem}-{_digest(Path(model).read_bytes())}-"
+        f"calibration-{calibration_count}.json")
+    stats_key = stats.with_suffix(".tool")
+    if not (stats.is_file() and stats_key.is_file()
+            and stats_key.read_text() == _tool_identity()):
+        stats.parent.mkdir(parents=True, exist_ok=True)
+        stats.unlink(missing_ok=True)
+        flags.append(f"--calib={calibration}")
+    flags.append(f"--calib-stats={stats}")
+    return flags + extra
+
+
+def remember_stats(flags):
+    """Records which quant-compile wrote the statistics file in `flags`."""
+    for flag in flags:
+        if flag.startswith("--calib-stats="):
+            stats = Path(flag.split("=", 1)[1])
+            if stats.is_file():
+                stats.with_suffix(".tool").write_text(_tool_identity())
+
+
+def run_windows(library, windows):
+    """Logits of the compiled model on each window's first 64 tokens:
+    N x 64 x V."""
+    model = qc.load(str(Path(library).resolve()), num_threads=1)
+    return np.stack([model(window[None, :CONTEXT])[0][0]
+                     for window in windows])
+
+
+def relative_difference(logits, reference):
+    """max |logits - reference| / max |reference|."""
+    return float(np.abs(logits - reference).max() / np.abs(reference).max())
+
+
+def main():
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--windows", type=int, default=200,
+                        help="held-out windows (default %(default)s; "
+                        "0: all 1,850)")
+    parser.add_argument("--model", type=Path, action="append",
+                        help="ONNX model (repeatable; default the fixture)")
+    parser.add_argument("--outliers", action="store_true",
+                        help="also the fixture with injected outliers")
+    parser.add_argument("--qc-flags", action="append", metavar="FLAGS",
+                        help="extra quant-compile flags of one W8A8 "
+                        "configuration (repeatable)")
+    parser.add_argument("--calibration-windows", type=int, default=64)
+    parser.add_argument("--no-w8a8", action="store_true",
+                        help="float only")
+    parser.add_argument("--no-cache", action="store_true",
+                        help="compile again instead of using cached libraries")
+    args = parser.parse_args()
+
+    models = list(args.model or [MODEL])
+    if args.outliers:
+        import onnx
+        sys.path.insert(0, str(ROOT / "models/char-lm"))
+        from inject_outliers import DEFAULT_OUTPUT, inject_outliers
+
+        injected, _ = inject_outliers(onnx.load(str(MODEL)))
+        DEFAULT_OUTPUT.parent.mkdir(parents=True, exist_ok=True)
+        onnx.save(injected, str(DEFAULT_OUTPUT))
+        models.append(DEFAULT_OUTPUT)
+    configurations = [shlex.split(f) for f in (args.qc_flags or [""])]
+    windows = datasets.char_lm_eval_windows(args.windows or None)
+    targets = windows[:, 1:]
+    calibration = None
+    if not args.no_w8a8:
+        calibration = write_calibration_set(args.calibration_windows)
+
+    rows = []
+    first = None
+    for model in models:
+        label = Path(model).name
+        library = compile_cached(model, [], not args.no_cache,
+                                 f"{label} float")
+        reference = run_windows(library, windows)
+        first = reference if first is None else first
+        rows.append((label, "float", "", datasets.bits_per_character(
+            reference, targets), relative_difference(reference, first)))
+        if args.no_w8a8:
+            continue
+        for extra in configurations:
+            flags = w8a8_flags(model, extra, calibration,
+                               args.calibration_windows)
+            name = " ".join(extra) or "(defaults)"
+            try:
+                library = compile_cached(model, flags, not args.no_cache,
+                                         f"{label} w8a8 {name}")
+            except qc.QCToolError as error:
+                print(f"{label} w8a8 {name}: {error}", file=sys.stderr)
+                rows.append((label, "w8a8", name, None, None))
+                continue
+            remember_stats(flags)
+            logits = run_windows(library, windows)
+            rows.append((label, "w8a8", name, datasets.bits_per_character(
+                logits, targets), relative_difference(logits, reference)))
+
+    print(f"\nbits per character on {len(windows)} held-out windows "
+          f"({targets.size} predicted characters), QC compiled, "
+          f"calibration {args.calibration_windows} training windows")
+    print("logit difference: max |logits - float logits| / max |float "
+          "logits|, against the same model's float logits (w8a8) or the "
+          "first model's (float)")
+    print("| model | recipe | extra flags | bits/char | logit difference |")
+    print("|---|---|---|--:|--:|")
+    for label, recipe, name, bits, difference in rows:
+        bits_text = "failed" if bits is None else f"{bits:.4f}"
+        difference_text = "" if difference is None else f"{difference:.2e}"
+        print(f"| {label} | {recipe} | {name} | {bits_text} | "
+              f"{difference_text} |")
+    return 1 if any(row[3] is None for row in rows) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
