@@ -8,11 +8,13 @@ exports it to ONNX.
 Needs Debian's python3-torch and python3-onnx (only to retrain; nothing else
 in QC needs torch) and the Moby-Dick text that scripts/fetch-models.sh
 fetches (read by python/qc/datasets.py, which also fixes the vocabulary, the
-normalization and the train/held-out split). Trains on one CPU thread with a
-fixed seed on random 65-character windows of the training part, prints the
-float bits per character on the held-out part, and exports opset 17 with
-static shapes: input "tokens" int64 1x64, output "logits" float32 1x64x78
-(logits[0, t] predicts the character after tokens[0, t]). The vocabulary
+normalization and the train/held-out split). About 5 minutes with OpenBLAS
+(an hour with netlib's reference BLAS: see README.md). Trains on one CPU
+thread with a fixed seed on random 65-character windows of the training
+part, prints the float bits per character on the held-out part, and
+exports opset 17 with static shapes: input "tokens" int64 1x64, output
+"logits" float32 1x64x78 (logits[0, t] predicts the character after
+tokens[0, t]). The vocabulary
 goes into the model's metadata_props ("vocabulary", a JSON string).
 
 Also writes models/char-lm/test_data_set_0/{input_0,output_0}.pb: the first
@@ -47,7 +49,8 @@ CONTEXT = datasets.CHAR_LM_CONTEXT
 VOCAB = len(datasets.CHAR_LM_VOCABULARY)
 # Above the diagonal of the causal mask. Finite: exp(MASK_VALUE + score)
 # underflows to 0 in float32, as exp(-inf) does, and the constant holds no
-# infinity (see README.md).
+# infinity (-1e4 is what BERT's and GPT-2's reference code add; README.md
+# says what it does to QC's W8A8).
 MASK_VALUE = -1e4
 
 
