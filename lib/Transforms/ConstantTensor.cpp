@@ -195,3 +195,19 @@ Value mlir::qc::buildIntConstant(OpBuilder &builder, Location loc,
                                  ArrayRef<int8_t> values, StringRef blobName) {
   return buildConstant(builder, loc, type, values, blobName);
 }
+
+std::optional<SmallVector<double>>
+mlir::qc::readPerChannelConstant(Value value, int64_t channelAxis,
+                                 int64_t channels) {
+  std::optional<FloatTensor> constant = evaluateFloatConstant(value);
+  if (!constant)
+    return std::nullopt;
+  for (auto [dim, size] : llvm::enumerate(constant->shape))
+    if (size != 1 && static_cast<int64_t>(dim) != channelAxis)
+      return std::nullopt;
+  if (constant->getNumElements() == 1)
+    return SmallVector<double>(channels, constant->values.front());
+  if (constant->getNumElements() != channels)
+    return std::nullopt;
+  return SmallVector<double>(constant->values.begin(), constant->values.end());
+}

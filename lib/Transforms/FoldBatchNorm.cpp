@@ -54,23 +54,6 @@ static std::optional<ConvolutionOutput> matchConvolutionOutput(Value value) {
   return ConvolutionOutput{convolution, transpose, channelAxis};
 }
 
-/// The per-channel values of a constant that broadcasts along `channelAxis`
-/// only (one value, or one per channel), expanded to `channels`.
-static std::optional<SmallVector<float>>
-readPerChannel(Value value, int64_t channelAxis, int64_t channels) {
-  std::optional<FloatTensor> constant = evaluateFloatConstant(value);
-  if (!constant)
-    return std::nullopt;
-  for (auto [dim, size] : llvm::enumerate(constant->shape))
-    if (size != 1 && static_cast<int64_t>(dim) != channelAxis)
-      return std::nullopt;
-  if (constant->getNumElements() == 1)
-    return SmallVector<float>(channels, constant->values.front());
-  if (constant->getNumElements() != channels)
-    return std::nullopt;
-  return SmallVector<float>(constant->values.begin(), constant->values.end());
-}
-
 /// Output channel of weight element `linear`: OHWI's O, or HWCM's C * M + m.
 static int64_t outputChannelOf(Operation *convolution, int64_t linear,
                                ArrayRef<int64_t> weightShape) {
@@ -108,13 +91,14 @@ private:
     Operation *convolution = output.convolution;
     Value weight = convolution->getOperand(1);
     Value bias = convolution->getOperand(2);
-    auto resultType = cast<RankedTensorType>(convolution->getResult(0).getType());
+    auto resultType =
+        cast<RankedTensorType>(convolution->getResult(0).getType());
     int64_t channels = resultType.getDimSize(kResultChannelAxis);
-    std::optional<SmallVector<float>> factors =
-        readPerChannel(constant, output.channelAxis, channels);
+    std::optional<SmallVector<double>> factors =
+        readPerChannelConstant(constant, output.channelAxis, channels);
     std::optional<FloatTensor> weights = evaluateFloatConstant(weight);
-    std::optional<SmallVector<float>> biases =
-        readPerChannel(bias, /*channelAxis=*/0, channels);
+    std::optional<SmallVector<double>> biases =
+        readPerChannelConstant(bias, /*channelAxis=*/0, channels);
     if (!factors || !weights || !biases)
       return failure();
     Location loc = op.getLoc();
@@ -122,21 +106,21 @@ private:
     rewriter.setInsertionPoint(convolution);
     Value newWeight = weight;
     for (auto [channel, value] : llvm::enumerate(*biases))
-      value = kIsScale ? value * (*factors)[channel]
-                       : value + (*factors)[channel];
+      value =
+          kIsScale ? value * (*factors)[channel] : value + (*factors)[channel];
     if constexpr (kIsScale) {
       for (int64_t linear = 0; linear < weights->getNumElements(); ++linear)
-        weights->values[linear] *= (*factors)[outputChannelOf(
-            convolution, linear, weights->shape)];
-      newWeight = buildFloatConstant(
-          rewriter, loc, cast<RankedTensorType>(weight.getType()),
-          weights->values, "folded_weight");
+        weights->values[linear] *=
+            (*factors)[outputChannelOf(convolution, linear, weights->shape)];
+      newWeight = buildFloatConstant(rewriter, loc,
+                                     cast<RankedTensorType>(weight.getType()),
+                                     weights->values, "folded_weight");
     }
     // One bias per channel, even where the old one was broadcast.
     Value newBias = buildFloatConstant(
         rewriter, loc,
         RankedTensorType::get({channels}, resultType.getElementType()),
-        *biases, "folded_bias");
+        std::vector<float>(biases->begin(), biases->end()), "folded_bias");
     Operation *folded = rewriter.clone(*convolution);
     folded->setOperand(1, newWeight);
     folded->setOperand(2, newBias);
@@ -155,8 +139,9 @@ struct FoldBatchNormPass
     : mlir::qc::impl::QCFoldBatchNormBase<FoldBatchNormPass> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
-    patterns.add<FoldChannelAffine<tosa::MulOp>, FoldChannelAffine<tosa::AddOp>>(
-        &getContext());
+    patterns
+        .add<FoldChannelAffine<tosa::MulOp>, FoldChannelAffine<tosa::AddOp>>(
+            &getContext());
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();
   }

@@ -126,23 +126,6 @@ struct LinearWeights {
 };
 } // namespace
 
-/// The per-channel values of a constant that varies along `channelAxis` only
-/// (one value for all channels, or one per channel), expanded to `channels`.
-static std::optional<SmallVector<double>>
-readPerChannel(Value value, int64_t channelAxis, int64_t channels) {
-  std::optional<FloatTensor> constant = evaluateFloatConstant(value);
-  if (!constant)
-    return std::nullopt;
-  for (auto [dim, size] : llvm::enumerate(constant->shape))
-    if (size != 1 && static_cast<int64_t>(dim) != channelAxis)
-      return std::nullopt;
-  if (constant->getNumElements() == 1)
-    return SmallVector<double>(channels, constant->values.front());
-  if (constant->getNumElements() != channels)
-    return std::nullopt;
-  return SmallVector<double>(constant->values.begin(), constant->values.end());
-}
-
 //===----------------------------------------------------------------------===//
 // Smoothing groups
 //===----------------------------------------------------------------------===//
@@ -180,7 +163,7 @@ static tosa::AddOp getBiasAdd(Operation *matmul, int64_t channels) {
     return {};
   Value constant =
       add.getInput1() == result ? add.getInput2() : add.getInput1();
-  if (!readPerChannel(constant, kMatMulChannelAxis, channels))
+  if (!readPerChannelConstant(constant, kMatMulChannelAxis, channels))
     return {};
   return add;
 }
@@ -432,10 +415,10 @@ static LogicalResult foldIntoProducer(const SmoothingGroup &group,
   builder.setInsertionPoint(op);
   if (auto layerNorm = dyn_cast<LayerNormOp>(op)) {
     std::optional<SmallVector<double>> gamma =
-        readPerChannel(layerNorm.getScale(), 0, group.channels);
+        readPerChannelConstant(layerNorm.getScale(), 0, group.channels);
     std::optional<SmallVector<double>> beta =
         layerNorm.getBias()
-            ? readPerChannel(layerNorm.getBias(), 0, group.channels)
+            ? readPerChannelConstant(layerNorm.getBias(), 0, group.channels)
             : SmallVector<double>(group.channels, 0.0);
     if (!gamma || !beta)
       return op->emitOpError("expected constant gamma and beta to fold the "
@@ -456,7 +439,7 @@ static LogicalResult foldIntoProducer(const SmoothingGroup &group,
   weights.writeBack(builder, "smoothed_weight");
 
   if (!isa<tosa::MatMulOp>(op)) {
-    std::optional<SmallVector<double>> biases = readPerChannel(
+    std::optional<SmallVector<double>> biases = readPerChannelConstant(
         op->getOperand(LinearWeights::kBiasOperand), 0, group.channels);
     if (!biases)
       return op->emitOpError("expected a constant bias to fold the smoothing "
@@ -475,7 +458,7 @@ static LogicalResult foldIntoProducer(const SmoothingGroup &group,
     Value constant =
         add.getInput1() == op->getResult(0) ? add.getInput2() : add.getInput1();
     std::optional<SmallVector<double>> existing =
-        readPerChannel(constant, kMatMulChannelAxis, group.channels);
+        readPerChannelConstant(constant, kMatMulChannelAxis, group.channels);
     if (!existing)
       return add.emitOpError("expected a per-channel constant bias to fold "
                              "the smoothing factors into");
@@ -523,7 +506,7 @@ static LogicalResult foldIntoConsumers(const SmoothingGroup &group,
     Type elementType =
         cast<RankedTensorType>(op->getResult(0).getType()).getElementType();
     if (!isa<tosa::MatMulOp>(op)) {
-      std::optional<SmallVector<double>> biases = readPerChannel(
+      std::optional<SmallVector<double>> biases = readPerChannelConstant(
           op->getOperand(LinearWeights::kBiasOperand), 0, outputs);
       if (!biases)
         return op->emitOpError("expected a constant bias to compensate the "
@@ -544,7 +527,7 @@ static LogicalResult foldIntoConsumers(const SmoothingGroup &group,
       Value constant = add.getInput1() == op->getResult(0) ? add.getInput2()
                                                            : add.getInput1();
       SmallVector<double> biases =
-          *readPerChannel(constant, kMatMulChannelAxis, outputs);
+          *readPerChannelConstant(constant, kMatMulChannelAxis, outputs);
       for (auto [bias, shift] : llvm::zip_equal(biases, correction))
         bias += shift;
       builder.setInsertionPoint(add);

@@ -36,6 +36,12 @@ struct FloatTensor {
 /// tosa.mul, tosa.add and tosa.sub (with broadcasting); none otherwise.
 std::optional<FloatTensor> evaluateFloatConstant(Value value);
 
+/// The per-channel values of a constant that varies along `channelAxis`
+/// only (one value for all channels, or one per channel), expanded to
+/// `channels` (biases, per-channel scales); none for other constants.
+std::optional<SmallVector<double>>
+readPerChannelConstant(Value value, int64_t channelAxis, int64_t channels);
+
 /// An arith.constant of `type` holding `values` (row-major): inline when
 /// small, else a resource blob named `blobName`.
 Value buildFloatConstant(OpBuilder &builder, Location loc,
