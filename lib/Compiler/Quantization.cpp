@@ -65,6 +65,12 @@ LogicalResult mlir::qc::quantizeModel(ModuleOp module,
   bool calibrated = !quantization.calibrationDirectory.empty() ||
                     !quantization.statsFile.empty();
   bool reported = !quantization.reportFile.empty();
+  // Every model, quantized here or not: a QDQ model's masked softmax gets
+  // the integer kernel too.
+  if (failed(runPasses(module, [](OpPassManager &pm) {
+        pm.addPass(createQCRaiseMaskedSoftmax());
+      })))
+    return failure();
   if (quantization.recipe == kNoRecipe) {
     if (calibrated)
       return fail() << "calibration data needs a quantization recipe "

@@ -346,7 +346,23 @@ static LogicalResult verifyAxis(Operation *op, int64_t axis, int64_t rank) {
 }
 
 LogicalResult SoftmaxOp::verify() {
-  return verifyAxis(*this, getAxis(), getInput().getType().getRank());
+  RankedTensorType type = getInput().getType();
+  if (failed(verifyAxis(*this, getAxis(), type.getRank())))
+    return failure();
+  if (!getMask())
+    return success();
+  auto maskType = cast<RankedTensorType>(getMask().getType());
+  if (maskType.getRank() != type.getRank())
+    return emitOpError() << "mask of rank " << maskType.getRank()
+                         << " for an input of rank " << type.getRank()
+                         << " (expected equal ranks)";
+  for (auto [dim, sizes] :
+       llvm::enumerate(llvm::zip(maskType.getShape(), type.getShape())))
+    if (std::get<0>(sizes) != 1 && std::get<0>(sizes) != std::get<1>(sizes))
+      return emitOpError() << "mask dimension " << dim << " is "
+                           << std::get<0>(sizes) << "; expected 1 or "
+                           << std::get<1>(sizes) << " (the input's)";
+  return success();
 }
 
 //===----------------------------------------------------------------------===//

@@ -65,7 +65,11 @@ static Value buildTrailingSum(ImplicitLocOpBuilder &builder, Value value,
 }
 
 namespace {
-/// qc.softmax -> exp(x - max) * reciprocal(sum(exp(x - max))).
+/// qc.softmax -> exp(x - max) * reciprocal(sum(exp(x - max))). A mask
+/// keeps the positions it excludes out of the max (they become the lowest
+/// float) and the sum (their exponentials become 0); the sum of a row with
+/// no position left is raised to the smallest normal float, so that row
+/// comes out all zeros rather than 0 * inf.
 struct ExpandSoftmax : OpRewritePattern<SoftmaxOp> {
   using OpRewritePattern::OpRewritePattern;
 
@@ -73,15 +77,35 @@ struct ExpandSoftmax : OpRewritePattern<SoftmaxOp> {
                                 PatternRewriter &rewriter) const override {
     ImplicitLocOpBuilder builder(op.getLoc(), rewriter);
     RankedTensorType type = op.getType();
+    auto elementType = cast<FloatType>(type.getElementType());
+    const llvm::fltSemantics &semantics = elementType.getFloatSemantics();
+    Value mask = op.getMask();
+    auto keepMasked = [&](Value value, double excluded) -> Value {
+      if (!mask)
+        return value;
+      return tosa::SelectOp::create(
+          builder, type, mask, value,
+          buildBroadcastScalar(builder, type, excluded));
+    };
     auto axis = static_cast<uint32_t>(op.getAxis());
     SmallVector<int64_t> reducedShape(type.getShape());
     reducedShape[axis] = 1;
     auto reducedType = type.clone(reducedShape);
-    Value max = tosa::ReduceMaxOp::create(builder, reducedType, op.getInput(),
-                                          axis);
-    Value shifted = tosa::SubOp::create(builder, type, op.getInput(), max);
-    Value exp = tosa::ExpOp::create(builder, type, shifted);
+    Value input = keepMasked(
+        op.getInput(),
+        llvm::APFloat::getLargest(semantics, /*Negative=*/true)
+            .convertToDouble());
+    Value max = tosa::ReduceMaxOp::create(builder, reducedType, input, axis);
+    Value shifted = tosa::SubOp::create(builder, type, input, max);
+    Value exp = keepMasked(tosa::ExpOp::create(builder, type, shifted), 0.0);
     Value sum = tosa::ReduceSumOp::create(builder, reducedType, exp, axis);
+    if (mask)
+      sum = tosa::MaximumOp::create(
+          builder, reducedType, sum,
+          buildBroadcastScalar(
+              builder, type,
+              llvm::APFloat::getSmallestNormalized(semantics)
+                  .convertToDouble()));
     Value reciprocal = tosa::ReciprocalOp::create(builder, reducedType, sum);
     rewriter.replaceOp(op, buildMultiply(builder, exp, reciprocal));
     return success();

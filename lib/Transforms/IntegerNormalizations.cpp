@@ -7,7 +7,8 @@
 // Softmax (the table method of TFLite and TOSA): with 8-bit inputs,
 // x_i - max is one of 256 integers, so exp(s (x_i - max)) comes from a table
 // in fixed point; the row sum is exact in i32, and each output
-// p_i / s_out = e_i / (sum s_out) is one rounded i64 division.
+// p_i / s_out = e_i / (sum s_out) is one rounded i64 division. A mask
+// leaves its excluded positions out of the max and gives them e_i = 0.
 //
 // Layer normalization (I-BERT's integer mean and variance; the square root
 // digit by digit instead of by Newton's iteration, exact either way): with
@@ -71,7 +72,7 @@ static constexpr int kMaxParameterFractionBits = 16;
 namespace {
 /// Where an operand of a row kernel varies.
 enum class Layout {
-  /// With every element.
+  /// With every element (an operand's dimensions of size 1 broadcast).
   Full,
   /// With the row: the normalized dimensions dropped.
   Row,
@@ -133,11 +134,18 @@ private:
            (layout == Layout::Column) == normalized.test(dim);
   }
 
-  AffineMap getMap(Layout layout) const {
+  AffineMap getMap(Layout layout, Value operand) const {
+    ArrayRef<int64_t> operandShape =
+        cast<RankedTensorType>(operand.getType()).getShape();
     SmallVector<AffineExpr> results;
-    for (unsigned dim = 0; dim < shape.size(); ++dim)
-      if (isIn(layout, dim))
-        results.push_back(builder.getAffineDimExpr(dim));
+    for (unsigned dim = 0; dim < shape.size(); ++dim) {
+      if (!isIn(layout, dim))
+        continue;
+      bool broadcast = layout == Layout::Full && operandShape[dim] == 1 &&
+                       shape[dim] != 1;
+      results.push_back(broadcast ? builder.getAffineConstantExpr(0)
+                                  : builder.getAffineDimExpr(dim));
+    }
     return AffineMap::get(shape.size(), 0, results, builder.getContext());
   }
 
@@ -148,9 +156,9 @@ private:
     SmallVector<AffineMap> maps;
     for (auto [value, layout] : inputs) {
       operands.push_back(value);
-      maps.push_back(getMap(layout));
+      maps.push_back(getMap(layout, value));
     }
-    maps.push_back(getMap(output));
+    maps.push_back(getMap(output, init));
     auto generic = linalg::GenericOp::create(
         builder, init.getType(), operands, init, maps, iterators,
         [&](OpBuilder &nested, Location loc, ValueRange arguments) {
@@ -314,20 +322,36 @@ struct LowerSoftmaxToInteger : OpRewritePattern<SoftmaxOp> {
     Value input = composite->input.getStorage(builder, op.getLoc());
     Type i8 = builder.getI8Type(), i32 = builder.getI32Type(),
          i64 = builder.getI64Type();
+    // Masked positions leave the max unchanged and get exponential 0; a row
+    // with none kept sums to 0, divided as 1, so its outputs are all 0.
+    Value mask = op.getMask();
+    SmallVector<std::pair<Value, Layout>> inputs = {{input, Layout::Full}};
+    if (mask)
+      inputs.push_back({mask, Layout::Full});
+    auto keepMasked = [&](ImplicitLocOpBuilder &b, ValueRange x,
+                          Value value, Value excluded) -> Value {
+      return mask ? arith::SelectOp::create(b, x[1], value, excluded)
+                  : value;
+    };
     Value max = kernel.reduce(
-        {{input, Layout::Full}}, builder.getIntegerAttr(i8, INT8_MIN),
-        [](ImplicitLocOpBuilder &b, ValueRange x) -> Value {
-          return arith::MaxSIOp::create(b, x[0], x[1]);
-        });
-    Value exponentials = kernel.map(
-        {{input, Layout::Full}, {max, Layout::Row}}, i32,
+        inputs, builder.getIntegerAttr(i8, INT8_MIN),
         [&](ImplicitLocOpBuilder &b, ValueRange x) -> Value {
+          Value accumulator = x.back();
+          return arith::MaxSIOp::create(
+              b, keepMasked(b, x, x[0], accumulator), accumulator);
+        });
+    inputs.push_back({max, Layout::Row});
+    Value exponentials = kernel.map(
+        inputs, i32, [&](ImplicitLocOpBuilder &b, ValueRange x) -> Value {
+          Value rowMax = x.back();
           Value distance = arith::SubIOp::create(
-              b, arith::ExtSIOp::create(b, i32, x[1]),
-              arith::ExtSIOp::create(b, i32, x[0]));
+              b, arith::ExtSIOp::create(b, i32, rowMax),
+              arith::ExtSIOp::create(b, i32,
+                                     keepMasked(b, x, x[0], rowMax)));
           Value index =
               arith::IndexCastOp::create(b, b.getIndexType(), distance);
-          return tensor::ExtractOp::create(b, table, index);
+          return keepMasked(b, x, tensor::ExtractOp::create(b, table, index),
+                            buildInt(b, i32, 0));
         });
     Value sums = kernel.reduce(
         {{exponentials, Layout::Full}}, builder.getIntegerAttr(i32, 0),
@@ -342,8 +366,11 @@ struct LowerSoftmaxToInteger : OpRewritePattern<SoftmaxOp> {
           Value numerator = arith::MulIOp::create(
               b, extendToI64(b, x[0]),
               buildInt(b, i64, reciprocal->multiplier));
+          Value sum = extendToI64(b, x[1]);
+          if (mask)
+            sum = arith::MaxSIOp::create(b, sum, buildInt(b, i64, 1));
           Value denominator = arith::ShLIOp::create(
-              b, extendToI64(b, x[1]), buildInt(b, i64, reciprocal->shift));
+              b, sum, buildInt(b, i64, reciprocal->shift));
           return buildOutputValue(b, numerator, denominator, output);
         });
     replaceComposite(rewriter, op, *composite, result);

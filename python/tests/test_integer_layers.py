@@ -941,12 +941,17 @@ def divide_round_half_away(num, den):
     return -((-num + den // 2) // den)
 
 
-def softmax_int(q, axis, x_scale, y_scale, y_zero, lo, hi):
+def softmax_int(q, axis, x_scale, y_scale, y_zero, lo, hi, kept=None):
     """Integer Softmax of the stored integers q along `axis` (the zero point
     cancels in max - q): table[k] = lround(exp(-s k) 2^F) with
     F = min(20, 30 - ceil(log2 N)); per row e_i = table[max - q_i],
     S = sum e_i; out_i = clamp(z_out + round_half_away(e_i M /
-    (S 2^shift))) with M 2^-shift = QuantizeMultiplier(1 / s_out)."""
+    (S 2^shift))) with M 2^-shift = QuantizeMultiplier(1 / s_out). With a
+    boolean `kept` (broadcast to q), max runs over the kept positions only
+    and the others get e_i = 0."""
+    if kept is None:
+        kept = np.ones(np.shape(q), bool)
+    kept = np.moveaxis(np.broadcast_to(kept, np.shape(q)), axis, -1)
     q = np.moveaxis(np.asarray(q, np.int64), axis, -1)
     n = q.shape[-1]
     frac_bits = min(20, 30 - (n - 1).bit_length())  # ceil(log2 n)
@@ -960,8 +965,9 @@ def softmax_int(q, axis, x_scale, y_scale, y_zero, lo, hi):
     out = np.empty(q.shape, np.int64)
     for index in np.ndindex(q.shape[:-1]):
         row = [int(v) for v in q[index]]
-        top = max(row)
-        exps = [table[top - v] for v in row]
+        top = max(v for v, keep in zip(row, kept[index]) if keep)
+        exps = [table[top - v] if keep else 0
+                for v, keep in zip(row, kept[index])]
         denominator = sum(exps) << shift
         out[index] = [min(max(y_zero + divide_round_half_away(
             e * multiplier, denominator), lo), hi) for e in exps]
@@ -1134,6 +1140,42 @@ def test_softmax_integer_single_element_rows(tmp_path):
     assert len(np.unique(expected)) == 1
 
 
+def causal_mask(size, masked):
+    """Attention's additive causal mask: 0 on and below the diagonal,
+    `masked` above it; and its boolean form (True where kept)."""
+    kept = np.tril(np.ones((size, size), bool))
+    return np.where(kept, 0.0, masked).astype(np.float32), kept
+
+
+@pytest.mark.parametrize("masked", [-1e4, -np.inf], ids=["-1e4", "-inf"])
+@pytest.mark.parametrize("act", [np.int8, np.uint8], ids=["int8", "uint8"])
+def test_softmax_integer_additive_mask(tmp_path, act, masked):
+    """Softmax(x + causal mask), the mask a 2-D initializer broadcast over
+    batch and heads: quant-compile carries it as the softmax's boolean
+    mask, so the integer kernel sees the logits' own scale, and masked
+    positions come out as probability 0."""
+    shape, size = (2, 3, 6, 6), 6
+    rng = np.random.default_rng(400)
+    lo, hi = RANGES[act]
+    x_scale, x_zero = f32(0.07), random_zero_point(rng, act)
+    y_scale, y_zero = f32(1.0 / 250), lo
+    x = random_ints(rng, act, shape)
+    additive, kept = causal_mask(size, masked)
+    expected = softmax_int(x, -1, x_scale, y_scale, y_zero, lo, hi, kept)
+    assert_near_float(expected, softmax_f64(
+        onnx_dequantize(x, x_scale, x_zero) + additive, -1),
+        y_scale, y_zero, lo, hi)
+
+    g = QDQGraph()
+    xf = g.dequantize(g.input("x", act, shape), x_scale, x_zero, act)
+    logits = g.node("Add", [xf, g.const(additive, "mask")])
+    y = g.node("Softmax", [logits], axis=-1)
+    g.output(g.quantize(y, y_scale, y_zero, act), act, shape)
+    got = compile_and_run(g, tmp_path, [x], expected_ops=["arith.select"])
+    assert_bit_exact(got, expected, f"masked softmax ({masked})")
+    assert (expected[..., ~kept] == y_zero).all()
+
+
 LAYER_NORM_CASES = {
     # shape, axis, with B, epsilon, one gamma this large (None: none)
     "last": ((3, 4, 16), -1, True, 1e-5, None),
@@ -1232,6 +1274,24 @@ def test_softmax_float(tmp_path, layout):
     g.output(y, np.float32, shape)
     got = _run_float(g, tmp_path, [x])
     np.testing.assert_allclose(got, softmax_f64(x, axis), rtol=0, atol=1e-5)
+
+
+@pytest.mark.parametrize("masked", [-1e4, -np.inf], ids=["-1e4", "-inf"])
+def test_softmax_float_additive_mask(tmp_path, masked):
+    """The float path of the same graph: the boolean mask in the expanded
+    softmax computes what the addition did."""
+    shape, size = (2, 3, 6, 6), 6
+    x = (np.random.default_rng(401).standard_normal(shape) * 3) \
+        .astype(np.float32)
+    additive, _ = causal_mask(size, masked)
+    g = QDQGraph()
+    logits = g.node("Add", [g.input("x", np.float32, shape),
+                            g.const(additive, "mask")])
+    y = g.node("Softmax", [logits], axis=-1)
+    g.output(y, np.float32, shape)
+    got = _run_float(g, tmp_path, [x])
+    np.testing.assert_allclose(got, softmax_f64(x + additive, -1), rtol=0,
+                               atol=1e-5)
 
 
 @pytest.mark.parametrize("case", ["last", "last-no-bias", "last-two"])

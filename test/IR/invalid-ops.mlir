@@ -683,6 +683,30 @@ func.func @softmax_of_integers(%x: tensor<2x5xi8>) {
 
 // -----
 
+func.func @softmax_mask_rank(%x: tensor<2x5xf32>, %m: tensor<5xi1>) {
+  // expected-error@+1 {{'qc.softmax' op mask of rank 1 for an input of rank 2 (expected equal ranks)}}
+  %p = qc.softmax %x mask(%m : tensor<5xi1>) axis(1) : tensor<2x5xf32>
+  return
+}
+
+// -----
+
+func.func @softmax_mask_shape(%x: tensor<2x5xf32>, %m: tensor<2x4xi1>) {
+  // expected-error@+1 {{'qc.softmax' op mask dimension 1 is 4; expected 1 or 5 (the input's)}}
+  %p = qc.softmax %x mask(%m : tensor<2x4xi1>) axis(1) : tensor<2x5xf32>
+  return
+}
+
+// -----
+
+func.func @softmax_mask_not_boolean(%x: tensor<2x5xf32>, %m: tensor<2x5xi8>) {
+  // expected-error@+1 {{'qc.softmax' op operand #1 must be ranked tensor of 1-bit signless integer values}}
+  %p = qc.softmax %x mask(%m : tensor<2x5xi8>) axis(1) : tensor<2x5xf32>
+  return
+}
+
+// -----
+
 func.func @layer_norm_axis_out_of_range(%x: tensor<2x5xf32>, %g: tensor<5xf32>) {
   // expected-error@+1 {{'qc.layer_norm' op axis -1 is out of range for a value of rank 2}}
   %y, %m, %i = qc.layer_norm %x, %g axis(-1) epsilon(1.0e-05) : (tensor<2x5xf32>, tensor<5xf32>) -> (tensor<2x5xf32>, tensor<2x1xf32>, tensor<2x1xf32>)

@@ -313,10 +313,12 @@ func.func private @annotations_on_declaration(tensor<4x4xf32> {qc.scheme = #qc.s
 // The composite ops; the bias of qc.layer_norm is optional.
 // CHECK-LABEL: func @composites
 // CHECK:         qc.softmax %{{.+}} axis(1) : tensor<2x5xf32>
+// CHECK:         qc.softmax %{{.+}} mask(%{{.+}} : tensor<1x5xi1>) axis(1) : tensor<2x5xf32>
 // CHECK:         qc.layer_norm %{{.+}}, %{{.+}}, %{{.+}} axis(1) epsilon(1.000000e-05) : (tensor<2x5xf32>, tensor<5xf32>, tensor<5xf32>) -> (tensor<2x5xf32>, tensor<2x1xf32>, tensor<2x1xf32>)
 // CHECK:         qc.layer_norm %{{.+}}, %{{.+}} axis(0) epsilon(0.000000e+00) : (tensor<2x5xf32>, tensor<2x5xf32>) -> (tensor<2x5xf32>, tensor<1x1xf32>, tensor<1x1xf32>)
-func.func @composites(%x: tensor<2x5xf32>, %g: tensor<5xf32>, %b: tensor<5xf32>, %g2: tensor<2x5xf32>) {
+func.func @composites(%x: tensor<2x5xf32>, %g: tensor<5xf32>, %b: tensor<5xf32>, %g2: tensor<2x5xf32>, %m: tensor<1x5xi1>) {
   %p = qc.softmax %x axis(1) : tensor<2x5xf32>
+  %pm = qc.softmax %x mask(%m : tensor<1x5xi1>) axis(1) : tensor<2x5xf32>
   %y, %mean, %inv = qc.layer_norm %x, %g, %b axis(1) epsilon(1.0e-05) : (tensor<2x5xf32>, tensor<5xf32>, tensor<5xf32>) -> (tensor<2x5xf32>, tensor<2x1xf32>, tensor<2x1xf32>)
   %z, %mean2, %inv2 = qc.layer_norm %x, %g2 axis(0) epsilon(0.0) : (tensor<2x5xf32>, tensor<2x5xf32>) -> (tensor<2x5xf32>, tensor<1x1xf32>, tensor<1x1xf32>)
   return

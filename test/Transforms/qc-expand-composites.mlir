@@ -17,6 +17,30 @@ func.func @softmax(%x: tensor<2x4xf32>) -> tensor<2x4xf32> {
 
 // -----
 
+// Masked positions: the lowest float in the max, 0 in the sum (raised to
+// the smallest normal float, so a row with nothing kept gives zeros).
+// CHECK-LABEL: func @masked_softmax
+// CHECK-SAME:    (%[[X:.+]]: tensor<2x4xf32>, %[[M:.+]]: tensor<1x4xi1>)
+// CHECK-DAG:     %[[TINY:.+]] = "tosa.const"() <{values = dense<1.17549435E-38> : tensor<1x1xf32>}>
+// CHECK-DAG:     %[[ZERO:.+]] = "tosa.const"() <{values = dense<0.000000e+00> : tensor<1x1xf32>}>
+// CHECK-DAG:     %[[LOWEST:.+]] = "tosa.const"() <{values = dense<-3.40282347E+38> : tensor<1x1xf32>}>
+// CHECK:         %[[KEPT:.+]] = tosa.select %[[M]], %[[X]], %[[LOWEST]] : (tensor<1x4xi1>, tensor<2x4xf32>, tensor<1x1xf32>) -> tensor<2x4xf32>
+// CHECK-NEXT:    %[[MAX:.+]] = tosa.reduce_max %[[KEPT]] {axis = 1 : i32}
+// CHECK-NEXT:    %[[SHIFTED:.+]] = tosa.sub %[[KEPT]], %[[MAX]]
+// CHECK-NEXT:    %[[EXP:.+]] = tosa.exp %[[SHIFTED]]
+// CHECK-NEXT:    %[[KEPTEXP:.+]] = tosa.select %[[M]], %[[EXP]], %[[ZERO]]
+// CHECK-NEXT:    %[[SUM:.+]] = tosa.reduce_sum %[[KEPTEXP]] {axis = 1 : i32}
+// CHECK-NEXT:    %[[POSITIVE:.+]] = tosa.maximum %[[SUM]], %[[TINY]]
+// CHECK-NEXT:    %[[RECIPROCAL:.+]] = tosa.reciprocal %[[POSITIVE]]
+// CHECK-NEXT:    %[[P:.+]] = tosa.mul %[[KEPTEXP]], %[[RECIPROCAL]], %{{.+}}
+// CHECK-NEXT:    return %[[P]]
+func.func @masked_softmax(%x: tensor<2x4xf32>, %m: tensor<1x4xi1>) -> tensor<2x4xf32> {
+  %p = qc.softmax %x mask(%m : tensor<1x4xi1>) axis(1) : tensor<2x4xf32>
+  return %p : tensor<2x4xf32>
+}
+
+// -----
+
 // Over the two trailing dimensions (12 elements): the mean and inverse
 // standard deviation are results too; scale and bias broadcast from the
 // normalized shape.

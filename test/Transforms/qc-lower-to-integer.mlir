@@ -1200,6 +1200,38 @@ func.func @softmax_middle_axis_uint8(%x: tensor<2x3x5xi8>) -> tensor<2x3x5xi8> {
 
 // -----
 
+// A mask (broadcast along the rows: its map reads column d1 of row 0)
+// leaves masked positions out of the max and gives them exponential 0; the
+// divisor is at least 1, for rows with nothing kept.
+// CHECK-DAG:   #[[FULL:.+]] = affine_map<(d0, d1) -> (d0, d1)>
+// CHECK-DAG:   #[[BROADCAST:.+]] = affine_map<(d0, d1) -> (0, d1)>
+// CHECK-LABEL: func @masked_softmax
+// CHECK-SAME:    (%[[X:.+]]: tensor<2x4xi8>, %[[M:.+]]: tensor<1x4xi1>)
+// CHECK-DAG:     %[[ONE:.+]] = arith.constant 1 : i64
+// CHECK-DAG:     %[[ZERO:.+]] = arith.constant 0 : i32
+// CHECK:         %[[MAX:.+]] = linalg.generic {indexing_maps = [#[[FULL]], #[[BROADCAST]], {{.+}}], iterator_types = ["parallel", "reduction"]} ins(%[[X]], %[[M]] : tensor<2x4xi8>, tensor<1x4xi1>)
+// CHECK-NEXT:    ^bb0(%[[XI:.+]]: i8, %[[MI:.+]]: i1, %[[ACC:.+]]: i8):
+// CHECK-NEXT:      %[[CANDIDATE:.+]] = arith.select %[[MI]], %[[XI]], %[[ACC]] : i8
+// CHECK-NEXT:      arith.maxsi %[[CANDIDATE]], %[[ACC]] : i8
+// CHECK:         %[[E:.+]] = linalg.generic {{.*}} ins(%[[X]], %[[M]], %[[MAX]] : tensor<2x4xi8>, tensor<1x4xi1>, tensor<2xi8>)
+// CHECK:           %[[ENTRY:.+]] = tensor.extract
+// CHECK-NEXT:      arith.select %{{.+}}, %[[ENTRY]], %[[ZERO]] : i32
+// CHECK:         %[[SUM:.+]] = linalg.generic {{.*}} ins(%[[E]] : tensor<2x4xi32>)
+// CHECK:         linalg.generic {{.*}} ins(%[[E]], %[[SUM]] : tensor<2x4xi32>, tensor<2xi32>)
+// CHECK-NEXT:    ^bb0(%{{.+}}: i32, %[[SI:.+]]: i32, %{{.+}}: i8):
+// CHECK:           %[[S:.+]] = arith.extsi %[[SI]] : i32 to i64
+// CHECK-NEXT:      arith.maxsi %[[S]], %[[ONE]] : i64
+func.func @masked_softmax(%x: tensor<2x4xi8>, %m: tensor<1x4xi1>) -> tensor<2x4xi8> {
+  %q = quant.scast %x : tensor<2x4xi8> to tensor<2x4x!quant.uniform<i8:f32, 0.5:-3>>
+  %d = qc.dequantize %q : tensor<2x4x!quant.uniform<i8:f32, 0.5:-3>> -> tensor<2x4xf32>
+  %p = qc.softmax %d mask(%m : tensor<1x4xi1>) axis(1) : tensor<2x4xf32>
+  %o = qc.quantize %p : tensor<2x4xf32> -> tensor<2x4x!quant.uniform<i8:f32, 0.00390625:-128>>
+  %s = quant.scast %o : tensor<2x4x!quant.uniform<i8:f32, 0.00390625:-128>> to tensor<2x4xi8>
+  return %s : tensor<2x4xi8>
+}
+
+// -----
+
 // Not quantized afterwards: the softmax stays in float.
 // CHECK-LABEL: func @softmax_float_result
 // CHECK:         qc.softmax

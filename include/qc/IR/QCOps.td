@@ -19,6 +19,7 @@ def QC_ZeroPointAttr : TypedSignlessIntegerAttrBase<
 def QC_FloatTensor : RankedTensorOf<[AnyFloat]>;
 def QC_QuantizedTensor : RankedTensorOf<[quant_QuantizedType]>;
 def QC_IntegerTensor : RankedTensorOf<[AnySignlessInteger]>;
+def QC_BoolTensor : RankedTensorOf<[I1]>;
 
 //===----------------------------------------------------------------------===//
 // QuantizeOp
@@ -153,10 +154,19 @@ def QC_RequantOp : QC_Op<"requant", [Pure, SameOperandsAndResultShape]> {
 // SoftmaxOp
 //===----------------------------------------------------------------------===//
 
-def QC_SoftmaxOp : QC_Op<"softmax", [Pure, SameOperandsAndResultType]> {
-  let summary = "Softmax along one axis";
+def QC_SoftmaxOp : QC_Op<"softmax",
+    [Pure, AllTypesMatch<["input", "result"]>]> {
+  let summary = "Softmax along one axis, optionally over masked rows";
   let description = [{
     `exp(x - max(x)) / sum(exp(x - max(x)))` along `axis`.
+
+    With a `mask` (i1, of the input's rank, each dimension equal to the
+    input's or 1 and broadcast), only the positions where it is true take
+    part: the others get probability 0 and enter neither the maximum nor the
+    sum. A row in which no position takes part is all zeros. This is how an
+    additive attention mask is carried (qc-raise-masked-softmax): adding
+    -10000 or -inf to masked logits before a softmax gives the same
+    probabilities, but it stretches the range that quantizes the logits.
 
     A composite op, so that quantization sees the whole function: between a
     `qc.dequantize` of 8-bit values and a `qc.quantize`, qc-lower-to-integer
@@ -166,11 +176,23 @@ def QC_SoftmaxOp : QC_Op<"softmax", [Pure, SameOperandsAndResultType]> {
 
     ```mlir
     %p = qc.softmax %x axis(3) : tensor<1x8x40x40xf32>
+    %q = qc.softmax %x mask(%causal : tensor<1x1x40x40xi1>) axis(3)
+        : tensor<1x8x40x40xf32>
     ```
   }];
-  let arguments = (ins QC_FloatTensor:$input, I64Attr:$axis);
+  let arguments = (ins QC_FloatTensor:$input,
+                       Optional<QC_BoolTensor>:$mask, I64Attr:$axis);
   let results = (outs QC_FloatTensor:$result);
-  let assemblyFormat = "$input `axis` `(` $axis `)` attr-dict `:` type($input)";
+  let assemblyFormat = [{
+    $input (`mask` `(` $mask^ `:` type($mask) `)`)? `axis` `(` $axis `)`
+    attr-dict `:` type($input)
+  }];
+  let builders = [
+    OpBuilder<(ins "::mlir::Value":$input, "int64_t":$axis), [{
+      build($_builder, $_state, input.getType(), input, /*mask=*/nullptr,
+            axis);
+    }]>
+  ];
   let hasVerifier = 1;
 }
 

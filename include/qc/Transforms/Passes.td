@@ -89,6 +89,7 @@ def QCLowerToInteger : Pass<"qc-lower-to-integer"> {
       `exp(s (x - max))` from a 256-entry table in fixed point (up to 20
       fraction bits), the i32 row sum, and per element one rounded i64
       division `e * m / (sum * 2^shift)` with `m * 2^-shift = 1 / s_out`;
+      positions its mask excludes stay out of the maximum and get `e = 0`;
     * `quantize(qc.layer_norm(dequantize(x), scale, bias))` for int8 `x` and
       constant scale and bias (mean and inv_std_dev unused): with
       `d = N x - sum(x)` (i32), `sum(d^2)` (i64) plus epsilon in the same
@@ -171,6 +172,28 @@ def QCRaiseLayerNorm : Pass<"qc-raise-layer-norm"> {
   }];
   let dependentDialects = ["::mlir::qc::QCDialect",
                            "::mlir::tosa::TosaDialect"];
+}
+
+def QCRaiseMaskedSoftmax : Pass<"qc-raise-masked-softmax"> {
+  let summary = "Carry additive attention masks as the softmax's boolean mask";
+  let description = [{
+    Replaces `qc.softmax(tosa.add(x, m))` with a constant `m` whose entries
+    are 0 or at most -10000 (-inf included) by `qc.softmax(x)` with the
+    boolean mask `m == 0`. The probabilities are the same: a masked logit's
+    exponential is 0 in float32 either way (unless it exceeds the row's
+    largest kept logit by more than 9900). Quantization then sees the
+    logits' own range; the sum with the mask spans 10000 and leaves the
+    kept logits a few of its 256 levels.
+
+    The add is kept for any other users. Left alone: masks with other
+    entries (relative position biases), and masks that exclude a whole row
+    along the softmax's axis (adding one value to a row changes nothing,
+    which a boolean mask cannot say).
+
+    quant-compile runs this pass on every model before quantization.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::qc::QCDialect"];
 }
 
 def QCFoldBatchNorm : Pass<"qc-fold-batch-norm"> {
