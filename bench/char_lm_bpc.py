@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Bits per character of the char-lm fixture compiled by QC, float and W8A8.
+"""Bits per character of QC's compiled char-lm fixture, float and quantized.
 
 Compiles models/char-lm/char_lm.onnx (input "tokens" int64 1x64, output
 "logits" 1x64x78) with quant-compile through the qc package, float (no
@@ -20,15 +20,17 @@ the float ones.
 instead of the fixture; --outliers adds the fixture with exact outliers
 injected (models/char-lm/inject_outliers.py defaults: channels 5, 60, 101 of
 every block's layer norms x 50, written to build/bench/char-lm/). Each
---qc-flags value is one W8A8 configuration: its words (shell-split) are
-passed to quant-compile after the recipe flags; without --qc-flags there is
-one, with quant-compile's defaults (observer minmax). `--qc-flags=` (empty)
-and `--qc-flags=--observer=mse` give both.
+--qc-flags value is one quantized configuration: its words (shell-split)
+are passed to quant-compile after the recipe flags (--recipe=w8a8 unless
+they name another, e.g. `--qc-flags="--recipe=w4a8 --observer=mse"`);
+without --qc-flags there is one, with quant-compile's defaults (w8a8,
+observer minmax). `--qc-flags=` (empty) and `--qc-flags=--observer=mse`
+give both.
 
 Calibration: --calibration-windows windows of 64 characters from the
 training part (qc.datasets.char_lm_calibration_windows), written once as
 .npy files to build/bench/char-lm/calibration-<count>/. The statistics file
-of each model is cached in build/bench/char-lm/stats/ (the first W8A8
+of each model is cached in build/bench/char-lm/stats/ (the first quantized
 compile writes it with --calib --calib-stats; later ones read it with
 --calib-stats, so the observers share one calibration run); configurations
 whose flags contain --smooth or --calib get --calib instead (qc-smooth
@@ -122,18 +124,26 @@ def compile_cached(model, flags, use_cache, label):
     return library
 
 
-def w8a8_flags(model, extra, calibration, calibration_count):
-    """quant-compile flags of one W8A8 configuration of `model`."""
-    flags = ["--recipe=w8a8"]
+def given(extra, flag):
+    """Whether the words `extra` set quant-compile's `flag`."""
+    return any(word == flag or word.startswith(flag + "=") for word in extra)
 
-    def given(flag):
-        return any(word == flag or word.startswith(flag + "=")
-                   for word in extra)
 
-    if given("--calib-stats") and not given("--smooth"):
+def recipe_of(extra):
+    """The recipe of a configuration: its --recipe=NAME, or w8a8."""
+    for word in extra:
+        if word.startswith("--recipe="):
+            return word.split("=", 1)[1]
+    return "w8a8"
+
+
+def quantized_flags(model, extra, calibration, calibration_count):
+    """quant-compile flags of one quantized configuration of `model`."""
+    flags = [] if given(extra, "--recipe") else ["--recipe=w8a8"]
+    if given(extra, "--calib-stats") and not given(extra, "--smooth"):
         return flags + extra
-    if given("--smooth") or given("--calib"):
-        if not given("--calib"):
+    if given(extra, "--smooth") or given(extra, "--calib"):
+        if not given(extra, "--calib"):
             flags.append(f"--calib={calibration}")
         return flags + extra
     stats = CACHE / "stats" / (
@@ -182,8 +192,9 @@ def main():
     parser.add_argument("--outliers", action="store_true",
                         help="also the fixture with injected outliers")
     parser.add_argument("--qc-flags", action="append", metavar="FLAGS",
-                        help="extra quant-compile flags of one W8A8 "
-                        "configuration (repeatable)")
+                        help="extra quant-compile flags of one quantized "
+                        "configuration (repeatable; --recipe=NAME replaces "
+                        "w8a8)")
     parser.add_argument("--calibration-windows", type=int, default=64)
     parser.add_argument("--no-w8a8", action="store_true",
                         help="float only")
@@ -221,26 +232,29 @@ def main():
         if args.no_w8a8:
             continue
         for extra in configurations:
-            flags = w8a8_flags(model, extra, calibration,
-                               args.calibration_windows)
-            name = " ".join(extra) or "(defaults)"
+            flags = quantized_flags(model, extra, calibration,
+                                    args.calibration_windows)
+            recipe = recipe_of(extra)
+            name = " ".join(word for word in extra
+                            if not word.startswith("--recipe=")) or \
+                "(defaults)"
             try:
                 library = compile_cached(model, flags, not args.no_cache,
-                                         f"{label} w8a8 {name}")
+                                         f"{label} {recipe} {name}")
             except qc.QCToolError as error:
-                print(f"{label} w8a8 {name}: {error}", file=sys.stderr)
-                rows.append((label, "w8a8", name, None, None))
+                print(f"{label} {recipe} {name}: {error}", file=sys.stderr)
+                rows.append((label, recipe, name, None, None))
                 continue
             remember_stats(flags)
             logits = run_windows(library, windows)
-            rows.append((label, "w8a8", name, datasets.bits_per_character(
+            rows.append((label, recipe, name, datasets.bits_per_character(
                 logits, targets), relative_difference(logits, reference)))
 
     print(f"\nbits per character on {len(windows)} held-out windows "
           f"({targets.size} predicted characters), QC compiled, "
           f"calibration {args.calibration_windows} training windows")
     print("logit difference: max |logits - float logits| / max |float "
-          "logits|, against the same model's float logits (w8a8) or the "
+          "logits|, against the same model's float logits (quantized) or the "
           "first model's (float)")
     print("| model | recipe | extra flags | bits/char | logit difference |")
     print("|---|---|---|--:|--:|")

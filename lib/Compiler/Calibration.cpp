@@ -201,6 +201,16 @@ LogicalResult LoadedModel::run(const CalibrationSample &sample,
   return success();
 }
 
+/// Removes qc.stats and qc.scheme from the ops of `module` (a smoothed
+/// model carries the statistics of the calibration before smoothing): they
+/// describe tensor results, which bufferization takes from the ops.
+static void dropOpValueAnnotations(ModuleOp module) {
+  module.walk([](Operation *op) {
+    op->removeAttr(QCDialect::kStatsAttrName);
+    op->removeAttr(QCDialect::kSchemeAttrName);
+  });
+}
+
 /// Turns the taps of the model function into extra results named
 /// `qc.tap:<tag>` (and removes them), returning them in result order.
 static FailureOr<std::vector<Tap>> exposeTaps(ModuleOp module) {
@@ -261,6 +271,7 @@ mlir::qc::buildCalibration(ModuleOp module, StringRef dataDirectory,
                            const CompileOptions &options) {
   MLIRContext &context = *module.getContext();
   OwningOpRef<ModuleOp> tapped(module.clone());
+  dropOpValueAnnotations(*tapped);
   CalibrationBuild build;
   FailureOr<std::vector<Tap>> taps = exposeTaps(*tapped);
   if (failed(taps))

@@ -24,9 +24,21 @@
 using namespace mlir;
 using namespace mlir::qc;
 
-/// The recipes quant-compile knows.
+/// The recipes quant-compile knows: none, or `w<N>a8` (N-bit weights per
+/// output channel, 8-bit activations per tensor) for N in the range below.
 static constexpr StringLiteral kNoRecipe = "none";
-static constexpr StringLiteral kW8A8 = "w8a8";
+static constexpr int64_t kMinWeightBits = 2;
+static constexpr int64_t kMaxWeightBits = 8;
+
+/// The weight bits of a `w<N>a8` recipe; none for other names.
+static std::optional<int64_t> parseWeightBits(StringRef recipe) {
+  int64_t bits;
+  if (!recipe.consume_front("w") || !recipe.consume_back("a8") ||
+      recipe.getAsInteger(10, bits) || bits < kMinWeightBits ||
+      bits > kMaxWeightBits)
+    return std::nullopt;
+  return bits;
+}
 
 /// Runs the passes `build` adds on `module`.
 static LogicalResult runPasses(ModuleOp module,
@@ -81,9 +93,12 @@ LogicalResult mlir::qc::quantizeModel(ModuleOp module,
                        "DIR or --calib-stats FILE)";
     return success();
   }
-  if (quantization.recipe != kW8A8)
+  std::optional<int64_t> weightBits = parseWeightBits(quantization.recipe);
+  if (!weightBits)
     return fail() << "unknown recipe '" << quantization.recipe
-                  << "' (expected none or w8a8)";
+                  << "' (expected none, or w<N>a8 with " << kMinWeightBits
+                  << " to " << kMaxWeightBits
+                  << " weight bits: w8a8, w6a8, w4a8...)";
   if (!::qc::calibration::parseObserver(quantization.observer))
     return fail() << "unknown observer '" << quantization.observer
                   << "' (expected minmax, moving_average, percentile, mse "
@@ -168,6 +183,7 @@ LogicalResult mlir::qc::quantizeModel(ModuleOp module,
         QCQuantizeOptions quantize;
         quantize.activationType = quantization.activationType;
         quantize.activationSymmetric = quantization.activationSymmetric;
+        quantize.weightBits = *weightBits;
         quantize.keepFloat.assign(quantization.keepFloat.begin(),
                                   quantization.keepFloat.end());
         pm.addPass(createQCQuantize(quantize));

@@ -81,6 +81,20 @@ static bool isReadableStorage(quant::QuantizedType type) {
   return bits == 8 || bits == 16;
 }
 
+/// The fewest bits whose range holds `type`'s storage range: weights of
+/// the w4a8 recipe are [-7, 7] in an i8, 4-bit values.
+static unsigned getFewestBits(quant::QuantizedType type) {
+  unsigned bits = type.getStorageTypeIntegralWidth();
+  for (; bits > 1; --bits) {
+    numerics::IntRange narrower =
+        numerics::storageRange(bits - 1, type.isSigned());
+    if (type.getStorageTypeMin() < narrower.min ||
+        type.getStorageTypeMax() > narrower.max)
+      break;
+  }
+  return bits;
+}
+
 namespace {
 /// Integer storage elements of 8 or 16 bits in raw little-endian bytes (a
 /// constant's or a model output's).
@@ -185,10 +199,10 @@ static LogicalResult describeType(quant::QuantizedType type, Location loc,
   row.scaleCount = static_cast<int64_t>(scales.size());
   row.zeroPointMin = *llvm::min_element(zeroPoints);
   row.zeroPointMax = *llvm::max_element(zeroPoints);
-  row.bits = type.getStorageTypeIntegralWidth();
   row.isSigned = type.isSigned();
   row.storageMin = type.getStorageTypeMin();
   row.storageMax = type.getStorageTypeMax();
+  row.bits = getFewestBits(type);
   numerics::IntRange full = numerics::storageRange(row.bits, row.isSigned);
   row.narrowRange = row.storageMin > full.min || row.storageMax < full.max;
   // Symmetric storage is centred on zero: signed values on 0, unsigned ones

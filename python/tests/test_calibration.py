@@ -428,11 +428,13 @@ def test_calibration_without_a_recipe(model_path, tmp_path, calibrated,
             in stderr)
 
 
-def test_unknown_recipe(model_path, tmp_path, calibrated):
+@pytest.mark.parametrize("recipe", ["w4a4", "w1a8", "w9a8", "wa8", "int8"])
+def test_unknown_recipe(model_path, tmp_path, calibrated, recipe):
     _, stats_path, _ = calibrated
-    stderr = compile_error(model_path, tmp_path / "m.so", recipe="w4a4",
+    stderr = compile_error(model_path, tmp_path / "m.so", recipe=recipe,
                            calib_stats=stats_path)
-    assert "unknown recipe 'w4a4' (expected none or w8a8)" in stderr
+    assert (f"unknown recipe '{recipe}' (expected none, or w<N>a8 with 2 to "
+            "8 weight bits: w8a8, w6a8, w4a8...)") in stderr
 
 
 def test_unknown_observer(model_path, tmp_path, calibrated):

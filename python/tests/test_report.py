@@ -91,14 +91,15 @@ def fake_quantize(x, scale, zero_point, qmin, qmax):
     return ((q - zero_point) * scale).astype(np.float32)
 
 
-def weight_fake_quantize(w, axis):
-    """QC's weights: symmetric int8 in [-127, 127], one scale per index
-    along `axis`, s = max|w| / 127. Returns (dequantized weights, scales)."""
+def weight_fake_quantize(w, axis, qmax=127):
+    """QC's weights: symmetric in [-qmax, qmax] (int8: 127), one scale per
+    index along `axis`, s = max|w| / qmax. Returns (dequantized weights,
+    scales)."""
     moved = np.moveaxis(w, axis, 0)
     channels = moved.reshape(w.shape[axis], -1)
-    scales = np.abs(channels).max(axis=1).astype(np.float64) / 127
+    scales = np.abs(channels).max(axis=1).astype(np.float64) / qmax
     scales = scales.astype(np.float32)
-    q = np.clip(np.round(channels / scales[:, None]), -127, 127)
+    q = np.clip(np.round(channels / scales[:, None]), -qmax, qmax)
     dequantized = (q * scales[:, None]).astype(np.float32)
     return np.moveaxis(dequantized.reshape(moved.shape), 0, axis), scales
 
@@ -220,6 +221,34 @@ def test_weight_rows_match_numpy(conv, tiny):
     assert row["scale"]["max"] == pytest.approx(float(scales.max()), rel=1e-6)
     assert row["sqnr_db"] == pytest.approx(
         sqnr([FC_W], [dequantized]), abs=1e-6)
+
+
+@pytest.mark.parametrize("bits", [6, 4, 2])
+def test_low_bit_weight_recipes(conv, work, samples, bits):
+    """--recipe w<N>a8: weights in [-(2^(N-1) - 1), 2^(N-1) - 1] (held in
+    int8), reported as N-bit; the model's output SQNR is what numpy
+    measures on its outputs, and below w8a8's."""
+    _, eight_bit, _, path = conv
+    report_path = work / f"conv_w{bits}.json"
+    library = quantize(path, work / f"conv_w{bits}.so", recipe=f"w{bits}a8",
+                       calib=work / "calib_conv", report=report_path)
+    report = json.loads(report_path.read_text())
+    qmax = (1 << (bits - 1)) - 1
+    (row,) = rows_by(report, "weight")
+    assert (row["bits"], row["storage"]) == (bits, f"i{bits}")
+    assert (row["storage_min"], row["storage_max"]) == (-qmax, qmax)
+    assert row["narrow_range"] is True
+    dequantized, scales = weight_fake_quantize(CONV_W, 0, qmax)
+    assert row["scale"]["max"] == pytest.approx(float(scales.max()), rel=1e-6)
+    assert row["sqnr_db"] == pytest.approx(sqnr([CONV_W], [dequantized]),
+                                           abs=1e-6)
+    model = qc.load(library)
+    floats = [conv_reference(x) for x in samples]
+    quantized = [model(x)[0] for x in samples]
+    output = rows_by(report, "activation")[-1]
+    assert output["sqnr_db"] == pytest.approx(sqnr(floats, quantized),
+                                              abs=1e-3)
+    assert output["sqnr_db"] < rows_by(eight_bit, "activation")[-1]["sqnr_db"]
 
 
 def test_single_layer_sqnr_against_numpy(conv, samples):

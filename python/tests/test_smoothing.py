@@ -197,3 +197,52 @@ def test_smooth_needs_calibration_samples(work, model_path, calib):
 def test_bad_smoothing_options(work, model_path, calib, smooth, message):
     assert message in compile_error(work, model_path, calib=calib,
                                     smooth=smooth)
+
+
+def embedding_model():
+    """Token ids -> Gather from an embedding table (which the importer makes
+    a linalg.generic, not a TOSA op) -> LayerNormalization -> MatMul."""
+    rng = np.random.default_rng(6)
+    vocabulary = 20
+    inits = [numpy_helper.from_array(
+                 rng.normal(0.0, 1.0, (vocabulary, CHANNELS))
+                 .astype(np.float32), "table"),
+             numpy_helper.from_array(
+                 rng.uniform(0.5, 1.5, CHANNELS).astype(np.float32), "gamma"),
+             numpy_helper.from_array(
+                 rng.normal(0.0, 0.3, (CHANNELS, 4)).astype(np.float32), "w")]
+    nodes = [helper.make_node("Gather", ["table", "tokens"], ["e"],
+                              name="embed"),
+             helper.make_node("LayerNormalization", ["e", "gamma"], ["ln"],
+                              axis=-1, name="ln"),
+             helper.make_node("MatMul", ["ln", "w"], ["y"], name="project")]
+    graph = helper.make_graph(
+        nodes, "embedding",
+        [helper.make_tensor_value_info("tokens", TensorProto.INT64,
+                                       [1, TOKENS])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT,
+                                       [1, TOKENS, 4])],
+        inits)
+    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+
+
+def test_smoothing_a_model_with_an_embedding(work):
+    """The smoothed model is calibrated again with the first calibration's
+    statistics still on its ops; the embedding's linalg.generic keeps them
+    through bufferization unless the calibration build drops them."""
+    path = work / "embedding.onnx"
+    onnx.save(embedding_model(), path)
+    rng = np.random.default_rng(12)
+    tokens = [rng.integers(0, 20, (1, TOKENS)).astype(np.int64)
+              for _ in range(SAMPLES)]
+    directory = work / "calib_tokens"
+    for index, array in enumerate(tokens):
+        sample = directory / f"sample_{index:03d}"
+        sample.mkdir(parents=True)
+        np.save(sample / "tokens.npy", array)
+    reference = run(qc.compile(path, work / "embedding.so", parallel=False),
+                    tokens)
+    smoothed = qc.compile(path, work / "embedding_smoothed.so",
+                          recipe="w8a8", calib=directory, smooth="",
+                          parallel=False)
+    assert relative_error(run(smoothed, tokens), reference) < 0.05

@@ -5,7 +5,7 @@
 //                 [--target=host|<triple>] [--cpu=native|<name>]
 //                 [--features=+avx512f,...] [-O0..-O3] [--parallel=false]
 //                 [--vectorize=false]
-//                 [--recipe=w8a8 --calib=DIR [--calib-stats=FILE]
+//                 [--recipe=w8a8|w6a8|w4a8 --calib=DIR [--calib-stats=FILE]
 //                  [--observer=minmax|moving_average|percentile|mse|kl]
 //                  [--activation-type=i8|u8] [--activation-symmetric]
 //                  [--keep-float=node,...] [--rounding=gemmlowp|...]
@@ -95,7 +95,8 @@ static cl::OptionCategory quantizationCategory(
 static cl::opt<std::string> recipe(
     "recipe",
     cl::desc("none (float), or w8a8: int8 weights per output channel, 8-bit "
-             "activations per tensor, integer-only code"),
+             "activations per tensor, integer-only code; w6a8, w4a8 (any "
+             "w<N>a8, N from 2 to 8): N-bit weights, held in int8"),
     cl::init("none"), cl::cat(quantizationCategory));
 static cl::opt<std::string> calibrationDirectory(
     "calib",

@@ -39,8 +39,9 @@ enum class EmitKind {
 
 /// Post-training quantization in quant-compile (`--recipe`, `--calib`).
 struct QuantizationOptions {
-  /// "none" (a float model) or "w8a8": int8 weights per output channel,
-  /// 8-bit activations per tensor, integer-only code.
+  /// "none" (a float model) or "w<N>a8" (w8a8, w6a8, w4a8...): N-bit
+  /// weights per output channel (N from 2 to 8, held in int8), 8-bit
+  /// activations per tensor, integer-only code.
   std::string recipe = "none";
   /// Calibration samples: one subdirectory per sample holding
   /// `<input name>.npy` or ONNX's `input_<k>.pb` per model input (ONNX's

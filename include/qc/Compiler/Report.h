@@ -47,10 +47,12 @@ struct LayerReport {
   double scaleMin, scaleMax;
   int64_t scaleCount;
   int64_t zeroPointMin, zeroPointMax;
+  /// The fewest bits that hold the storage range (4 for [-7, 7] held in an
+  /// i8, as the w4a8 recipe's weights are).
   unsigned bits;
   bool isSigned;
   int64_t storageMin, storageMax;
-  /// The storage range is narrower than the type's.
+  /// The storage range is narrower than the full range of `bits` bits.
   bool narrowRange;
   /// The calibration observer whose range set the scale (activations
   /// calibrated by the recipe); empty otherwise.
