@@ -176,6 +176,24 @@ void TensorObserver::observe(const float *data, size_t count) {
   }
 }
 
+void TensorObserver::sampleRows(const float *data, size_t count,
+                                size_t rows) {
+  assert(count == numElements_ && "sample size does not match the shape");
+  assert(channelAxis_ && "sampling rows needs a channel axis");
+  size_t positions = channels_ > 0 ? numElements_ / channels_ : 0;
+  size_t kept = std::min(rows, positions);
+  std::vector<float> row(channels_);
+  for (size_t k = 0; k < kept; ++k) {
+    size_t position = (2 * k + 1) * positions / (2 * kept);
+    size_t outer = position / inner_, offset = position % inner_;
+    for (size_t c = 0; c < channels_; ++c)
+      row[c] = data[(outer * channels_ + c) * inner_ + offset];
+    if (std::all_of(row.begin(), row.end(),
+                    [](float x) { return std::isfinite(x); }))
+      rows_.insert(rows_.end(), row.begin(), row.end());
+  }
+}
+
 std::vector<float>
 TensorObserver::seenOrZero(const std::vector<float> &bounds) const {
   std::vector<float> result = bounds;

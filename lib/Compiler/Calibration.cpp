@@ -17,6 +17,8 @@
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/Support/Base64.h"
+#include "llvm/Support/Endian.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FileUtilities.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -333,6 +335,20 @@ static llvm::json::Array floatsToJSON(ArrayRef<float> values) {
   return array;
 }
 
+/// Base64 of `values` as little-endian float32 (a file this compact holds
+/// the sampled rows; decimal text would take three times the space).
+static std::string encodeFloats(ArrayRef<float> values) {
+  std::vector<char> bytes;
+  bytes.reserve(values.size() * sizeof(float));
+  for (float value : values) {
+    uint32_t bits = llvm::support::endian::byte_swap<uint32_t>(
+        llvm::bit_cast<uint32_t>(value), llvm::endianness::little);
+    const char *raw = reinterpret_cast<const char *>(&bits);
+    bytes.insert(bytes.end(), raw, raw + sizeof(bits));
+  }
+  return llvm::encodeBase64(bytes);
+}
+
 /// The statistics file for `observers` (one per tag).
 static llvm::json::Object
 statisticsToJSON(ArrayRef<Tap> taps,
@@ -353,6 +369,8 @@ statisticsToJSON(ArrayRef<Tap> taps,
       entry["channel_axis"] = *axis;
       entry["channel_min"] = floatsToJSON(observer.channelMin());
       entry["channel_max"] = floatsToJSON(observer.channelMax());
+      entry["row_count"] = static_cast<int64_t>(observer.sampledRowCount());
+      entry["rows"] = encodeFloats(observer.sampledRows());
     }
     values[tap.tag] = std::move(entry);
   }
@@ -374,11 +392,16 @@ LogicalResult mlir::qc::runCalibration(CalibrationBuild &build,
                            tap.channelAxis);
   }
 
+  size_t rowsPerSample = llvm::divideCeil(calibration::kSampledRows,
+                                          std::max<size_t>(
+                                              build.samples.size(), 1));
   auto observeRange = [&](size_t tap, ArrayRef<float> values,
                           const CalibrationSample &sample) -> LogicalResult {
     calibration::TensorObserver &observer = observers[tap];
     uint64_t nonFinite = observer.nonFiniteCount();
     observer.observe(values.data(), values.size());
+    if (observer.channelAxis())
+      observer.sampleRows(values.data(), values.size(), rowsPerSample);
     if (observer.nonFiniteCount() != nonFinite)
       return emitError(UnknownLoc::get(&context))
              << "calibration sample '" << sample.name << "': the value '"

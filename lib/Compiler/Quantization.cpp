@@ -48,9 +48,11 @@ static LogicalResult runPasses(ModuleOp module,
   return pm.run(module);
 }
 
-/// qc-smooth configured by `--smooth`'s options (null without `--smooth`).
+/// qc-smooth configured by `--smooth`'s options for weights of
+/// `weightBits` (null without `--smooth`).
 static FailureOr<std::unique_ptr<Pass>>
-buildSmoothingPass(ModuleOp module, const QuantizationOptions &quantization) {
+buildSmoothingPass(ModuleOp module, const QuantizationOptions &quantization,
+                   int64_t weightBits) {
   if (!quantization.smoothing)
     return std::unique_ptr<Pass>();
   if (quantization.calibrationDirectory.empty())
@@ -60,7 +62,8 @@ buildSmoothingPass(ModuleOp module, const QuantizationOptions &quantization) {
   std::unique_ptr<Pass> pass = createQCSmooth();
   // The command line separates options with commas, pass pipelines with
   // spaces.
-  std::string options = *quantization.smoothing;
+  std::string options = "weight-bits=" + std::to_string(weightBits) + " " +
+                        *quantization.smoothing;
   llvm::replace(options, ',', ' ');
   if (failed(pass->initializeOptions(options, [&](const Twine &message) {
         return emitError(module.getLoc()) << "--smooth: " << message;
@@ -114,7 +117,7 @@ LogicalResult mlir::qc::quantizeModel(ModuleOp module,
                      "file, e.g. report.json";
 
   FailureOr<std::unique_ptr<Pass>> smoothing =
-      buildSmoothingPass(module, quantization);
+      buildSmoothingPass(module, quantization, *weightBits);
   if (failed(smoothing))
     return failure();
 

@@ -363,9 +363,19 @@ Attribute StatsAttr::parse(AsmParser &parser, Type) {
     return {};
   std::optional<int64_t> channelAxis;
   DenseF64ArrayAttr channelMin, channelMax, ranks, values;
+  DenseFPElementsAttr rows;
   MLIRContext *context = parser.getContext();
   while (succeeded(parser.parseOptionalComma())) {
     SMLoc clauseLoc = parser.getCurrentLocation();
+    if (succeeded(parser.parseOptionalKeyword("rows"))) {
+      if (rows) {
+        parser.emitError(clauseLoc, "'rows' given twice");
+        return {};
+      }
+      if (parser.parseEqual() || parser.parseAttribute(rows))
+        return {};
+      continue;
+    }
     if (succeeded(parser.parseOptionalKeyword("channels"))) {
       if (channelMin) {
         parser.emitError(clauseLoc, "'channels' given twice");
@@ -391,7 +401,7 @@ Attribute StatsAttr::parse(AsmParser &parser, Type) {
     return {};
   return parser.getChecked<StatsAttr>(context, APFloat(min), APFloat(max),
                                       channelAxis, channelMin, channelMax,
-                                      ranks, values);
+                                      ranks, values, rows);
 }
 
 void StatsAttr::print(AsmPrinter &printer) const {
@@ -408,6 +418,10 @@ void StatsAttr::print(AsmPrinter &printer) const {
     printer << ", percentiles = ";
     printPairList(printer, getPercentileRanks().asArrayRef(),
                   getPercentileValues().asArrayRef());
+  }
+  if (getRows()) {
+    printer << ", rows = ";
+    printer.printAttribute(getRows());
   }
   printer << '>';
 }
@@ -454,6 +468,27 @@ verifyChannels(function_ref<InFlightDiagnostic()> emitError,
   return success();
 }
 
+/// Checks sampled rows of #qc.stats: f32, rows x channels, finite.
+static LogicalResult verifyRows(function_ref<InFlightDiagnostic()> emitError,
+                                DenseF64ArrayAttr channelMin,
+                                DenseFPElementsAttr rows) {
+  if (!rows)
+    return success();
+  if (!channelMin)
+    return emitError() << "sampled rows need per-channel statistics";
+  auto type = rows.getType();
+  int64_t channels = static_cast<int64_t>(channelMin.size());
+  if (!type.getElementType().isF32() || type.getRank() != 2 ||
+      type.getDimSize(0) < 1 || type.getDimSize(1) != channels)
+    return emitError() << "expected sampled rows of type tensor<Rx" << channels
+                       << "xf32> (R >= 1, one column per channel), got "
+                       << type;
+  if (!llvm::all_of(rows.getValues<float>(),
+                    [](float value) { return std::isfinite(value); }))
+    return emitError() << "expected finite sampled rows";
+  return success();
+}
+
 /// Highest percentile rank.
 static constexpr double kMaxPercentileRank = 100.0;
 
@@ -463,12 +498,14 @@ LogicalResult StatsAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                                 DenseF64ArrayAttr channelMin,
                                 DenseF64ArrayAttr channelMax,
                                 DenseF64ArrayAttr percentileRanks,
-                                DenseF64ArrayAttr percentileValues) {
+                                DenseF64ArrayAttr percentileValues,
+                                DenseFPElementsAttr rows) {
   double lo = min.convertToDouble(), hi = max.convertToDouble();
   if (!std::isfinite(lo) || !std::isfinite(hi) || lo > hi)
     return emitError() << "expected finite min <= max, got min = " << lo
                        << ", max = " << hi;
-  if (failed(verifyChannels(emitError, channelAxis, channelMin, channelMax)))
+  if (failed(verifyChannels(emitError, channelAxis, channelMin, channelMax)) ||
+      failed(verifyRows(emitError, channelMin, rows)))
     return failure();
   if (static_cast<bool>(percentileRanks) != static_cast<bool>(percentileValues))
     return emitError() << "percentiles need both ranks and values";

@@ -8,9 +8,11 @@
 //
 // The file: {"version": 2, "samples": N, "values": {"<tag>": {"min": x,
 // "max": x, "ranges": {"<observer>": [lo, hi], ...}, "channel_axis": a,
-// "channel_min": [...], "channel_max": [...]}}} (channel entries only for
-// per-channel taps). Version 1 had "channel_absmax" instead, from which
-// smoothing's per-channel shift cannot be recovered: it is rejected.
+// "channel_min": [...], "channel_max": [...], "row_count": R, "rows":
+// "<base64>"}}} (channel entries only for per-channel taps; the rows, R
+// sampled channel vectors as little-endian float32, may be absent). Version
+// 1 had "channel_absmax" instead, from which smoothing's per-channel shift
+// cannot be recovered: it is rejected.
 //
 //===----------------------------------------------------------------------===//
 
@@ -20,6 +22,8 @@
 
 #include "mlir/Interfaces/FunctionInterfaces.h"
 #include "mlir/Support/FileUtilities.h"
+#include "llvm/Support/Base64.h"
+#include "llvm/Support/Endian.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/MemoryBuffer.h"
 
@@ -51,6 +55,41 @@ readChannelArray(ObserveOp observe, const llvm::json::Object &entry,
     values.push_back(*number);
   }
   return DenseF64ArrayAttr::get(observe.getContext(), values);
+}
+
+/// The sampled rows of a tap's entry as a tensor<R x channels x f32>; a null
+/// attribute when the entry has none, or none of the channels (whether it
+/// may have them is the #qc.stats verifier's check).
+static FailureOr<DenseFPElementsAttr>
+readSampledRows(ObserveOp observe, const llvm::json::Object &entry,
+                DenseF64ArrayAttr channelMin) {
+  std::optional<int64_t> count = entry.getInteger("row_count");
+  std::optional<StringRef> encoded = entry.getString("rows");
+  if (!count || !encoded || *count == 0 || !channelMin)
+    return DenseFPElementsAttr();
+  auto fail = [&] {
+    return observe.emitError()
+           << "qc-calibrate: the sampled rows of tap '" << observe.getTag()
+           << "' are not " << *count << " rows of " << channelMin.size()
+           << " float32 values in base64";
+  };
+  std::vector<char> bytes;
+  if (llvm::Error error = llvm::decodeBase64(*encoded, bytes)) {
+    llvm::consumeError(std::move(error));
+    return fail();
+  }
+  int64_t channels = static_cast<int64_t>(channelMin.size());
+  if (*count < 0 ||
+      bytes.size() != static_cast<size_t>(*count * channels) * sizeof(float))
+    return fail();
+  std::vector<float> values(bytes.size() / sizeof(float));
+  for (size_t index = 0; index < values.size(); ++index)
+    values[index] = llvm::bit_cast<float>(
+        llvm::support::endian::read32le(bytes.data() + index * sizeof(float)));
+  auto type = RankedTensorType::get({*count, channels},
+                                    Float32Type::get(observe.getContext()));
+  return cast<DenseFPElementsAttr>(
+      DenseElementsAttr::get(type, ArrayRef<float>(values)));
 }
 
 /// Builds the #qc.stats of one tap from its JSON entry; an error names the
@@ -89,10 +128,14 @@ static FailureOr<StatsAttr> readStats(ObserveOp observe,
   std::optional<int64_t> channelAxis;
   if (hasChannels)
     channelAxis = fileAxis;
+  FailureOr<DenseFPElementsAttr> rows =
+      readSampledRows(observe, entry, *channelMin);
+  if (failed(rows))
+    return failure();
   auto emitError = [&] { return observe.emitError(); };
   StatsAttr stats = StatsAttr::getChecked(
       emitError, context, APFloat(*lo), APFloat(*hi), channelAxis, *channelMin,
-      *channelMax, DenseF64ArrayAttr(), DenseF64ArrayAttr());
+      *channelMax, DenseF64ArrayAttr(), DenseF64ArrayAttr(), *rows);
   if (!stats)
     return failure();
   return stats;

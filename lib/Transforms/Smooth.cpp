@@ -39,10 +39,19 @@ using namespace mlir::qc;
 
 /// SmoothQuant's floor on weight maxima and factors (avoids dividing by 0).
 static constexpr double kMinFactor = 1e-5;
-/// The grids the W8A8 recipe quantizes to: an 8-bit activation spans 255
-/// steps, a symmetric narrow-range int8 weight 127 on each side.
+/// The activation grid the recipes quantize to: 8 bits, 255 steps. (The
+/// weights' grid, symmetric narrow range, is the `weight-bits` option's.)
 static constexpr double kActivationSteps = 255.0;
-static constexpr double kWeightSteps = 127.0;
+
+/// alpha-search's grids: alpha = k / kAlphaGridSteps (k = 0 ..
+/// kAlphaGridSteps) for SmoothQuant, and the quantiles k / kThresholdGridSteps
+/// (k = 1 .. kThresholdGridSteps) of the channels' half-ranges for OS+'s t.
+static constexpr int kAlphaGridSteps = 20;
+static constexpr int kThresholdGridSteps = 20;
+
+/// The weight widths qc-quantize supports.
+static constexpr int64_t kMinWeightBits = 2;
+static constexpr int64_t kMaxWeightBits = 8;
 
 /// Channel axes of TOSA's linear ops: the input channels of a convolution's
 /// NHWC input, of a matmul's [N, H, C] left operand, and the output channels
@@ -94,6 +103,28 @@ struct LinearWeights {
     if (isa<tosa::Conv2DOp>(op))
       return linear / (shape[1] * shape[2] * shape[3]);
     return linear % (shape[2] * shape[3]);
+  }
+
+  /// The output element of one input row that weight element `linear`
+  /// contributes to, with a convolution's kernel taps kept apart: B's
+  /// (n, w), OHWI's (o, h, w), every HWCM element its own (a depthwise
+  /// product has one input channel). What alpha search measures error on.
+  int64_t columnOf(int64_t linear) const {
+    ArrayRef<int64_t> shape = weights.shape;
+    if (isa<tosa::MatMulOp>(op))
+      return linear / (shape[1] * shape[2]) * shape[2] + linear % shape[2];
+    if (isa<tosa::Conv2DOp>(op))
+      return linear / shape[3];
+    return linear;
+  }
+
+  int64_t getNumColumns() const {
+    ArrayRef<int64_t> shape = weights.shape;
+    if (isa<tosa::MatMulOp>(op))
+      return shape[0] * shape[2];
+    if (isa<tosa::Conv2DOp>(op))
+      return weights.getNumElements() / shape[3];
+    return weights.getNumElements();
   }
 
   int64_t getNumOutputChannels() const {
@@ -322,7 +353,8 @@ static SmoothingFactors computeSmoothQuant(const ChannelRanges &ranges,
 /// weight grid step times the energy of X~ (taken uniform over its range).
 static double estimateOutputNoise(ArrayRef<double> halfRanges,
                                   const SmoothingFactors &factors,
-                                  ArrayRef<LinearWeights> consumers) {
+                                  ArrayRef<LinearWeights> consumers,
+                                  int64_t weightSteps) {
   double activationMax = 0, activationEnergy = 0;
   for (auto [halfRange, scale] : llvm::zip_equal(halfRanges, factors.scales)) {
     activationMax = std::max(activationMax, halfRange / scale);
@@ -342,49 +374,183 @@ static double estimateOutputNoise(ArrayRef<double> halfRanges,
     }
     noise += activationStep * activationStep * weightEnergy;
     for (double weightMax : outputMax) {
-      double weightStep = weightMax / kWeightSteps;
+      double weightStep = weightMax / static_cast<double>(weightSteps);
       noise += weightStep * weightStep * activationEnergy;
     }
   }
   return noise;
 }
 
-/// OS+: z_j = (max_j + min_j) / 2, s_j = max(1, (max_j - z_j) / t), with the
-/// threshold t the channels' half-range that minimizes the noise estimate
-/// (t at or above the largest half-range leaves X unscaled). Without
-/// `shiftable` (a padded convolution consumes X), z = 0.
-static std::pair<SmoothingFactors, double>
-computeOutlierSuppressionPlus(const ChannelRanges &ranges,
-                              ArrayRef<LinearWeights> consumers,
-                              bool shiftable) {
-  int64_t channels = ranges.min.size();
-  SmallVector<double> shifts(channels, 0.0), halfRanges(channels);
-  for (int64_t channel = 0; channel < channels; ++channel) {
-    if (shiftable)
-      shifts[channel] = (ranges.max[channel] + ranges.min[channel]) / 2;
-    halfRanges[channel] = std::max(ranges.max[channel] - shifts[channel],
-                                   shifts[channel] - ranges.min[channel]);
+namespace {
+/// OS+'s factors for every threshold t: z_j = (max_j + min_j) / 2 (0
+/// without `shiftable`: a padded convolution consumes X), s_j = max(1,
+/// (max_j - z_j) / t).
+struct OutlierSuppressionPlus {
+  SmallVector<double> shifts, halfRanges;
+
+  OutlierSuppressionPlus(const ChannelRanges &ranges, bool shiftable) {
+    for (auto [lo, hi] : llvm::zip_equal(ranges.min, ranges.max)) {
+      double shift = shiftable ? (hi + lo) / 2 : 0.0;
+      shifts.push_back(shift);
+      halfRanges.push_back(std::max(hi - shift, shift - lo));
+    }
   }
-  auto factorsFor = [&](double threshold) {
+
+  SmoothingFactors getFactors(double threshold) const {
     SmoothingFactors factors;
     for (double halfRange : halfRanges)
       factors.scales.push_back(
           threshold > 0 ? std::max(1.0, halfRange / threshold) : 1.0);
     factors.shifts = shifts;
     return factors;
-  };
-  double bestThreshold = *llvm::max_element(halfRanges);
-  double bestNoise =
-      estimateOutputNoise(halfRanges, factorsFor(bestThreshold), consumers);
-  for (double threshold : halfRanges) {
-    double noise =
-        estimateOutputNoise(halfRanges, factorsFor(threshold), consumers);
-    if (threshold > 0 && noise < bestNoise) {
-      bestNoise = noise;
-      bestThreshold = threshold;
+  }
+
+  /// t at or above the largest half-range: X only shifted.
+  double getUnscaledThreshold() const {
+    return *llvm::max_element(halfRanges);
+  }
+
+  /// The quantiles k / steps (k = 1 .. steps) of the half-ranges.
+  SmallVector<double> getThresholdQuantiles(int steps) const {
+    SmallVector<double> sorted(halfRanges);
+    llvm::sort(sorted);
+    SmallVector<double> thresholds;
+    for (int k = 1; k <= steps; ++k)
+      thresholds.push_back(
+          sorted[(static_cast<int64_t>(sorted.size()) - 1) * k / steps]);
+    return thresholds;
+  }
+};
+} // namespace
+
+/// The candidate with the smallest `cost`, the first of equals; `candidates`
+/// is not empty.
+static double argminOver(ArrayRef<double> candidates,
+                         function_ref<double(double)> cost) {
+  double best = candidates.front(), bestCost = cost(best);
+  for (double candidate : candidates.drop_front()) {
+    double candidateCost = cost(candidate);
+    if (candidateCost < bestCost) {
+      best = candidate;
+      bestCost = candidateCost;
     }
   }
-  return {factorsFor(bestThreshold), bestThreshold};
+  return best;
+}
+
+//===----------------------------------------------------------------------===//
+// Output error on sampled rows (alpha-search)
+//===----------------------------------------------------------------------===//
+
+namespace {
+/// The consumers' quantized output error under given factors, measured on
+/// the rows of X calibration sampled: sum over rows and output elements of
+/// (Q(X~) Q(W~) - X~ W~)^2, with X~ on the per-tensor 8-bit affine grid of
+/// its range (the channel ranges shifted and scaled) and W~ on the
+/// symmetric per-output-channel grid of `weightSteps` steps each side. A
+/// convolution's kernel taps count as separate outputs: the rows are
+/// single positions, not patches.
+class OutputErrorMeter {
+public:
+  OutputErrorMeter(DenseFPElementsAttr rows, const ChannelRanges &ranges,
+                   ArrayRef<LinearWeights> consumers, int64_t weightSteps)
+      : rows(llvm::to_vector(rows.getValues<float>())), ranges(ranges),
+        consumers(consumers), weightSteps(weightSteps) {}
+
+  double measure(const SmoothingFactors &factors) const {
+    SmallVector<double> smoothed, quantized;
+    smoothAndQuantizeRows(factors, smoothed, quantized);
+    double error = 0;
+    for (const LinearWeights &consumer : consumers)
+      error += measureConsumer(consumer, factors, smoothed, quantized);
+    return error;
+  }
+
+private:
+  int64_t getChannels() const { return ranges.min.size(); }
+
+  /// X~ = (X - z) / s of every row, and X~ on its 8-bit grid.
+  void smoothAndQuantizeRows(const SmoothingFactors &factors,
+                             SmallVectorImpl<double> &smoothed,
+                             SmallVectorImpl<double> &quantized) const {
+    double lo = 0, hi = 0;
+    for (int64_t channel = 0; channel < getChannels(); ++channel) {
+      double shift = factors.shifts[channel], scale = factors.scales[channel];
+      lo = std::min(lo, (ranges.min[channel] - shift) / scale);
+      hi = std::max(hi, (ranges.max[channel] - shift) / scale);
+    }
+    double step = (hi - lo) / kActivationSteps;
+    double zeroPoint = step > 0 ? std::nearbyint(-lo / step) : 0;
+    for (auto [index, value] : llvm::enumerate(rows)) {
+      int64_t channel = index % getChannels();
+      double x = (value - factors.shifts[channel]) / factors.scales[channel];
+      smoothed.push_back(x);
+      quantized.push_back(
+          step > 0 ? (std::clamp(std::nearbyint(x / step) + zeroPoint, 0.0,
+                                 kActivationSteps) -
+                      zeroPoint) *
+                         step
+                   : 0.0);
+    }
+  }
+
+  double measureConsumer(const LinearWeights &consumer,
+                         const SmoothingFactors &factors,
+                         ArrayRef<double> smoothed,
+                         ArrayRef<double> quantized) const {
+    ArrayRef<float> weights = consumer.weights.values;
+    SmallVector<double> scaled, weightMax(consumer.getNumOutputChannels(), 0);
+    for (auto [linear, weight] : llvm::enumerate(weights)) {
+      scaled.push_back(weight * factors.scales[consumer.inputChannelOf(linear)]);
+      double &entry = weightMax[consumer.outputChannelOf(linear)];
+      entry = std::max(entry, std::fabs(scaled.back()));
+    }
+    SmallVector<double> rounded;
+    for (auto [linear, weight] : llvm::enumerate(scaled)) {
+      double step = weightMax[consumer.outputChannelOf(linear)] /
+                    static_cast<double>(weightSteps);
+      rounded.push_back(step > 0 ? std::nearbyint(weight / step) * step : 0);
+    }
+    int64_t columns = consumer.getNumColumns();
+    int64_t rowCount = static_cast<int64_t>(rows.size()) / getChannels();
+    double error = 0;
+    SmallVector<double> exact(columns), approximate(columns);
+    for (int64_t row = 0; row < rowCount; ++row) {
+      llvm::fill(exact, 0.0);
+      llvm::fill(approximate, 0.0);
+      int64_t base = row * getChannels();
+      for (int64_t linear = 0; linear < static_cast<int64_t>(scaled.size());
+           ++linear) {
+        int64_t input = base + consumer.inputChannelOf(linear);
+        int64_t column = consumer.columnOf(linear);
+        exact[column] += smoothed[input] * scaled[linear];
+        approximate[column] += quantized[input] * rounded[linear];
+      }
+      for (auto [y, yq] : llvm::zip_equal(exact, approximate))
+        error += (yq - y) * (yq - y);
+    }
+    return error;
+  }
+
+  SmallVector<float> rows;
+  const ChannelRanges &ranges;
+  ArrayRef<LinearWeights> consumers;
+  int64_t weightSteps;
+};
+} // namespace
+
+/// The sampled rows of X: those of the first consumer input that has them
+/// (every consumer's tap saw the same X).
+static FailureOr<DenseFPElementsAttr>
+readSampledRows(const SmoothingGroup &group) {
+  for (Operation *consumer : group.consumers)
+    if (StatsAttr stats = getValueStats(consumer->getOperand(0)))
+      if (DenseFPElementsAttr rows = stats.getRows())
+        return rows;
+  return group.consumers.front()->emitOpError()
+         << "input has no sampled rows (#qc.stats with rows), which "
+            "qc-smooth's alpha-search measures error on; calibrate with this "
+            "compiler (its statistics files hold them)";
 }
 
 //===----------------------------------------------------------------------===//
@@ -571,6 +737,12 @@ struct SmoothPass : mlir::qc::impl::QCSmoothBase<SmoothPass> {
           << "qc-smooth: alpha must be in [0, 1], got " << alpha;
       return signalPassFailure();
     }
+    if (weightBits < kMinWeightBits || weightBits > kMaxWeightBits) {
+      getOperation()->emitError()
+          << "qc-smooth: weight-bits must be in [" << kMinWeightBits << ", "
+          << kMaxWeightBits << "], got " << static_cast<int64_t>(weightBits);
+      return signalPassFailure();
+    }
     // Groups are matched one at a time, in program order: folding one
     // rewrites weights and biases a later group reads (a consumer is often
     // the next group's producer).
@@ -622,24 +794,64 @@ private:
     FailureOr<ChannelRanges> ranges = readChannelRanges(group);
     if (failed(ranges))
       return failure();
+    std::optional<OutputErrorMeter> meter;
+    if (alphaSearch) {
+      FailureOr<DenseFPElementsAttr> rows = readSampledRows(group);
+      if (failed(rows))
+        return failure();
+      meter.emplace(*rows, *ranges, consumers, getWeightSteps());
+    }
     MLIRContext *context = &getContext();
     if (method == SmoothingMethod::smoothquant) {
-      SmoothingFactors factors = computeSmoothQuant(
-          *ranges, getWeightAbsMaxPerInputChannel(consumers, group.channels),
-          alpha);
+      SmallVector<double> weightAbsMax =
+          getWeightAbsMaxPerInputChannel(consumers, group.channels);
+      auto factorsFor = [&](double strength) {
+        return computeSmoothQuant(*ranges, weightAbsMax, strength);
+      };
+      double chosen = alpha;
+      if (meter) {
+        SmallVector<double> grid;
+        for (int k = 0; k <= kAlphaGridSteps; ++k)
+          grid.push_back(static_cast<double>(k) / kAlphaGridSteps);
+        chosen = argminOver(grid, [&](double strength) {
+          return meter->measure(factorsFor(strength));
+        });
+      }
       return SmoothingAttr::get(
-          context, method, APFloat(static_cast<double>(alpha)), std::nullopt,
-          DenseF64ArrayAttr::get(context, factors.scales), nullptr,
+          context, method, APFloat(chosen), std::nullopt,
+          DenseF64ArrayAttr::get(context, factorsFor(chosen).scales), nullptr,
           /*folded=*/false);
     }
     bool shiftable = llvm::none_of(
         consumers, [](const LinearWeights &w) { return w.padsInput(); });
-    auto [factors, threshold] =
-        computeOutlierSuppressionPlus(*ranges, consumers, shiftable);
+    OutlierSuppressionPlus outlierSuppression(*ranges, shiftable);
+    // The unscaled threshold first: it wins ties.
+    SmallVector<double> thresholds = {
+        outlierSuppression.getUnscaledThreshold()};
+    llvm::append_range(
+        thresholds,
+        meter ? outlierSuppression.getThresholdQuantiles(kThresholdGridSteps)
+              : outlierSuppression.halfRanges);
+    llvm::erase_if(thresholds, [](double t) { return !(t > 0); });
+    double threshold = outlierSuppression.getUnscaledThreshold();
+    if (!thresholds.empty())
+      threshold = argminOver(thresholds, [&](double t) {
+        SmoothingFactors factors = outlierSuppression.getFactors(t);
+        return meter ? meter->measure(factors)
+                     : estimateOutputNoise(outlierSuppression.halfRanges,
+                                           factors, consumers,
+                                           getWeightSteps());
+      });
+    SmoothingFactors factors = outlierSuppression.getFactors(threshold);
     return SmoothingAttr::get(context, method, std::nullopt, APFloat(threshold),
                               DenseF64ArrayAttr::get(context, factors.scales),
                               DenseF64ArrayAttr::get(context, factors.shifts),
                               /*folded=*/false);
+  }
+
+  /// Steps on either side of zero of the symmetric weight grid.
+  int64_t getWeightSteps() const {
+    return (int64_t{1} << (weightBits - 1)) - 1;
   }
 
   /// Factors written before the pass must fit the group.

@@ -172,6 +172,15 @@ func.func @stats_channels_and_percentiles() attributes {
   return
 }
 
+// Sampled rows: one column per channel.
+// CHECK-LABEL: func @stats_rows()
+// ATTR: {attr = #qc.stats<min = -1.5, max = 3.25, channels(axis = 2) = [-1.5 : 1.0, -0.25 : 3.25], rows = dense<{{\[}}[-1.500000e+00, 3.250000e+00], [1.000000e+00, -2.500000e-01], [0.000000e+00, 0.000000e+00]]> : tensor<3x2xf32>>}
+func.func @stats_rows() attributes {
+    attr = #qc.stats<min = -1.5, max = 3.25, rows = dense<[[-1.5, 3.25], [1.0, -0.25], [0.0, 0.0]]> : tensor<3x2xf32>,
+                     channels(axis = 2) = [-1.5 : 1.0, -0.25 : 3.25]>} {
+  return
+}
+
 // Floats print with the fewest significant digits that read back to the same
 // double, always with a '.': 0.1 + 0.2 needs 17 digits, 1/3 needs 16.
 // Decimal exponents in [-4, 15] print in fixed notation (100.0, 123456789.0,

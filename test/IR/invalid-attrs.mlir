@@ -585,3 +585,28 @@ func.func private @smoothing_infinite_shift() attributes {attr = #qc.smoothing<m
 
 // expected-error@+1 {{expected 'scales'}}
 func.func private @smoothing_scales_missing() attributes {attr = #qc.smoothing<manual, shifts = [1.0]>}
+
+// -----
+
+// expected-error@+1 {{sampled rows need per-channel statistics}}
+func.func private @stats_rows_without_channels() attributes {attr = #qc.stats<min = 0.0, max = 1.0, rows = dense<0.5> : tensor<1x1xf32>>}
+
+// -----
+
+// expected-error@+1 {{expected sampled rows of type tensor<Rx2xf32> (R >= 1, one column per channel), got 'tensor<1x3xf32>'}}
+func.func private @stats_rows_wrong_channels() attributes {attr = #qc.stats<min = 0.0, max = 1.0, channels(axis = 0) = [0.0 : 1.0, 0.0 : 1.0], rows = dense<0.5> : tensor<1x3xf32>>}
+
+// -----
+
+// expected-error@+1 {{expected sampled rows of type tensor<Rx1xf32> (R >= 1, one column per channel), got 'tensor<2x1xf64>'}}
+func.func private @stats_rows_f64() attributes {attr = #qc.stats<min = 0.0, max = 1.0, channels(axis = 0) = [0.0 : 1.0], rows = dense<0.5> : tensor<2x1xf64>>}
+
+// -----
+
+// expected-error@+1 {{expected finite sampled rows}}
+func.func private @stats_rows_nan() attributes {attr = #qc.stats<min = 0.0, max = 1.0, channels(axis = 0) = [0.0 : 1.0], rows = dense<0x7FC00000> : tensor<2x1xf32>>}
+
+// -----
+
+// expected-error@+1 {{'rows' given twice}}
+func.func private @stats_rows_twice() attributes {attr = #qc.stats<min = 0.0, max = 1.0, channels(axis = 0) = [0.0 : 1.0], rows = dense<0.5> : tensor<1x1xf32>, rows = dense<0.5> : tensor<1x1xf32>>}

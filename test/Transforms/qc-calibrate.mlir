@@ -23,6 +23,7 @@
 // RUN: not quant-opt %t/input.mlir --qc-calibrate="stats-file=%t/channels-strings.json" 2>&1 | FileCheck %s --check-prefix=REGRESSION-CHANNELS
 // RUN: not quant-opt %t/input.mlir --qc-calibrate="stats-file=%t/channels-axis.json" 2>&1 | FileCheck %s --check-prefix=REGRESSION-AXIS
 // RUN: not quant-opt %t/input.mlir --qc-calibrate="stats-file=%t/channels-missing.json" 2>&1 | FileCheck %s --check-prefix=REGRESSION-AXIS
+// RUN: not quant-opt %t/input.mlir --qc-calibrate="stats-file=%t/rows-count.json" 2>&1 | FileCheck %s --check-prefix=ROWS-COUNT
 
 // qc-calibrate reads a statistics file (as `quant-compile --calib` writes
 // it, here written by hand: the sections after `//---` are split into files
@@ -120,6 +121,8 @@
 //   quant-opt %t/input.mlir --qc-calibrate="stats-file=%t/channels-axis.json"
 //   quant-opt %t/input.mlir --qc-calibrate="stats-file=%t/channels-missing.json"
 // REGRESSION-AXIS:      error: {{.*}}'conv_in'
+// Three floats for two rows of two channels.
+// ROWS-COUNT: error: qc-calibrate: the sampled rows of tap 'conv_in' are not 2 rows of 2 float32 values in base64
 
 //--- one-tapped.mlir
 #map = affine_map<(d0) -> (d0)>
@@ -188,12 +191,13 @@ func.func @one_of_two_tapped(%y: tensor<4xf32>) -> (tensor<4xf32>, tensor<4xi1>)
 //--- input.mlir
 // The argument: a function argument attribute. The tap on the transpose (a
 // convolution input, per channel) gives the transpose qc.stats with
-// channels(axis = 3), as the file has them (channel 0 only negative); the
-// ReLU's tap gives it qc.stats.
+// channels(axis = 3), as the file has them (channel 0 only negative), and
+// the two sampled rows (base64 of little-endian float32); the ReLU's tap
+// gives it qc.stats.
 // CHECK-LABEL: func @main
 // CHECK-SAME:    (%[[X:.+]]: tensor<1x2x4x4xf32> {onnx.name = "x", qc.stats = #qc.stats<min = -1.0, max = 3.0>})
 // CHECK-NOT:     qc.observe
-// CHECK:         tosa.transpose %[[X]] {perms = array<i32: 0, 2, 3, 1>, qc.stats = #qc.stats<min = -1.0, max = 3.0, channels(axis = 3) = [-1.5 : -0.5, -0.25 : 3.0]>}
+// CHECK:         tosa.transpose %[[X]] {perms = array<i32: 0, 2, 3, 1>, qc.stats = #qc.stats<min = -1.0, max = 3.0, channels(axis = 3) = [-1.5 : -0.5, -0.25 : 3.0], rows = dense<{{\[}}[-1.500000e+00, 3.000000e+00], [-5.000000e-01, -2.500000e-01]]> : tensor<2x2xf32>>}
 // CHECK:         tosa.conv2d
 // CHECK-NOT:     qc.stats
 // CHECK:         linalg.generic
@@ -203,11 +207,11 @@ func.func @one_of_two_tapped(%y: tensor<4xf32>) -> (tensor<4xf32>, tensor<4xi1>)
 // The MSE and KL ranges of the same file.
 // MSE-LABEL:   func @main
 // MSE-SAME:      qc.stats = #qc.stats<min = -0.75, max = 2.5>
-// MSE:           tosa.transpose {{.*}}qc.stats = #qc.stats<min = -0.75, max = 2.5, channels(axis = 3) = [-1.5 : -0.5, -0.25 : 3.0]>
+// MSE:           tosa.transpose {{.*}}qc.stats = #qc.stats<min = -0.75, max = 2.5, channels(axis = 3) = [-1.5 : -0.5, -0.25 : 3.0], rows = 
 // MSE:           qc.stats = #qc.stats<min = 0.0, max = 4.25>
 // KL-LABEL:    func @main
 // KL-SAME:       qc.stats = #qc.stats<min = -3.0, max = 3.0>
-// KL:            tosa.transpose {{.*}}qc.stats = #qc.stats<min = -3.0, max = 3.0, channels(axis = 3) = [-1.5 : -0.5, -0.25 : 3.0]>
+// KL:            tosa.transpose {{.*}}qc.stats = #qc.stats<min = -3.0, max = 3.0, channels(axis = 3) = [-1.5 : -0.5, -0.25 : 3.0], rows = 
 // KL:            qc.stats = #qc.stats<min = 0.0, max = 3.5>
 #map = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
 func.func @main(%x: tensor<1x2x4x4xf32> {onnx.name = "x"}) -> tensor<1x4x4x3xf32> {
@@ -268,7 +272,8 @@ func.func @two_results(%y: tensor<4xf32>) -> (tensor<4xf32>, tensor<4xf32>) {
                            "percentile": [-1.0, 2.75], "mse": [-0.75, 2.5],
                            "kl": [-3.0, 3.0]},
                 "channel_axis": 3, "channel_min": [-1.5, -0.25],
-                "channel_max": [-0.5, 3.0]},
+                "channel_max": [-0.5, 3.0], "row_count": 2,
+                "rows": "AADAvwAAQEAAAAC/AACAvg=="},
     "relu": {"min": 0.25, "max": 4.0,
              "ranges": {"minmax": [0.0, 5.0], "moving_average": [0.0, 4.0],
                         "percentile": [0.0, 4.5], "mse": [0.0, 4.25],
@@ -416,5 +421,36 @@ func.func @two_results(%y: tensor<4xf32>) -> (tensor<4xf32>, tensor<4xf32>) {
     "relu": {"min": 0.0, "max": 5.0, "ranges": {"minmax": [0.0, 5.0]}},
     "split": {"min": -4.0, "max": 0.0, "ranges": {"minmax": [-4.0, 0.0]}},
     "split#1": {"min": 0.0, "max": 8.0, "ranges": {"minmax": [0.0, 8.0]}}
+  }
+}
+
+//--- rows-count.json
+{
+  "version": 2,
+  "samples": 2,
+  "values": {
+    "input:x": {"min": -0.5, "max": 2.0,
+                "ranges": {"minmax": [-1.0, 3.0], "moving_average": [-0.5, 2.0],
+                           "percentile": [-1.0, 2.75], "mse": [-0.75, 2.5],
+                           "kl": [-3.0, 3.0]}},
+    "conv_in": {"min": -0.5, "max": 2.0,
+                "ranges": {"minmax": [-1.0, 3.0], "moving_average": [-0.5, 2.0],
+                           "percentile": [-1.0, 2.75], "mse": [-0.75, 2.5],
+                           "kl": [-3.0, 3.0]},
+                "channel_axis": 3, "channel_min": [-1.5, -0.25],
+                "channel_max": [-0.5, 3.0], "row_count": 2,
+                "rows": "AACAPwAAAEAAAEBA"},
+    "relu": {"min": 0.25, "max": 4.0,
+             "ranges": {"minmax": [0.0, 5.0], "moving_average": [0.0, 4.0],
+                        "percentile": [0.0, 4.5], "mse": [0.0, 4.25],
+                        "kl": [0.0, 3.5]}},
+    "split": {"min": -3.0, "max": -1.0,
+              "ranges": {"minmax": [-4.0, 0.0], "moving_average": [-3.0, 0.0],
+                         "percentile": [-3.5, 0.0], "mse": [-2.0, 0.0],
+                         "kl": [-4.0, 4.0]}},
+    "split#1": {"min": 1.0, "max": 7.0,
+                "ranges": {"minmax": [0.0, 8.0], "moving_average": [0.0, 7.0],
+                           "percentile": [0.0, 7.5], "mse": [0.0, 6.0],
+                           "kl": [0.0, 5.0]}}
   }
 }

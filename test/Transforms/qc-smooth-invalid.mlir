@@ -5,9 +5,13 @@
 // RUN: not quant-opt %s --qc-smooth=method=awq 2>&1 | FileCheck %s --check-prefix=METHOD
 // RUN: not quant-opt %s --qc-smooth=method=manual 2>&1 | FileCheck %s --check-prefix=METHOD
 // RUN: not quant-opt %s --qc-smooth=alpha=1.5 2>&1 | FileCheck %s --check-prefix=ALPHA
+// RUN: not quant-opt %s --qc-smooth=weight-bits=9 2>&1 | FileCheck %s --check-prefix=BITS
+// RUN: not quant-opt %s --qc-smooth=weight-bits=1 2>&1 | FileCheck %s --check-prefix=BITS1
 
 // METHOD: qc-smooth: unknown method '{{awq|manual}}' (expected smoothquant or os_plus)
 // ALPHA: qc-smooth: alpha must be in [0, 1], got 1.5
+// BITS: qc-smooth: weight-bits must be in [2, 8], got 9
+// BITS1: qc-smooth: weight-bits must be in [2, 8], got 1
 
 // The consumer's input was never calibrated.
 func.func @no_statistics(%x: tensor<1x3x2xf32>) -> tensor<1x3x1xf32> {

@@ -9,7 +9,8 @@
 //                  [--observer=minmax|moving_average|percentile|mse|kl]
 //                  [--activation-type=i8|u8] [--activation-symmetric]
 //                  [--keep-float=node,...] [--rounding=gemmlowp|...]
-//                  [--smooth[=method=smoothquant|os_plus,alpha=A]]
+//                  [--smooth[=method=smoothquant|os_plus,alpha=A,
+//                            alpha-search]]
 //                  [--report=report.json]]
 //
 // A thin driver over the registered pipelines: quant-translate --import-onnx
@@ -130,8 +131,10 @@ static cl::opt<std::string> smooth(
     "smooth", cl::ValueOptional,
     cl::desc("Smooth activation channels into the weights before quantizing "
              "(qc-smooth), with its options: method=smoothquant|os_plus, "
-             "alpha=A (e.g. --smooth=method=os_plus or --smooth=alpha=0.8); "
-             "the smoothed model is calibrated again, so --calib is needed"),
+             "alpha=A, alpha-search (e.g. --smooth=method=os_plus, "
+             "--smooth=alpha=0.8 or --smooth=alpha-search: alpha or t per "
+             "layer by measured output error); the smoothed model is "
+             "calibrated again, so --calib is needed"),
     cl::value_desc("option=value,..."), cl::cat(quantizationCategory));
 static cl::opt<bool> integerOnly(
     "integer-only",

@@ -242,6 +242,33 @@ TEST_F(ObserversTest, MinMaxChannelMinMaxHandMade2x3x4) {
   EXPECT_TRUE(perTensor.channelMax().empty());
 }
 
+TEST_F(ObserversTest, SampledRowsByHand) {
+  // x[n][c][k] = 100 n + 10 c + k, channel axis 1: position p = 4 n + k
+  // holds the vector (100 n + k, 100 n + 10 + k, 100 n + 20 + k).
+  std::vector<float> x;
+  for (int n = 0; n < 2; ++n)
+    for (int c = 0; c < 3; ++c)
+      for (int k = 0; k < 4; ++k)
+        x.push_back(static_cast<float>(100 * n + 10 * c + k));
+  TensorObserver o({2, 3, 4}, 1);
+  // 8 positions, 3 rows: positions floor(8 / 6), floor(24 / 6), floor(40 / 6)
+  // = 1, 4, 6.
+  o.sampleRows(x.data(), x.size(), 3);
+  EXPECT_EQ(o.sampledRowCount(), 3u);
+  EXPECT_EQ(o.sampledRows(),
+            (std::vector<float>{1, 11, 21, 100, 110, 120, 102, 112, 122}));
+  // More rows than positions: every position, appended to the first.
+  o.sampleRows(x.data(), x.size(), 20);
+  EXPECT_EQ(o.sampledRowCount(), 11u);
+  EXPECT_EQ(o.sampledRows()[9 + 7 * 3], 103.0f);
+  // A vector with a NaN is skipped.
+  TensorObserver skips({2, 3, 4}, 1);
+  x[4 + 2] = std::numeric_limits<float>::quiet_NaN(); // c = 1, position 2
+  skips.sampleRows(x.data(), x.size(), 8);
+  EXPECT_EQ(skips.sampledRowCount(), 7u);
+  EXPECT_EQ(skips.sampledRows()[2 * 3], 3.0f); // position 3
+}
+
 TEST_F(ObserversTest, ChannelMinMaxRandomAgainstNestedLoops) {
   const int64_t d0 = 3, d1 = 5, d2 = 7;
   const int64_t dims[3] = {d0, d1, d2};

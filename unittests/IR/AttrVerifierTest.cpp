@@ -47,7 +47,7 @@ protected:
     return diagnosticOf([&](auto emit) {
       return StatsAttr::getChecked(emit, &context, APFloat(-4.0), APFloat(4.0),
                                    axis, lo, hi, DenseF64ArrayAttr(),
-                                   DenseF64ArrayAttr());
+                                   DenseF64ArrayAttr(), DenseFPElementsAttr());
     });
   }
 
@@ -172,12 +172,13 @@ TEST_F(AttrVerifierTest, StatsChannelAbsMax) {
       &context, APFloat(-3.0), APFloat(2.0), std::optional<int64_t>(1),
       DenseF64ArrayAttr::get(&context, {-3.0, 0.25, -1.0, 0.0}),
       DenseF64ArrayAttr::get(&context, {-2.0, 2.0, 0.5, 0.0}),
-      DenseF64ArrayAttr(), DenseF64ArrayAttr());
+      DenseF64ArrayAttr(), DenseF64ArrayAttr(), DenseFPElementsAttr());
   EXPECT_EQ(stats.getChannelAbsMax(),
             (SmallVector<double>{3.0, 2.0, 1.0, 0.0}));
   auto perTensor = StatsAttr::get(&context, APFloat(-3.0), APFloat(2.0), kNone,
                                   DenseF64ArrayAttr(), DenseF64ArrayAttr(),
-                                  DenseF64ArrayAttr(), DenseF64ArrayAttr());
+                                  DenseF64ArrayAttr(), DenseF64ArrayAttr(),
+                                  DenseFPElementsAttr());
   EXPECT_TRUE(perTensor.getChannelAbsMax().empty());
 }
 
@@ -188,13 +189,14 @@ TEST_F(AttrVerifierTest, StatsPercentilesNeedRanksAndValues) {
               return StatsAttr::getChecked(
                   emit, &context, APFloat(0.0), APFloat(1.0), kNone,
                   DenseF64ArrayAttr(), DenseF64ArrayAttr(), ranks,
-                  DenseF64ArrayAttr());
+                  DenseF64ArrayAttr(), DenseFPElementsAttr());
             }),
             "percentiles need both ranks and values");
   EXPECT_EQ(diagnosticOf([&](auto emit) {
               return StatsAttr::getChecked(
                   emit, &context, APFloat(0.0), APFloat(1.0), kNone,
-                  DenseF64ArrayAttr(), DenseF64ArrayAttr(), ranks, values);
+                  DenseF64ArrayAttr(), DenseF64ArrayAttr(), ranks, values,
+                  DenseFPElementsAttr());
             }),
             "expected one value per percentile rank");
 }
@@ -204,7 +206,8 @@ TEST_F(AttrVerifierTest, StatsRejectsNaN) {
               return StatsAttr::getChecked(
                   emit, &context, APFloat::getNaN(APFloat::IEEEdouble()),
                   APFloat(1.0), kNone, DenseF64ArrayAttr(), DenseF64ArrayAttr(),
-                  DenseF64ArrayAttr(), DenseF64ArrayAttr());
+                  DenseF64ArrayAttr(), DenseF64ArrayAttr(),
+                  DenseFPElementsAttr());
             }),
             "expected finite min <= max, got min = nan, max = 1.000000e+00");
 }

@@ -41,8 +41,16 @@ enum class Observer { MinMax, MovingAverage, Percentile, Mse, Kl };
 /// Version of the statistics file calibration writes (every observer's
 /// range per tap, JSON) and qc-calibrate reads.
 /// Version 2: per-channel "channel_min"/"channel_max" (version 1 had only
-/// "channel_absmax", which smoothing's shift cannot be computed from).
+/// "channel_absmax", which smoothing's shift cannot be computed from), and
+/// optionally "rows" (sampled channel vectors: base64 of little-endian
+/// float32, "row_count" of them; files without them serve everything but
+/// smoothing's alpha search).
 inline constexpr int64_t kStatsFileVersion = 2;
+
+/// Channel vectors calibration keeps per tapped value with a channel axis
+/// (spread over the samples): enough for alpha search to rank candidates by
+/// output error, few enough for the statistics file.
+inline constexpr size_t kSampledRows = 128;
 
 /// "minmax", "moving_average", "percentile", "mse", "kl".
 std::string observerName(Observer observer);
@@ -114,6 +122,14 @@ public:
   /// Requires beginHistogram (asserted).
   void observeHistogram(const float *data, size_t count);
 
+  /// Keeps up to `rows` channel vectors of one sample (the layout of
+  /// observe): with P positions (elements per channel; position p is the
+  /// p-th index of the other dims in row-major order) and n = min(rows, P),
+  /// the vectors at positions floor((k + 1/2) P / n), k = 0 .. n - 1, in
+  /// that order; a vector with a non-finite element is skipped. Needs a
+  /// channel axis (asserted). What smoothing's alpha search measures on.
+  void sampleRows(const float *data, size_t count, size_t rows);
+
   //===--------------------------------------------------------------------===//
   // Statistics
   //===--------------------------------------------------------------------===//
@@ -138,6 +154,10 @@ public:
   /// valid range that contains 0, like the per-tensor ranges' [0, 0].
   std::vector<float> channelMin() const { return seenOrZero(channelMin_); }
   std::vector<float> channelMax() const { return seenOrZero(channelMax_); }
+  /// The vectors sampleRows kept, row-major (channels per row), and their
+  /// count.
+  const std::vector<float> &sampledRows() const { return rows_; }
+  size_t sampledRowCount() const { return rows_.size() / channels_; }
   /// Whether beginHistogram was called.
   bool hasHistogram() const { return !histogram_.counts.empty(); }
   /// Finite values clamped into an edge bin in pass 2 (see observeHistogram).
@@ -255,6 +275,7 @@ private:
   /// +inf and -inf (the identities) in a channel without finite values yet.
   std::vector<float> channelMin_;
   std::vector<float> channelMax_;
+  std::vector<float> rows_;
   /// Whether movingMin_/movingMax_ hold a value (the first sample with a
   /// finite value initializes them).
   bool movingInitialized_ = false;

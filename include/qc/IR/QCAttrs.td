@@ -116,17 +116,23 @@ def QC_StatsAttr : QC_Attr<"Stats", "stats"> {
     channel order (what smoothing needs: SmoothQuant scales by max(|lo|, |hi|),
     OS+ also shifts by the midpoint (lo + hi) / 2), and optionally
     percentiles of |x| as `rank : value` pairs (rank in (0, 100], ascending;
-    values non-decreasing).
+    values non-decreasing), and optionally `rows`: a sample of the value's
+    channel vectors (R x channels f32, each row the channels at one position
+    of one calibration sample), on which qc-smooth's alpha search measures
+    quantization error.
 
     ```mlir
     #qc.stats<min = -1.5, max = 3.25>
     #qc.stats<min = -1.5, max = 3.25, channels(axis = 1) = [-1.5 : 1.0, -0.25 : 3.25],
               percentiles = [99.9 : 2.75, 99.99 : 3.0]>
+    #qc.stats<min = -1.5, max = 3.25, channels(axis = 1) = [-1.5 : 1.0, -0.25 : 3.25],
+              rows = dense<[[-1.5, 3.25], [1.0, -0.25]]> : tensor<2x2xf32>>
     ```
 
     The channel axis and both per-channel arrays are all present or all
     absent; there is at least one channel, every bound is finite and
-    `lo <= hi` in each channel.
+    `lo <= hi` in each channel. Rows need the channels: one f32 column per
+    channel, at least one row, finite values.
   }];
   let parameters = (ins
     APFloatParameter<"smallest value seen">:$min,
@@ -139,7 +145,9 @@ def QC_StatsAttr : QC_Attr<"Stats", "stats"> {
     OptionalParameter<"::mlir::DenseF64ArrayAttr",
                       "percentile ranks in (0, 100]">:$percentileRanks,
     OptionalParameter<"::mlir::DenseF64ArrayAttr",
-                      "|x| at each rank">:$percentileValues
+                      "|x| at each rank">:$percentileValues,
+    OptionalParameter<"::mlir::DenseFPElementsAttr",
+                      "sampled channel vectors, rows x channels">:$rows
   );
   let extraClassDeclaration = [{
     /// max(|lo|, |hi|) per channel (what only needs the magnitude, such as

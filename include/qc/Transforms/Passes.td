@@ -241,8 +241,19 @@ def QCSmooth : Pass<"qc-smooth"> {
       `s_j = max(1, (max_j - z_j) / t)`; the threshold t is the channel
       half-range that minimizes an estimate of the consumers' output
       quantization noise (one 8-bit step of X~, and each output channel's
-      int8 weight step, propagated through the layer). A padded convolution
-      consumer sees zeros where X~ would need -z: such groups get no shift.
+      `weight-bits` weight step, propagated through the layer). A padded
+      convolution consumer sees zeros where X~ would need -z: such groups
+      get no shift.
+
+    `alpha-search` chooses per group, by measurement: SmoothQuant's alpha
+    among k / 20 (k = 0 .. 20), OS+'s t among the 20-quantiles of the
+    channel half-ranges (and the largest, which only shifts), whichever
+    gives the smallest squared error of the consumers' outputs,
+    `Q(X~) Q(W~)` against `X~ W~`, summed over the rows of X calibration
+    sampled (`#qc.stats` `rows`): X~ on the 8-bit affine grid of its range,
+    W~ on the `weight-bits` per-output-channel grid. A convolution's kernel
+    taps are measured as separate outputs (the rows are single positions).
+    The chosen alpha or t is the one the decision records.
 
     The per-channel ranges come from the consumers' input statistics
     (`#qc.stats` with `channels(axis = a)`, written by calibration). The
@@ -259,6 +270,12 @@ def QCSmooth : Pass<"qc-smooth"> {
     Option<"alpha", "alpha", "double", /*default=*/"0.5",
            "SmoothQuant's migration strength in [0, 1]: 0 leaves X, 1 moves "
            "its whole range into the weights">,
+    Option<"alphaSearch", "alpha-search", "bool", /*default=*/"false",
+           "Choose alpha (smoothquant) or t (os_plus) per group on a grid by "
+           "the consumers' quantized output error on the sampled rows">,
+    Option<"weightBits", "weight-bits", "int64_t", /*default=*/"8",
+           "Bits of the symmetric per-channel weights the factors are chosen "
+           "for (2 to 8; qc-quantize's weight-bits)">,
   ];
   let dependentDialects = ["::mlir::qc::QCDialect"];
 }
