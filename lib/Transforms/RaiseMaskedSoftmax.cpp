@@ -14,7 +14,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
-#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+#include "mlir/Transforms/WalkPatternRewriteDriver.h"
 
 namespace mlir::qc {
 #define GEN_PASS_DEF_QCRAISEMASKEDSOFTMAX
@@ -101,8 +101,10 @@ struct RaiseMaskedSoftmaxPass
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
     patterns.add<RaiseAdditiveMask>(&getContext());
-    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
-      return signalPassFailure();
+    // One walk, no folding: quant-compile runs this on every model, and
+    // folding would reshape the QDQ weight chains that qc-lower-to-integer
+    // matches.
+    walkAndApplyPatterns(getOperation(), std::move(patterns));
   }
 };
 } // namespace

@@ -88,10 +88,12 @@ func.func @whole_row_masked(%x: tensor<2x2xf32>) -> tensor<2x2xf32> {
 
 // -----
 
-// No mask: all zeros (the add of 0 folds away) and an add of two variables.
+// Left alone: all zeros (nothing masked) and an add of two variables; the
+// pass folds nothing.
 // CHECK-LABEL: func @nothing_to_mask
 // CHECK-SAME:    (%[[X:.+]]: tensor<1x2xf32>, %[[Y:.+]]: tensor<1x2xf32>)
-// CHECK-NEXT:    qc.softmax %[[X]] axis(1)
+// CHECK:         %[[S:.+]] = tosa.add %[[X]], %{{.+}}
+// CHECK-NEXT:    qc.softmax %[[S]] axis(1)
 // CHECK-NEXT:    %[[T:.+]] = tosa.add %[[X]], %[[Y]]
 // CHECK-NEXT:    qc.softmax %[[T]] axis(1)
 func.func @nothing_to_mask(%x: tensor<1x2xf32>, %y: tensor<1x2xf32>) -> (tensor<1x2xf32>, tensor<1x2xf32>) {
