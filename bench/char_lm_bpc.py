@@ -33,8 +33,9 @@ training part (qc.datasets.char_lm_calibration_windows), written once as
 of each model is cached in build/bench/char-lm/stats/ (the first quantized
 compile writes it with --calib --calib-stats; later ones read it with
 --calib-stats, so the observers share one calibration run); configurations
-whose flags contain --smooth or --calib get --calib instead (qc-smooth
-calibrates the smoothed model again), and those with their own
+whose flags contain --smooth, --split-outliers or --calib get --calib
+instead (those rewrites calibrate the rewritten model again), and those
+with their own
 --calib-stats (an edited statistics file, say) get nothing more. Compiled
 libraries are cached in build/bench/char-lm/lib/, keyed on the model's
 bytes, the flags and quant-compile's size and modification time
@@ -137,12 +138,18 @@ def recipe_of(extra):
     return "w8a8"
 
 
+def rewrites(extra):
+    """Whether the words `extra` rewrite the model before quantization (which
+    then calibrates the rewritten model again)."""
+    return given(extra, "--smooth") or given(extra, "--split-outliers")
+
+
 def quantized_flags(model, extra, calibration, calibration_count):
     """quant-compile flags of one quantized configuration of `model`."""
     flags = [] if given(extra, "--recipe") else ["--recipe=w8a8"]
-    if given(extra, "--calib-stats") and not given(extra, "--smooth"):
+    if given(extra, "--calib-stats") and not rewrites(extra):
         return flags + extra
-    if given(extra, "--smooth") or given(extra, "--calib"):
+    if rewrites(extra) or given(extra, "--calib"):
         if not given(extra, "--calib"):
             flags.append(f"--calib={calibration}")
         return flags + extra
@@ -179,6 +186,14 @@ def run_windows(library, windows):
 def relative_difference(logits, reference):
     """max |logits - reference| / max |reference|."""
     return float(np.abs(logits - reference).max() / np.abs(reference).max())
+
+
+def format_row(label, recipe, name, bits, difference):
+    """One table row (also printed to stderr as each one is measured)."""
+    bits_text = "failed" if bits is None else f"{bits:.4f}"
+    difference_text = "" if difference is None else f"{difference:.2e}"
+    return (f"| {label} | {recipe} | {name} | {bits_text} | "
+            f"{difference_text} |")
 
 
 def main():
@@ -229,6 +244,7 @@ def main():
         first = reference if first is None else first
         rows.append((label, "float", "", datasets.bits_per_character(
             reference, targets), relative_difference(reference, first)))
+        print(format_row(*rows[-1]), file=sys.stderr, flush=True)
         if args.no_w8a8:
             continue
         for extra in configurations:
@@ -244,11 +260,13 @@ def main():
             except qc.QCToolError as error:
                 print(f"{label} {recipe} {name}: {error}", file=sys.stderr)
                 rows.append((label, recipe, name, None, None))
+                print(format_row(*rows[-1]), file=sys.stderr, flush=True)
                 continue
             remember_stats(flags)
             logits = run_windows(library, windows)
             rows.append((label, recipe, name, datasets.bits_per_character(
                 logits, targets), relative_difference(logits, reference)))
+            print(format_row(*rows[-1]), file=sys.stderr, flush=True)
 
     print(f"\nbits per character on {len(windows)} held-out windows "
           f"({targets.size} predicted characters), QC compiled, "
@@ -258,11 +276,8 @@ def main():
           "first model's (float)")
     print("| model | recipe | extra flags | bits/char | logit difference |")
     print("|---|---|---|--:|--:|")
-    for label, recipe, name, bits, difference in rows:
-        bits_text = "failed" if bits is None else f"{bits:.4f}"
-        difference_text = "" if difference is None else f"{difference:.2e}"
-        print(f"| {label} | {recipe} | {name} | {bits_text} | "
-              f"{difference_text} |")
+    for row in rows:
+        print(format_row(*row))
     return 1 if any(row[3] is None for row in rows) else 0
 
 

@@ -3,9 +3,9 @@
 // A recipe is a fixed sequence of registered passes around a calibration
 // run, so `quant-opt` reproduces each step: qc-raise-layer-norm,
 // qc-fold-batch-norm, qc-insert-observers, (calibration), qc-calibrate,
-// qc-quantize; with smoothing, qc-calibrate, qc-smooth and
-// qc-insert-observers run after the first calibration, and a second one
-// measures the smoothed model. The integer lowering then happens in
+// qc-quantize; with smoothing or outlier splitting, qc-calibrate, the
+// rewrite (qc-smooth, qc-split-outliers) and qc-insert-observers run after
+// a calibration, and another one measures the rewritten model. The integer lowering then happens in
 // qc-lower-to-llvm. The quantization report (Report.cpp) describes what
 // qc-quantize decided.
 //
@@ -25,10 +25,9 @@ using namespace mlir;
 using namespace mlir::qc;
 
 /// The recipes quant-compile knows: none, or `w<N>a8` (N-bit weights per
-/// output channel, 8-bit activations per tensor) for N in the range below.
+/// output channel, 8-bit activations per tensor) for N in [kMinWeightBits,
+/// kMaxWeightBits].
 static constexpr StringLiteral kNoRecipe = "none";
-static constexpr int64_t kMinWeightBits = 2;
-static constexpr int64_t kMaxWeightBits = 8;
 
 /// The weight bits of a `w<N>a8` recipe; none for other names.
 static std::optional<int64_t> parseWeightBits(StringRef recipe) {
@@ -48,25 +47,30 @@ static LogicalResult runPasses(ModuleOp module,
   return pm.run(module);
 }
 
-/// qc-smooth configured by `--smooth`'s options for weights of
-/// `weightBits` (null without `--smooth`).
+/// The pass `create` makes, configured by the options a quant-compile flag
+/// (`--<flag>=option,...`) gave it, for weights of `weightBits`; null where
+/// the flag is absent. The rewritten model is calibrated again, so the flag
+/// needs calibration samples.
 static FailureOr<std::unique_ptr<Pass>>
-buildSmoothingPass(ModuleOp module, const QuantizationOptions &quantization,
-                   int64_t weightBits) {
-  if (!quantization.smoothing)
+buildRewritePass(ModuleOp module, const QuantizationOptions &quantization,
+                 StringRef flag, const std::optional<std::string> &flagOptions,
+                 function_ref<std::unique_ptr<Pass>()> create,
+                 int64_t weightBits) {
+  if (!flagOptions)
     return std::unique_ptr<Pass>();
   if (quantization.calibrationDirectory.empty())
     return emitError(module.getLoc())
-           << "--smooth calibrates the smoothed model again: it needs the "
+           << "--" << flag
+           << " calibrates the rewritten model again: it needs the "
               "calibration samples (--calib DIR)";
-  std::unique_ptr<Pass> pass = createQCSmooth();
+  std::unique_ptr<Pass> pass = create();
   // The command line separates options with commas, pass pipelines with
   // spaces.
-  std::string options = "weight-bits=" + std::to_string(weightBits) + " " +
-                        *quantization.smoothing;
+  std::string options =
+      "weight-bits=" + std::to_string(weightBits) + " " + *flagOptions;
   llvm::replace(options, ',', ' ');
   if (failed(pass->initializeOptions(options, [&](const Twine &message) {
-        return emitError(module.getLoc()) << "--smooth: " << message;
+        return emitError(module.getLoc()) << "--" << flag << ": " << message;
       })))
     return failure();
   return pass;
@@ -116,10 +120,19 @@ LogicalResult mlir::qc::quantizeModel(ModuleOp module,
                   << "' ends in .txt, where its table goes; name the JSON "
                      "file, e.g. report.json";
 
-  FailureOr<std::unique_ptr<Pass>> smoothing =
-      buildSmoothingPass(module, quantization, *weightBits);
-  if (failed(smoothing))
+  FailureOr<std::unique_ptr<Pass>> smoothing = buildRewritePass(
+      module, quantization, "smooth", quantization.smoothing,
+      [] { return createQCSmooth(); }, *weightBits);
+  FailureOr<std::unique_ptr<Pass>> splitting = buildRewritePass(
+      module, quantization, "split-outliers", quantization.outlierSplitting,
+      [] { return createQCSplitOutliers(); }, *weightBits);
+  if (failed(smoothing) || failed(splitting))
     return failure();
+  // The rewrites before quantization, in order.
+  SmallVector<std::unique_ptr<Pass>> rewrites;
+  for (FailureOr<std::unique_ptr<Pass>> *rewrite : {&smoothing, &splitting})
+    if (**rewrite)
+      rewrites.push_back(std::move(**rewrite));
 
   if (failed(runPasses(module, [](OpPassManager &pm) {
         pm.addPass(createQCRaiseLayerNorm());
@@ -157,13 +170,14 @@ LogicalResult mlir::qc::quantizeModel(ModuleOp module,
     pm.addPass(createQCCalibrate(calibrate));
   };
 
-  // Smoothing needs the per-channel ranges of the float model; it changes
-  // the activations it smooths, so the smoothed model is calibrated again
-  // (into a temporary file: the named one keeps the float model's).
-  if (*smoothing) {
+  // Each rewrite reads the statistics of the model before it (smoothing
+  // and activation splitting the per-channel ranges) and changes
+  // activations, so the model it leaves is calibrated again (into a
+  // temporary file: the named one keeps the float model's).
+  for (std::unique_ptr<Pass> &rewrite : rewrites) {
     if (failed(calibrate()) || failed(runPasses(module, [&](OpPassManager &pm) {
           attachStatistics(pm);
-          pm.addPass(std::move(*smoothing));
+          pm.addPass(std::move(rewrite));
           pm.addPass(createQCInsertObservers());
         })))
       return failure();

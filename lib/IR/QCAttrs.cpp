@@ -748,6 +748,21 @@ SmoothingAttr SmoothingAttr::withFolded() const {
 }
 
 //===----------------------------------------------------------------------===//
+// OutlierSplitAttr
+//===----------------------------------------------------------------------===//
+
+LogicalResult
+OutlierSplitAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                         SplitTarget, ArrayRef<int64_t> channels) {
+  if (channels.empty())
+    return emitError() << "expected at least one split channel";
+  for (int64_t channel : channels)
+    if (channel < 0)
+      return emitError() << "expected channel numbers >= 0, got " << channel;
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
 // Generated definitions
 //===----------------------------------------------------------------------===//
 

@@ -97,6 +97,12 @@ LogicalResult QCDialect::verifyOperationAttribute(Operation *op,
                          << "attribute, got " << attr;
     return success();
   }
+  if (name == kOutlierSplitAttrName) {
+    if (!isa<OutlierSplitAttr>(attr))
+      return emitError() << "'" << name << "' expects a #qc.outlier_split "
+                         << "attribute, got " << attr;
+    return success();
+  }
   if (name == kKeepFloatAttrName) {
     if (!isa<UnitAttr>(attr))
       return emitError() << "'" << name << "' is a unit attribute, got "
@@ -106,7 +112,7 @@ LogicalResult QCDialect::verifyOperationAttribute(Operation *op,
   if (name != kSchemeAttrName && name != kStatsAttrName)
     return emitError() << "unknown qc attribute '" << name
                        << "'; expected qc.scheme, qc.stats, qc.bitwidth, "
-                          "qc.smoothing or qc.keep_float";
+                          "qc.smoothing, qc.outlier_split or qc.keep_float";
   // One annotation for an op with a single result, or one per result.
   if (auto perResult = dyn_cast<ArrayAttr>(attr)) {
     if (perResult.size() != op->getNumResults())

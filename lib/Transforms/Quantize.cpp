@@ -176,9 +176,10 @@ private:
       return getOperation()->emitError()
              << "qc-quantize: activation-type must be i8 or u8, got '"
              << activationType << "'";
-    if (weightBits < 2 || weightBits > 8)
+    if (weightBits < kMinWeightBits || weightBits > kMaxWeightBits)
       return getOperation()->emitError()
-             << "qc-quantize: weight-bits must be in [2, 8], got "
+             << "qc-quantize: weight-bits must be in [" << kMinWeightBits
+             << ", " << kMaxWeightBits << "], got "
              << static_cast<int64_t>(weightBits);
     defaultScheme = SchemeAttr::get(
         context, /*bits=*/8, /*isSigned=*/activationType == "i8",

@@ -18,7 +18,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "ChannelAxis.h"
+#include "ChannelGroup.h"
 
 #include "qc/IR/QC.h"
 #include "qc/Transforms/ConstantTensor.h"
@@ -49,267 +49,21 @@ static constexpr double kActivationSteps = 255.0;
 static constexpr int kAlphaGridSteps = 20;
 static constexpr int kThresholdGridSteps = 20;
 
-/// The weight widths qc-quantize supports.
-static constexpr int64_t kMinWeightBits = 2;
-static constexpr int64_t kMaxWeightBits = 8;
-
-/// Channel axes of TOSA's linear ops: the input channels of a convolution's
-/// NHWC input, of a matmul's [N, H, C] left operand, and the output channels
-/// of both results.
-static constexpr int64_t kConvolutionChannelAxis = 3;
-static constexpr int64_t kMatMulChannelAxis = 2;
-
-//===----------------------------------------------------------------------===//
-// Weights seen per channel
-//===----------------------------------------------------------------------===//
-
-namespace {
-/// A linear op's constant weight tensor, with the layout facts smoothing
-/// needs: which element belongs to which input and output channel.
-struct LinearWeights {
-  Operation *op;
-  FloatTensor weights;
-
-  /// Operand positions shared by tosa.matmul (B), tosa.conv2d and
-  /// tosa.depthwise_conv2d (weight, then bias for the convolutions).
-  static constexpr unsigned kWeightOperand = 1;
-  static constexpr unsigned kBiasOperand = 2;
-
-  static std::optional<LinearWeights> read(Operation *op) {
-    if (!isa<tosa::MatMulOp, tosa::Conv2DOp, tosa::DepthwiseConv2DOp>(op))
-      return std::nullopt;
-    std::optional<FloatTensor> weights =
-        evaluateFloatConstant(op->getOperand(kWeightOperand));
-    if (!weights)
-      return std::nullopt;
-    return LinearWeights{op, std::move(*weights)};
-  }
-
-  /// Input channel of element `linear`: B [N, K, W]'s K, OHWI's I, HWCM's C.
-  int64_t inputChannelOf(int64_t linear) const {
-    ArrayRef<int64_t> shape = weights.shape;
-    if (isa<tosa::MatMulOp>(op))
-      return linear / shape[2] % shape[1];
-    if (isa<tosa::Conv2DOp>(op))
-      return linear % shape[3];
-    return linear / shape[3] % shape[2];
-  }
-
-  /// Output channel of element `linear`: B's W, OHWI's O, HWCM's C * M + m.
-  int64_t outputChannelOf(int64_t linear) const {
-    ArrayRef<int64_t> shape = weights.shape;
-    if (isa<tosa::MatMulOp>(op))
-      return linear % shape[2];
-    if (isa<tosa::Conv2DOp>(op))
-      return linear / (shape[1] * shape[2] * shape[3]);
-    return linear % (shape[2] * shape[3]);
-  }
-
-  /// The output element of one input row that weight element `linear`
-  /// contributes to, with a convolution's kernel taps kept apart: B's
-  /// (n, w), OHWI's (o, h, w), every HWCM element its own (a depthwise
-  /// product has one input channel). What alpha search measures error on.
-  int64_t columnOf(int64_t linear) const {
-    ArrayRef<int64_t> shape = weights.shape;
-    if (isa<tosa::MatMulOp>(op))
-      return linear / (shape[1] * shape[2]) * shape[2] + linear % shape[2];
-    if (isa<tosa::Conv2DOp>(op))
-      return linear / shape[3];
-    return linear;
-  }
-
-  int64_t getNumColumns() const {
-    ArrayRef<int64_t> shape = weights.shape;
-    if (isa<tosa::MatMulOp>(op))
-      return shape[0] * shape[2];
-    if (isa<tosa::Conv2DOp>(op))
-      return weights.getNumElements() / shape[3];
-    return weights.getNumElements();
-  }
-
-  int64_t getNumOutputChannels() const {
-    ArrayRef<int64_t> shape = weights.shape;
-    if (isa<tosa::MatMulOp>(op))
-      return shape[2];
-    if (isa<tosa::Conv2DOp>(op))
-      return shape[0];
-    return shape[2] * shape[3];
-  }
-
-  /// Whether zero padding makes the convolution see zeros that a shifted
-  /// input would see as -z: then a shift cannot be compensated exactly.
-  bool padsInput() const {
-    if (isa<tosa::MatMulOp>(op))
-      return false;
-    auto pad = op->getAttrOfType<DenseI64ArrayAttr>("pad");
-    return pad && llvm::any_of(pad.asArrayRef(),
-                               [](int64_t amount) { return amount != 0; });
-  }
-
-  void writeBack(OpBuilder &builder, StringRef blobName) {
-    Value weight = op->getOperand(kWeightOperand);
-    builder.setInsertionPoint(op);
-    op->setOperand(kWeightOperand,
-                   buildFloatConstant(builder, op->getLoc(),
-                                      cast<RankedTensorType>(weight.getType()),
-                                      weights.values, blobName));
-  }
-};
-} // namespace
-
-//===----------------------------------------------------------------------===//
-// Smoothing groups
-//===----------------------------------------------------------------------===//
-
-namespace {
-/// Where the smoothed activation comes from, and how its channels fold in.
-struct Producer {
-  Operation *op;
-  /// The activation X and the axis of its channels.
-  Value activation;
-  int64_t channelAxis;
-  /// For a matmul producer: the tosa.add of its bias, if any (X is then the
-  /// sum); the matmul is `op`.
-  tosa::AddOp biasAdd;
-};
-
-/// A producer, the linear ops consuming its result, and the views between.
-struct SmoothingGroup {
-  Producer producer;
-  int64_t channels;
-  /// Values whose contents smoothing changes: X and the views of it.
-  SmallVector<Value> changedValues;
-  SmallVector<Operation *> consumers;
-};
-} // namespace
-
-/// The tosa.add of a per-channel constant that is the only use of `matmul`
-/// (its bias), if any.
-static tosa::AddOp getBiasAdd(Operation *matmul, int64_t channels) {
-  Value result = matmul->getResult(0);
-  if (!result.hasOneUse())
-    return {};
-  auto add = dyn_cast<tosa::AddOp>(*result.getUsers().begin());
-  if (!add || add.getType() != result.getType())
-    return {};
-  Value constant =
-      add.getInput1() == result ? add.getInput2() : add.getInput1();
-  if (!readPerChannelConstant(constant, kMatMulChannelAxis, channels))
-    return {};
-  return add;
-}
-
-/// The producer kinds smoothing folds into.
-static std::optional<Producer> matchProducer(Operation *op) {
-  if (auto layerNorm = dyn_cast<LayerNormOp>(op)) {
-    // Per-channel factors fold into gamma and beta only when normalization
-    // runs over the last axis alone (then they are per channel).
-    auto type = cast<RankedTensorType>(layerNorm.getResult().getType());
-    if (static_cast<int64_t>(layerNorm.getAxis()) != type.getRank() - 1)
-      return std::nullopt;
-    return Producer{op, layerNorm.getResult(), type.getRank() - 1, {}};
-  }
-  if (isa<tosa::Conv2DOp, tosa::DepthwiseConv2DOp>(op))
-    return Producer{op, op->getResult(0), kConvolutionChannelAxis, {}};
-  if (!isa<tosa::MatMulOp>(op) || !LinearWeights::read(op))
-    return std::nullopt;
-  int64_t channels = cast<RankedTensorType>(op->getResult(0).getType())
-                         .getDimSize(kMatMulChannelAxis);
-  if (tosa::AddOp add = getBiasAdd(op, channels))
-    return Producer{op, add.getResult(), kMatMulChannelAxis, add};
-  return Producer{op, op->getResult(0), kMatMulChannelAxis, {}};
-}
-
-/// The channel axis a linear op reads its input's channels along.
-static int64_t getConsumerChannelAxis(Operation *consumer) {
-  return isa<tosa::MatMulOp>(consumer) ? kMatMulChannelAxis
-                                       : kConvolutionChannelAxis;
-}
-
-/// Adds to `group` the consumers reached from `value`, whose channels lie
-/// along `axis`; fails where a use is neither a view nor a linear consumer
-/// of the channels (smoothing would change what that use sees).
-static LogicalResult collectConsumers(Value value, int64_t axis,
-                                      SmoothingGroup &group) {
-  group.changedValues.push_back(value);
-  for (OpOperand &use : value.getUses()) {
-    Operation *user = use.getOwner();
-    if (std::optional<int64_t> resultAxis = getViewResultAxis(user, axis)) {
-      if (use.getOperandNumber() != 0 ||
-          failed(collectConsumers(user->getResult(0), *resultAxis, group)))
-        return failure();
-      continue;
-    }
-    if (use.getOperandNumber() != 0 || !LinearWeights::read(user) ||
-        axis != getConsumerChannelAxis(user))
-      return failure();
-    group.consumers.push_back(user);
-  }
-  return success();
-}
-
-static std::optional<SmoothingGroup> matchGroup(Operation *op) {
-  std::optional<Producer> producer = matchProducer(op);
-  if (!producer)
-    return std::nullopt;
-  auto type = cast<RankedTensorType>(producer->activation.getType());
-  SmoothingGroup group{
-      *producer, type.getDimSize(producer->channelAxis), {}, {}};
-  if (failed(collectConsumers(producer->activation, producer->channelAxis,
-                              group)) ||
-      group.consumers.empty())
-    return std::nullopt;
-  return group;
-}
-
 //===----------------------------------------------------------------------===//
 // Factors
 //===----------------------------------------------------------------------===//
 
 namespace {
-/// What calibration saw of X per channel, over all consumers' taps.
-struct ChannelRanges {
-  SmallVector<double> min, max;
-
-  double getAbsMax(int64_t channel) const {
-    return std::max(std::fabs(min[channel]), std::fabs(max[channel]));
-  }
-};
-
 /// Per-channel scales s and shifts z: X~ = (X - z) / s.
 struct SmoothingFactors {
   SmallVector<double> scales, shifts;
 };
 } // namespace
 
-/// The per-channel ranges of X from the consumers' input statistics.
-static FailureOr<ChannelRanges> readChannelRanges(const SmoothingGroup &group) {
-  ChannelRanges ranges{SmallVector<double>(group.channels, 0.0),
-                       SmallVector<double>(group.channels, 0.0)};
-  for (Operation *consumer : group.consumers) {
-    StatsAttr stats = getValueStats(consumer->getOperand(0));
-    if (!stats || !stats.getChannelMin() ||
-        stats.getChannelAxis() != getConsumerChannelAxis(consumer) ||
-        static_cast<int64_t>(stats.getChannelMin().size()) != group.channels)
-      return consumer->emitOpError()
-             << "input has no per-channel statistics along axis "
-             << getConsumerChannelAxis(consumer)
-             << " (#qc.stats with channels); calibrate before qc-smooth "
-                "(qc-insert-observers, a calibration run, qc-calibrate)";
-    for (int64_t channel = 0; channel < group.channels; ++channel) {
-      ranges.min[channel] =
-          std::min(ranges.min[channel], stats.getChannelMin()[channel]);
-      ranges.max[channel] =
-          std::max(ranges.max[channel], stats.getChannelMax()[channel]);
-    }
-  }
-  return ranges;
-}
-
 /// max |W_j| per input channel j over all consumers' weights, and the
 /// weights themselves (consumer order).
 static SmallVector<LinearWeights>
-readConsumerWeights(const SmoothingGroup &group) {
+readConsumerWeights(const ChannelGroup &group) {
   return llvm::map_to_vector(group.consumers, [](Operation *consumer) {
     return *LinearWeights::read(consumer);
   });
@@ -542,7 +296,7 @@ private:
 /// The sampled rows of X: those of the first consumer input that has them
 /// (every consumer's tap saw the same X).
 static FailureOr<DenseFPElementsAttr>
-readSampledRows(const SmoothingGroup &group) {
+readSampledRows(const ChannelGroup &group) {
   for (Operation *consumer : group.consumers)
     if (StatsAttr stats = getValueStats(consumer->getOperand(0)))
       if (DenseFPElementsAttr rows = stats.getRows())
@@ -557,99 +311,9 @@ readSampledRows(const SmoothingGroup &group) {
 // Folding
 //===----------------------------------------------------------------------===//
 
-/// X~ = (X - z) / s at the producer: gamma / s and (beta - z) / s for a
-/// layer norm; output channel c of the weights / s_c and (b_c - z_c) / s_c
-/// for a convolution or matmul (a bias add is created where needed).
-static LogicalResult foldIntoProducer(const SmoothingGroup &group,
-                                      const SmoothingFactors &factors,
-                                      OpBuilder &builder) {
-  const Producer &producer = group.producer;
-  Operation *op = producer.op;
-  Location loc = op->getLoc();
-  auto activationType = cast<RankedTensorType>(producer.activation.getType());
-  Type elementType = activationType.getElementType();
-  auto perChannelType = RankedTensorType::get({group.channels}, elementType);
-  auto shiftAndScale = [&](SmallVector<double> &biases) {
-    for (int64_t channel = 0; channel < group.channels; ++channel)
-      biases[channel] =
-          (biases[channel] - factors.shifts[channel]) / factors.scales[channel];
-  };
-  auto toFloats = [](ArrayRef<double> values) {
-    return std::vector<float>(values.begin(), values.end());
-  };
-
-  builder.setInsertionPoint(op);
-  if (auto layerNorm = dyn_cast<LayerNormOp>(op)) {
-    std::optional<SmallVector<double>> gamma =
-        readPerChannelConstant(layerNorm.getScale(), 0, group.channels);
-    std::optional<SmallVector<double>> beta =
-        layerNorm.getBias()
-            ? readPerChannelConstant(layerNorm.getBias(), 0, group.channels)
-            : SmallVector<double>(group.channels, 0.0);
-    if (!gamma || !beta)
-      return op->emitOpError("expected constant gamma and beta to fold the "
-                             "smoothing factors into");
-    for (int64_t channel = 0; channel < group.channels; ++channel)
-      (*gamma)[channel] /= factors.scales[channel];
-    shiftAndScale(*beta);
-    layerNorm.getScaleMutable().assign(buildFloatConstant(
-        builder, loc, perChannelType, toFloats(*gamma), "smoothed_gamma"));
-    layerNorm.getBiasMutable().assign(buildFloatConstant(
-        builder, loc, perChannelType, toFloats(*beta), "smoothed_beta"));
-    return success();
-  }
-
-  LinearWeights weights = *LinearWeights::read(op);
-  for (auto [linear, weight] : llvm::enumerate(weights.weights.values))
-    weight /= factors.scales[weights.outputChannelOf(linear)];
-  weights.writeBack(builder, "smoothed_weight");
-
-  if (!isa<tosa::MatMulOp>(op)) {
-    std::optional<SmallVector<double>> biases = readPerChannelConstant(
-        op->getOperand(LinearWeights::kBiasOperand), 0, group.channels);
-    if (!biases)
-      return op->emitOpError("expected a constant bias to fold the smoothing "
-                             "factors into");
-    shiftAndScale(*biases);
-    op->setOperand(LinearWeights::kBiasOperand,
-                   buildFloatConstant(builder, loc, perChannelType,
-                                      toFloats(*biases), "smoothed_bias"));
-    return success();
-  }
-
-  // A matmul's bias is an add of a [1, 1, C] constant after it.
-  auto biasType = RankedTensorType::get({1, 1, group.channels}, elementType);
-  SmallVector<double> biases(group.channels, 0.0);
-  if (tosa::AddOp add = producer.biasAdd) {
-    Value constant =
-        add.getInput1() == op->getResult(0) ? add.getInput2() : add.getInput1();
-    std::optional<SmallVector<double>> existing =
-        readPerChannelConstant(constant, kMatMulChannelAxis, group.channels);
-    if (!existing)
-      return add.emitOpError("expected a per-channel constant bias to fold "
-                             "the smoothing factors into");
-    biases = std::move(*existing);
-  }
-  shiftAndScale(biases);
-  if (llvm::all_of(biases, [](double bias) { return bias == 0.0; }) &&
-      !producer.biasAdd)
-    return success();
-  builder.setInsertionPointAfter(op);
-  Value biasConstant = buildFloatConstant(builder, loc, biasType,
-                                          toFloats(biases), "smoothed_bias");
-  if (tosa::AddOp add = producer.biasAdd) {
-    add->setOperands({op->getResult(0), biasConstant});
-    return success();
-  }
-  auto add = tosa::AddOp::create(builder, loc, activationType, op->getResult(0),
-                                 biasConstant);
-  op->getResult(0).replaceAllUsesExcept(add.getResult(), add);
-  return success();
-}
-
 /// W~ = diag(s) W in every consumer, and b~ = b + z W (from the original
 /// weights) where the shift is nonzero.
-static LogicalResult foldIntoConsumers(const SmoothingGroup &group,
+static LogicalResult foldIntoConsumers(const ChannelGroup &group,
                                        ArrayRef<LinearWeights> consumers,
                                        const SmoothingFactors &factors,
                                        OpBuilder &builder) {
@@ -748,18 +412,18 @@ struct SmoothPass : mlir::qc::impl::QCSmoothBase<SmoothPass> {
     // the next group's producer).
     SmallVector<Operation *> candidates;
     getOperation()->walk([&](Operation *op) {
-      if (matchProducer(op))
+      if (matchChannelProducer(op))
         candidates.push_back(op);
     });
     OpBuilder builder(&getContext());
     for (Operation *candidate : candidates)
-      if (std::optional<SmoothingGroup> group = matchGroup(candidate))
+      if (std::optional<ChannelGroup> group = matchChannelGroup(candidate))
         if (failed(smooth(*group, *smoothingMethod, builder)))
           return signalPassFailure();
   }
 
 private:
-  LogicalResult smooth(const SmoothingGroup &group, SmoothingMethod method,
+  LogicalResult smooth(const ChannelGroup &group, SmoothingMethod method,
                        OpBuilder &builder) {
     Operation *producer = group.producer.op;
     auto decision =
@@ -779,7 +443,7 @@ private:
                              SmallVector<double>(group.channels, 0.0)};
     if (decision.getShifts())
       factors.shifts = llvm::to_vector(decision.getShifts().asArrayRef());
-    if (failed(foldIntoProducer(group, factors, builder)) ||
+    if (failed(foldIntoProducer(group, factors.scales, factors.shifts, builder)) ||
         failed(foldIntoConsumers(group, consumers, factors, builder)))
       return failure();
     for (Value changed : group.changedValues)
@@ -788,10 +452,10 @@ private:
     return success();
   }
 
-  FailureOr<SmoothingAttr> decide(const SmoothingGroup &group,
+  FailureOr<SmoothingAttr> decide(const ChannelGroup &group,
                                   ArrayRef<LinearWeights> consumers,
                                   SmoothingMethod method) {
-    FailureOr<ChannelRanges> ranges = readChannelRanges(group);
+    FailureOr<ChannelRanges> ranges = readChannelRanges(group, getArgument());
     if (failed(ranges))
       return failure();
     std::optional<OutputErrorMeter> meter;
@@ -856,7 +520,7 @@ private:
 
   /// Factors written before the pass must fit the group.
   static LogicalResult checkImposed(SmoothingAttr decision,
-                                    const SmoothingGroup &group) {
+                                    const ChannelGroup &group) {
     Operation *producer = group.producer.op;
     if (static_cast<int64_t>(decision.getScales().size()) != group.channels)
       return producer->emitOpError("has ")

@@ -92,7 +92,7 @@ def compile(model, output, input_shapes=None, emit=None, target=None,
             cpu=None, features=None, opt_level=None, parallel=None,
             vectorize=None, recipe=None, calib=None, calib_stats=None,
             observer=None, integer_only=None, keep_float=None, report=None,
-            smooth=None):
+            smooth=None, split_outliers=None):
     """Compiles an ONNX or MLIR model with quant-compile; returns `output`.
 
     ``input_shapes`` maps graph input names to static shapes (sequences of
@@ -111,10 +111,16 @@ def compile(model, output, input_shapes=None, emit=None, target=None,
     extension ``.txt``. ``smooth`` smooths activation channels into the
     weights first (qc-smooth): ``""`` for its defaults, or its options, e.g.
     ``"method=os_plus"`` or ``"alpha=0.8"``; it needs ``calib``.
+    ``split_outliers`` then splits outlier input channels
+    (qc-split-outliers): ``""`` for its defaults, or its options, e.g.
+    ``"ratio=0.05,target=activations"``; it needs ``calib``.
     """
     args = [str(model), "-o", str(output)]
     if smooth is not None:
         args.append(f"--smooth={smooth}" if smooth else "--smooth")
+    if split_outliers is not None:
+        args.append(f"--split-outliers={split_outliers}" if split_outliers
+                    else "--split-outliers")
     for name, shape in (input_shapes or {}).items():
         args.append(f"--input-shape={name}=" + "x".join(str(d) for d in shape))
     for flag, value in (("emit", emit), ("target", target), ("cpu", cpu),

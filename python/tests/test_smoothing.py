@@ -184,7 +184,7 @@ def test_smooth_needs_calibration_samples(work, model_path, calib):
     stats = work / "reuse.json"
     qc.compile(model_path, work / "stats.so", recipe="w8a8", calib=calib,
                calib_stats=stats, parallel=False)
-    assert ("--smooth calibrates the smoothed model again: it needs the "
+    assert ("--smooth calibrates the rewritten model again: it needs the "
             "calibration samples (--calib DIR)") in compile_error(
                 work, model_path, calib_stats=stats, smooth="")
 

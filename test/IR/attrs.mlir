@@ -293,3 +293,16 @@ func.func @smoothing_methods() attributes {
     d = #qc.smoothing<manual, scales = [3.0]>} {
   return
 }
+
+//===----------------------------------------------------------------------===//
+// #qc.outlier_split
+//===----------------------------------------------------------------------===//
+
+// Both targets; a channel may repeat.
+// CHECK-LABEL: func @outlier_split_targets()
+// ATTR: {a = #qc.outlier_split<weights, channels = [3, 3, 11]>, b = #qc.outlier_split<activations, channels = [0]>}
+func.func @outlier_split_targets() attributes {
+    a = #qc.outlier_split<weights, channels = [3, 3, 11]>,
+    b = #qc.outlier_split<activations, channels = [0]>} {
+  return
+}

@@ -588,6 +588,27 @@ func.func private @smoothing_scales_missing() attributes {attr = #qc.smoothing<m
 
 // -----
 
+//===----------------------------------------------------------------------===//
+// #qc.outlier_split
+//===----------------------------------------------------------------------===//
+
+// expected-error@+2 {{expected integer value}}
+// expected-error@+1 {{failed to parse QC_OutlierSplitAttr parameter 'channels'}}
+func.func private @outlier_split_no_channels() attributes {attr = #qc.outlier_split<weights, channels = []>}
+
+// -----
+
+// expected-error@+1 {{expected channel numbers >= 0, got -1}}
+func.func private @outlier_split_negative_channel() attributes {attr = #qc.outlier_split<activations, channels = [2, -1]>}
+
+// -----
+
+// expected-error@+2 {{expected ::mlir::qc::SplitTarget to be one of: weights, activations}}
+// expected-error@+1 {{failed to parse QC_OutlierSplitAttr parameter 'target'}}
+func.func private @outlier_split_bad_target() attributes {attr = #qc.outlier_split<inputs, channels = [0]>}
+
+// -----
+
 // expected-error@+1 {{sampled rows need per-channel statistics}}
 func.func private @stats_rows_without_channels() attributes {attr = #qc.stats<min = 0.0, max = 1.0, rows = dense<0.5> : tensor<1x1xf32>>}
 

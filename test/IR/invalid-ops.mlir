@@ -424,6 +424,14 @@ func.func @smoothing_wrong_kind(%x: tensor<4xf32>) {
 
 // -----
 
+func.func @outlier_split_wrong_kind(%x: tensor<4xf32>) {
+  // expected-error@+1 {{'arith.addf' op 'qc.outlier_split' expects a #qc.outlier_split attribute, got array<i64: 1>}}
+  %0 = arith.addf %x, %x {qc.outlier_split = array<i64: 1>} : tensor<4xf32>
+  return
+}
+
+// -----
+
 // qc.bitwidth is one decision per op, never per result.
 func.func @bitwidth_array(%x: tensor<4xf32>) {
   // expected-error@+1 {{'arith.addf' op 'qc.bitwidth' expects a #qc.bitwidth attribute, got [#qc.bitwidth<weights = 4, method = manual>]}}
@@ -434,7 +442,7 @@ func.func @bitwidth_array(%x: tensor<4xf32>) {
 // -----
 
 func.func @unknown_qc_attribute(%x: tensor<4xf32>) {
-  // expected-error@+1 {{'arith.addf' op unknown qc attribute 'qc.foo'; expected qc.scheme, qc.stats, qc.bitwidth, qc.smoothing or qc.keep_float}}
+  // expected-error@+1 {{'arith.addf' op unknown qc attribute 'qc.foo'; expected qc.scheme, qc.stats, qc.bitwidth, qc.smoothing, qc.outlier_split or qc.keep_float}}
   %0 = arith.addf %x, %x {qc.foo = 4 : i64} : tensor<4xf32>
   return
 }

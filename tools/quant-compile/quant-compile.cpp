@@ -11,6 +11,8 @@
 //                  [--keep-float=node,...] [--rounding=gemmlowp|...]
 //                  [--smooth[=method=smoothquant|os_plus,alpha=A,
 //                            alpha-search]]
+//                  [--split-outliers[=ratio=R,target=weights|activations,
+//                                     grid-aware]]
 //                  [--report=report.json]]
 //
 // A thin driver over the registered pipelines: quant-translate --import-onnx
@@ -136,6 +138,15 @@ static cl::opt<std::string> smooth(
              "layer by measured output error); the smoothed model is "
              "calibrated again, so --calib is needed"),
     cl::value_desc("option=value,..."), cl::cat(quantizationCategory));
+static cl::opt<std::string> splitOutliers(
+    "split-outliers", cl::ValueOptional,
+    cl::desc("Split outlier input channels of matmuls and convolutions "
+             "(qc-split-outliers, after --smooth), with its options: "
+             "ratio=R (channels added per op, default 0.02), "
+             "target=weights|activations, grid-aware (e.g. "
+             "--split-outliers=ratio=0.05,target=activations); the split "
+             "model is calibrated again, so --calib is needed"),
+    cl::value_desc("option=value,..."), cl::cat(quantizationCategory));
 static cl::opt<bool> integerOnly(
     "integer-only",
     cl::desc("Fail where a float op remains between quantized values "
@@ -195,6 +206,8 @@ int main(int argc, char **argv) {
   quantization.keepFloat.assign(keepFloat.begin(), keepFloat.end());
   if (smooth.getNumOccurrences())
     quantization.smoothing = smooth;
+  if (splitOutliers.getNumOccurrences())
+    quantization.outlierSplitting = splitOutliers;
   quantization.rounding = rounding;
   quantization.integerOnly = integerOnly;
   quantization.reportFile = reportFile;

@@ -60,6 +60,10 @@ struct QuantizationOptions {
   /// qc-smooth's options ("method=os_plus,alpha=0.8"; empty: its defaults)
   /// when activations are smoothed before quantization; none: no smoothing.
   std::optional<std::string> smoothing;
+  /// qc-split-outliers' options ("ratio=0.02,target=activations"; empty: its
+  /// defaults) when input channels are split (after smoothing); none: no
+  /// splitting.
+  std::optional<std::string> outlierSplitting;
   /// Rounding of the requantizations (qc-lower-to-integer's `rounding`).
   std::string rounding = "gemmlowp";
   /// Fail where a float op remains between quantized values; false: such

@@ -212,4 +212,30 @@ def QC_SmoothingAttr : QC_Attr<"Smoothing", "smoothing"> {
   }];
 }
 
+def QC_OutlierSplitAttr : QC_Attr<"OutlierSplit", "outlier_split"> {
+  let summary = "Input channels a linear op reads twice (outlier splitting)";
+  let description = [{
+    The decision of `qc-split-outliers` for one matmul or convolution: its
+    input was widened by appending copies of the input channels `channels`
+    (in order: channel C + i is a copy of `channels[i]`, C the original
+    count), and the op's weights got the matching rows, so the float
+    function is unchanged. `target` says what was halved to make room:
+    `weights` (the weight rows of a split channel and its copies halve, the
+    activation copies are exact) or `activations` (the producer's output
+    channel is divided among its copies, each weight row copied whole).
+    `qc-split-outliers` leaves ops that carry one alone.
+
+    ```mlir
+    #qc.outlier_split<weights, channels = [3, 3, 11]>
+    ```
+  }];
+  let parameters = (ins
+    EnumParameter<QC_SplitTarget>:$target,
+    ArrayRefParameter<"int64_t", "the source channel of each appended input "
+                                 "channel">:$channels
+  );
+  let hasCustomAssemblyFormat = 0;
+  let assemblyFormat = "`<` $target `,` `channels` `=` `[` $channels `]` `>`";
+}
+
 #endif // QC_IR_QCATTRS_TD

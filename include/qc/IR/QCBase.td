@@ -51,6 +51,9 @@ def QC_Dialect : Dialect {
     static constexpr ::llvm::StringLiteral kBitWidthAttrName = "qc.bitwidth";
     /// #qc.smoothing on the op producing a smoothed activation.
     static constexpr ::llvm::StringLiteral kSmoothingAttrName = "qc.smoothing";
+    /// #qc.outlier_split on a linear op whose input channels were split.
+    static constexpr ::llvm::StringLiteral kOutlierSplitAttrName =
+        "qc.outlier_split";
     /// Unit attribute: the user keeps this op in floating point inside a
     /// quantized region (qc-verify-integer-only lets it be).
     static constexpr ::llvm::StringLiteral kKeepFloatAttrName = "qc.keep_float";

@@ -69,4 +69,13 @@ def QC_SmoothingMethod : I32EnumAttr<"SmoothingMethod",
   let cppNamespace = "::mlir::qc";
 }
 
+def QC_SplitTarget : I32EnumAttr<"SplitTarget",
+    "which side of a linear op outlier channel splitting halves", [
+      I32EnumAttrCase<"weights", 0>,
+      I32EnumAttrCase<"activations", 1>,
+    ]> {
+  let cppNamespace = "::mlir::qc";
+  let genSpecializedAttr = 0;
+}
+
 #endif // QC_IR_QCENUMS_TD

@@ -39,6 +39,11 @@ class VectorDialect;
 
 namespace qc {
 
+/// The widths of the symmetric per-channel weights qc-quantize makes (held
+/// in int8); qc-smooth and qc-split-outliers choose factors for them.
+inline constexpr int64_t kMinWeightBits = 2;
+inline constexpr int64_t kMaxWeightBits = 8;
+
 #define GEN_PASS_DECL
 #include "qc/Transforms/Passes.h.inc"
 

@@ -280,6 +280,63 @@ def QCSmooth : Pass<"qc-smooth"> {
   let dependentDialects = ["::mlir::qc::QCDialect"];
 }
 
+def QCSplitOutliers : Pass<"qc-split-outliers"> {
+  let summary = "Split outlier input channels of matmuls and convolutions (OCS)";
+  let description = [{
+    Outlier channel splitting (Zhao et al. 2019): a linear op reads a few
+    input channels twice, and the two halves of each split share what one
+    channel held, so the largest weights or activations need half the range;
+    the float function is exactly the same and the graph stays dense
+    (`tosa.concat` of the input and `tosa.slice`s of it, which quantize as
+    data movement). Per op, `ceil(ratio * C)` channels are added, C its
+    input channel count. `tosa.matmul` (constant right operand) and
+    `tosa.conv2d` (constant weights) are split; depthwise convolutions are
+    not (their outputs follow the input channels).
+
+    `target=weights`: repeatedly, the input channel whose weight row (every
+    output channel and kernel tap reading it) holds the largest |w|, copies
+    included, is halved and the halved row appended; the op reads a copy of
+    that activation channel. With `grid-aware`, w splits into
+    `w / 2 - d / 4` and `w / 2 + d / 4`, d the output channel's step on the
+    symmetric `weight-bits` grid of the plainly split weights: the halves
+    then round apart instead of both the same way. X is unchanged, so the
+    widened input's statistics are X's, with the copies' channel entries
+    and sampled columns appended (its percentiles stay X's).
+
+    `target=activations`: per channel group (as in `qc-smooth`: a layer
+    norm, convolution or matmul producing X, read only by these ops through
+    views), repeatedly the channel j with the largest calibrated
+    `max|X_j| / k_j` gets one more copy (k_j its copies so far, 1 at
+    first). Channel j is divided by k_j at the producer (gamma and beta, or
+    its output channel and bias) and every consumer reads it k_j times, with
+    its weight row copied whole. (Equal copies rather than OCS's halving of
+    one copy: slicing X provides equal copies only, and the largest channel
+    range falls at least as fast.) This needs per-channel statistics
+    (`#qc.stats` with channels) and drops those of X: calibrate again
+    before `qc-quantize`.
+
+    Each split op records its decision as `qc.outlier_split`
+    (`#qc.outlier_split<target, channels = [...]>`: the source channel of
+    each appended input channel); ops carrying one are left alone, so the
+    pass is idempotent.
+  }];
+  let options = [
+    Option<"ratio", "ratio", "double", /*default=*/"0.02",
+           "Input channels added per op, as a fraction of its input channels "
+           "(rounded up), in [0, 1]">,
+    Option<"target", "target", "std::string", /*default=*/"\"weights\"",
+           "What splitting halves: weights or activations">,
+    Option<"gridAware", "grid-aware", "bool", /*default=*/"false",
+           "target=weights: split w into w/2 -+ d/4 (d the weight grid step) "
+           "so the halves round apart">,
+    Option<"weightBits", "weight-bits", "int64_t", /*default=*/"8",
+           "Bits of the symmetric per-channel weight grid grid-aware splits "
+           "for (2 to 8; qc-quantize's weight-bits)">,
+  ];
+  let dependentDialects = ["::mlir::qc::QCDialect",
+                           "::mlir::tosa::TosaDialect"];
+}
+
 def QCQuantize : Pass<"qc-quantize"> {
   let summary = "Choose scales and zero points and insert quantize/dequantize pairs";
   let description = [{
