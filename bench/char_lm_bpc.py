@@ -29,30 +29,18 @@ give both.
 
 Calibration: --calibration-windows windows of 64 characters from the
 training part (qc.datasets.char_lm_calibration_windows), written once as
-.npy files to build/bench/char-lm/calibration-<count>/. The statistics file
-of each model is cached in build/bench/char-lm/stats/ (the first quantized
-compile writes it with --calib --calib-stats; later ones read it with
---calib-stats, so the observers share one calibration run); configurations
-whose flags contain --smooth, --split-outliers or --calib get --calib
-instead (those rewrites calibrate the rewritten model again), and those
-with their own
---calib-stats (an edited statistics file, say) get nothing more. Compiled
-libraries are cached in build/bench/char-lm/lib/, keyed on the model's
-bytes, the flags and quant-compile's size and modification time
-(--no-cache compiles everything again). Single-threaded libraries
-(--parallel=false) and runs.
+.npy files to build/bench/char-lm/calibration-<count>/. Statistics files
+(build/bench/char-lm/stats/) and compiled libraries (build/bench/char-lm/lib/)
+are cached as bench/configurations.py describes (--no-cache compiles
+everything again). Single-threaded libraries (--parallel=false) and runs.
 
 Needs a build (scripts/build.sh; QC_TOOLS_DIR overrides build/bin) and the
 text (scripts/fetch-models.sh); --outliers needs python3-onnx.
 """
 
 import argparse
-import hashlib
-import json
 import shlex
-import subprocess
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
@@ -61,37 +49,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "python"))
 import qc  # noqa: E402
 from qc import datasets  # noqa: E402
+from configurations import (compile_cached, name_of, quantized_flags,  # noqa: E402
+                            recipe_of, remember_stats)
 
 MODEL = ROOT / "models/char-lm/char_lm.onnx"
 CACHE = ROOT / "build/bench/char-lm"
 INPUT = "tokens"
 CONTEXT = datasets.CHAR_LM_CONTEXT
-
-
-def _digest(*parts):
-    hasher = hashlib.sha256()
-    for part in parts:
-        hasher.update(part if isinstance(part, bytes) else str(part).encode())
-        hasher.update(b"\0")
-    return hasher.hexdigest()[:16]
-
-
-def _tool_identity():
-    tool = Path(qc.find_tool("quant-compile"))
-    status = tool.stat()
-    return f"{tool.resolve()}:{status.st_size}:{status.st_mtime_ns}"
-
-
-def quant_compile(model, output, flags):
-    """quant-compile MODEL -o OUTPUT --parallel=false FLAGS (qc.compile's
-    way of running it, with any flags); returns OUTPUT."""
-    args = [qc.find_tool("quant-compile"), str(model), "-o", str(output),
-            "--parallel=false", *flags]
-    result = subprocess.run(args, capture_output=True, text=True, check=False)
-    if result.returncode != 0:
-        raise qc.QCToolError("quant-compile", result.returncode,
-                             result.stderr)
-    return output
 
 
 def write_calibration_set(count):
@@ -106,73 +70,6 @@ def write_calibration_set(count):
             np.save(directory / f"sample_{index:05d}.npy", window[None])
         done.write_text(f"{len(windows)}\n")
     return directory
-
-
-def compile_cached(model, flags, use_cache, label):
-    """The compiled library of `model` with `flags` (cached)."""
-    model_bytes = Path(model).read_bytes()
-    key = _digest(model_bytes, json.dumps(flags), _tool_identity())
-    library = CACHE / "lib" / f"{Path(model).stem}-{key}.so"
-    if use_cache and library.is_file():
-        print(f"{label}: cached {library.relative_to(ROOT)}", flush=True)
-        return library
-    library.parent.mkdir(parents=True, exist_ok=True)
-    started = time.time()
-    temporary = library.with_suffix(".tmp.so")
-    quant_compile(model, temporary, flags)
-    temporary.replace(library)
-    print(f"{label}: compiled in {time.time() - started:.0f} s", flush=True)
-    return library
-
-
-def given(extra, flag):
-    """Whether the words `extra` set quant-compile's `flag`."""
-    return any(word == flag or word.startswith(flag + "=") for word in extra)
-
-
-def recipe_of(extra):
-    """The recipe of a configuration: its --recipe=NAME, or w8a8."""
-    for word in extra:
-        if word.startswith("--recipe="):
-            return word.split("=", 1)[1]
-    return "w8a8"
-
-
-def rewrites(extra):
-    """Whether the words `extra` rewrite the model before quantization (which
-    then calibrates the rewritten model again)."""
-    return given(extra, "--smooth") or given(extra, "--split-outliers")
-
-
-def quantized_flags(model, extra, calibration, calibration_count):
-    """quant-compile flags of one quantized configuration of `model`."""
-    flags = [] if given(extra, "--recipe") else ["--recipe=w8a8"]
-    if given(extra, "--calib-stats") and not rewrites(extra):
-        return flags + extra
-    if rewrites(extra) or given(extra, "--calib"):
-        if not given(extra, "--calib"):
-            flags.append(f"--calib={calibration}")
-        return flags + extra
-    stats = CACHE / "stats" / (
-        f"{Path(model).stem}-{_digest(Path(model).read_bytes())}-"
-        f"calibration-{calibration_count}.json")
-    stats_key = stats.with_suffix(".tool")
-    if not (stats.is_file() and stats_key.is_file()
-            and stats_key.read_text() == _tool_identity()):
-        stats.parent.mkdir(parents=True, exist_ok=True)
-        stats.unlink(missing_ok=True)
-        flags.append(f"--calib={calibration}")
-    flags.append(f"--calib-stats={stats}")
-    return flags + extra
-
-
-def remember_stats(flags):
-    """Records which quant-compile wrote the statistics file in `flags`."""
-    for flag in flags:
-        if flag.startswith("--calib-stats="):
-            stats = Path(flag.split("=", 1)[1])
-            if stats.is_file():
-                stats.with_suffix(".tool").write_text(_tool_identity())
 
 
 def run_windows(library, windows):
@@ -239,7 +136,7 @@ def main():
     for model in models:
         label = Path(model).name
         library = compile_cached(model, [], not args.no_cache,
-                                 f"{label} float")
+                                 f"{label} float", CACHE)
         reference = run_windows(library, windows)
         first = reference if first is None else first
         rows.append((label, "float", "", datasets.bits_per_character(
@@ -248,15 +145,11 @@ def main():
         if args.no_w8a8:
             continue
         for extra in configurations:
-            flags = quantized_flags(model, extra, calibration,
-                                    args.calibration_windows)
-            recipe = recipe_of(extra)
-            name = " ".join(word for word in extra
-                            if not word.startswith("--recipe=")) or \
-                "(defaults)"
+            flags = quantized_flags(model, extra, calibration, CACHE)
+            recipe, name = recipe_of(extra), name_of(extra)
             try:
                 library = compile_cached(model, flags, not args.no_cache,
-                                         f"{label} {recipe} {name}")
+                                         f"{label} {recipe} {name}", CACHE)
             except qc.QCToolError as error:
                 print(f"{label} {recipe} {name}: {error}", file=sys.stderr)
                 rows.append((label, recipe, name, None, None))
