@@ -217,6 +217,82 @@ def test_injection_scales_gamma_beta_and_rows():
         _inject(model, channels=(128,))
 
 
+def _spelled_out_layer_norm_model(onnx, width=8):
+    """x -> a layer norm spelled out as exporters before opset 17 write it
+    (gamma, beta and the MatMul weight in Constant nodes, as paddle2onnx
+    does) -> MatMul, with a Shape node also reading the layer norm."""
+    from onnx import TensorProto, helper, numpy_helper
+
+    rng = np.random.default_rng(3)
+
+    def constant(name, array):
+        return helper.make_node("Constant", [], [name], name=name,
+                                value=numpy_helper.from_array(array, name))
+
+    nodes = [
+        constant("gamma", rng.uniform(0.5, 1.5, width).astype(np.float32)),
+        constant("beta", rng.normal(0, 0.1, width).astype(np.float32)),
+        constant("w", rng.normal(0, 0.3, (width, 4)).astype(np.float32)),
+        constant("two", np.array(2.0, np.float32)),
+        constant("eps", np.array(1e-5, np.float32)),
+        helper.make_node("ReduceMean", ["x"], ["mean"], axes=[-1]),
+        helper.make_node("Sub", ["x", "mean"], ["centered"]),
+        helper.make_node("Pow", ["centered", "two"], ["square"]),
+        helper.make_node("ReduceMean", ["square"], ["variance"], axes=[-1]),
+        helper.make_node("Add", ["variance", "eps"], ["shifted"]),
+        helper.make_node("Sqrt", ["shifted"], ["deviation"]),
+        helper.make_node("Div", ["centered", "deviation"], ["normalized"]),
+        helper.make_node("Mul", ["normalized", "gamma"], ["scaled"]),
+        helper.make_node("Add", ["scaled", "beta"], ["ln"], name="ln_end"),
+        helper.make_node("Shape", ["ln"], ["ln_shape"]),
+        helper.make_node("MatMul", ["ln", "w"], ["y"], name="project"),
+    ]
+    graph = helper.make_graph(
+        nodes, "spelled_out",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 3, width])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 3, 4]),
+         helper.make_tensor_value_info("ln_shape", TensorProto.INT64, [3])])
+    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
+
+
+def test_injection_into_a_spelled_out_layer_norm():
+    onnx = _onnx()
+    from onnx import numpy_helper
+
+    model = _spelled_out_layer_norm_model(onnx)
+    injected, description = _inject(model, layer_norms=["ln_end"],
+                                    channels=(2, 5), factor=40.0)
+    assert description == [("ln_end", ["project"])]
+
+    def constants(m):
+        return {n.output[0]: numpy_helper.to_array(n.attribute[0].t)
+                for n in m.graph.node if n.op_type == "Constant"}
+
+    before, after = constants(model), constants(injected)
+    for name in ("gamma", "beta"):
+        np.testing.assert_array_equal(after[name][[2, 5]],
+                                      before[name][[2, 5]] * np.float32(40))
+    np.testing.assert_array_equal(after["w"][[2, 5]],
+                                  before["w"][[2, 5]] / np.float32(40))
+    np.testing.assert_array_equal(np.delete(after["w"], [2, 5], 0),
+                                  np.delete(before["w"], [2, 5], 0))
+
+    def evaluate(c, x):
+        centered = x - x.mean(-1, keepdims=True)
+        normalized = centered / np.sqrt((centered ** 2).mean(-1, keepdims=True)
+                                        + 1e-5)
+        return (normalized * c["gamma"] + c["beta"]) @ c["w"]
+
+    x = np.random.default_rng(4).normal(0, 1, (1, 3, 8)).astype(np.float32)
+    np.testing.assert_allclose(evaluate(after, x), evaluate(before, x),
+                               rtol=1e-5, atol=1e-6)
+    # The spelled-out layer norm is found by default (it is the only one
+    # feeding MatMuls, so "all but the last" leaves none) and by name only.
+    assert _inject(model)[1] == []
+    with pytest.raises(ValueError, match="no LayerNormalization"):
+        _inject(model, layer_norms=["project"])
+
+
 # --------------------------------------------------------------------------
 # QC's float compile
 # --------------------------------------------------------------------------
