@@ -384,6 +384,17 @@ static LogicalResult foldIntoConsumers(const ChannelGroup &group,
 // The pass
 //===----------------------------------------------------------------------===//
 
+/// Whether every consumer of the group is a depthwise convolution. Its
+/// weights are quantized per output channel, which is per input channel, so
+/// diag(s) W changes no weight grid: smoothing only equalizes the channel
+/// ranges of X, fitted to calibration's maxima, and takes away the headroom
+/// small channels had under the per-tensor range.
+static bool readsOnlyDepthwise(const ChannelGroup &group) {
+  return llvm::all_of(group.consumers, [](Operation *consumer) {
+    return isa<tosa::DepthwiseConv2DOp>(consumer);
+  });
+}
+
 namespace {
 struct SmoothPass : mlir::qc::impl::QCSmoothBase<SmoothPass> {
   using Base::Base;
@@ -429,6 +440,8 @@ private:
     auto decision =
         producer->getAttrOfType<SmoothingAttr>(QCDialect::kSmoothingAttrName);
     if (decision && decision.getFolded())
+      return success();
+    if (!decision && !depthwise && readsOnlyDepthwise(group))
       return success();
     SmallVector<LinearWeights> consumers = readConsumerWeights(group);
     if (!decision) {

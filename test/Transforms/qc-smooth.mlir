@@ -2,6 +2,7 @@
 // RUN: quant-opt %s --split-input-file --qc-smooth --qc-smooth | FileCheck %s
 // RUN: quant-opt %s --split-input-file --qc-smooth=alpha=1.0 | FileCheck %s --check-prefix=ALPHA1
 // RUN: quant-opt %s --split-input-file --qc-smooth=method=os_plus | FileCheck %s --check-prefix=OSPLUS
+// RUN: quant-opt %s --split-input-file --qc-smooth=depthwise | FileCheck %s --check-prefix=DEPTHWISE
 
 // Smoothing groups of every producer kind. The per-channel ranges are the
 // consumers' input statistics (#qc.stats channels); every expected constant
@@ -180,4 +181,35 @@ func.func @activation_between(%a: tensor<1x1x2xf32>) -> tensor<1x1x1xf32> {
   %x = tosa.clamp %p {max_val = 6.0 : f32, min_val = 0.0 : f32, qc.stats = #qc.stats<min = 0.0, max = 4.0, channels(axis = 2) = [0.0 : 4.0, 0.0 : 0.5]>} : (tensor<1x1x2xf32>) -> tensor<1x1x2xf32>
   %c = tosa.matmul %x, %bc, %zp, %zp : (tensor<1x1x2xf32>, tensor<1x2x1xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x1x1xf32>
   return %c : tensor<1x1x1xf32>
+}
+
+// -----
+
+//===----------------------------------------------------------------------===//
+// Convolution -> depthwise convolution (only with `depthwise`)
+//===----------------------------------------------------------------------===//
+
+// Left alone by default: the depthwise weights are quantized per channel.
+// With `depthwise`: ranges [-4, 4] and [-1, 1], depthwise weights [1, 4]:
+// s = [sqrt(4) / sqrt(1), sqrt(1) / sqrt(4)] = [2, 0.5]; producer weights
+// [1, 2] / s = [0.5, 4], bias [2, 1] / s = [1, 2]; depthwise weights * s =
+// [2, 2].
+// CHECK-LABEL: func @depthwise_consumer
+// CHECK-NOT:     qc.smoothing
+// CHECK:         return
+// DEPTHWISE-LABEL: func @depthwise_consumer
+// DEPTHWISE-DAG:     %[[PW:.+]] = arith.constant dense<{{\[}}{{\[}}{{\[}}[5.000000e-01]]], {{\[}}{{\[}}[4.000000e+00]]]]> : tensor<2x1x1x1xf32>
+// DEPTHWISE-DAG:     %[[PB:.+]] = arith.constant dense<[1.000000e+00, 2.000000e+00]> : tensor<2xf32>
+// DEPTHWISE:         %[[P:.+]] = tosa.conv2d %{{.+}}, %[[PW]], %[[PB]], {{.*}}qc.smoothing = #qc.smoothing<smoothquant, alpha = 0.5, scales = [2.0, 0.5], folded>
+// DEPTHWISE:         %[[DW:.+]] = arith.constant dense<2.000000e+00> : tensor<1x1x2x1xf32>
+// DEPTHWISE:         tosa.depthwise_conv2d %[[P]], %[[DW]],
+func.func @depthwise_consumer(%x: tensor<1x2x2x1xf32>) -> tensor<1x2x2x2xf32> {
+  %pw = arith.constant dense<[[[[1.0]]], [[[2.0]]]]> : tensor<2x1x1x1xf32>
+  %pb = arith.constant dense<[2.0, 1.0]> : tensor<2xf32>
+  %dw = arith.constant dense<[[[[1.0], [4.0]]]]> : tensor<1x1x2x1xf32>
+  %db = arith.constant dense<0.0> : tensor<2xf32>
+  %zp = arith.constant dense<0.0> : tensor<1xf32>
+  %p = tosa.conv2d %x, %pw, %pb, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>, qc.stats = #qc.stats<min = -4.0, max = 4.0, channels(axis = 3) = [-4.0 : 4.0, -1.0 : 1.0]>} : (tensor<1x2x2x1xf32>, tensor<2x1x1x1xf32>, tensor<2xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x2x2x2xf32>
+  %d = tosa.depthwise_conv2d %p, %dw, %db, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x2x2x2xf32>, tensor<1x1x2x1xf32>, tensor<2xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x2x2x2xf32>
+  return %d : tensor<1x2x2x2xf32>
 }

@@ -231,7 +231,13 @@ def QCSmooth : Pass<"qc-smooth"> {
     (beta - z) / s), or a convolution or matmul with constant weights (its
     output channels and bias; a matmul's bias is the `tosa.add` after it).
     Groups with another producer, or where X has any other use (a residual
-    add, an activation function), are left alone.
+    add, an activation function), are left alone. So are groups read only
+    by depthwise convolutions unless `depthwise` is set: their weights are
+    quantized per output channel, which is per input channel, so no
+    quantization difficulty moves into them; smoothing then only equalizes
+    X's channel ranges to calibration's maxima, which takes away the
+    headroom small channels had under the per-tensor range (on PP-OCRv4 rec
+    it cost 0.75 points of character accuracy out of sample).
 
     Methods (`method`):
     - `smoothquant`: `s_j = max|X_j|^alpha / max|W_j|^(1 - alpha)` over all
@@ -276,6 +282,9 @@ def QCSmooth : Pass<"qc-smooth"> {
     Option<"weightBits", "weight-bits", "int64_t", /*default=*/"8",
            "Bits of the symmetric per-channel weights the factors are chosen "
            "for (2 to 8; qc-quantize's weight-bits)">,
+    Option<"depthwise", "depthwise", "bool", /*default=*/"false",
+           "Also smooth groups read only by depthwise convolutions (only "
+           "their activation ranges change)">,
   ];
   let dependentDialects = ["::mlir::qc::QCDialect"];
 }
