@@ -27,8 +27,10 @@ from onnx import TensorProto, helper, numpy_helper  # noqa: E402
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import qc  # noqa: E402
-from test_smoothing import (CHANNELS, SAMPLES, TOKENS, outlier_model,  # noqa: E402
-                            relative_error, run)
+# The samples and calibration directory fixtures are test_smoothing's (in
+# this module's work directory).
+from test_smoothing import (CHANNELS, TOKENS, calib, compile_error,  # noqa: E402,F401
+                            outlier_model, relative_error, run, samples)
 
 
 pytestmark = pytest.mark.skipif(not qc.tools_available(),
@@ -56,23 +58,6 @@ def weight_outlier_model():
 @pytest.fixture(scope="module")
 def work(tmp_path_factory):
     return tmp_path_factory.mktemp("outlier_splitting")
-
-
-@pytest.fixture(scope="module")
-def samples():
-    rng = np.random.default_rng(11)
-    return [rng.normal(0.0, 1.0, (1, TOKENS, CHANNELS)).astype(np.float32)
-            for _ in range(SAMPLES)]
-
-
-@pytest.fixture(scope="module")
-def calib(work, samples):
-    directory = work / "calib"
-    for index, array in enumerate(samples):
-        sample = directory / f"sample_{index:03d}"
-        sample.mkdir(parents=True)
-        np.save(sample / "x.npy", array)
-    return directory
 
 
 @pytest.fixture(scope="module")
@@ -156,13 +141,6 @@ def test_weight_splitting_lowers_w4a8_error(work, weight_model, calib, samples,
                             f"weight-split-{len(options)}", recipe="w4a8",
                             split_outliers=options)
     assert split < naive * 0.75, (split, naive)
-
-
-def compile_error(work, model, **options):
-    with pytest.raises(qc.QCToolError) as error:
-        qc.compile(model, work / "bad.so", recipe="w8a8", parallel=False,
-                   **options)
-    return error.value.stderr
 
 
 def test_split_outliers_needs_calibration_samples(work, weight_model, calib):
