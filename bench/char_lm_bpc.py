@@ -39,7 +39,6 @@ text (scripts/fetch-models.sh); --outliers needs python3-onnx.
 """
 
 import argparse
-import shlex
 import sys
 from pathlib import Path
 
@@ -49,8 +48,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "python"))
 import qc  # noqa: E402
 from qc import datasets  # noqa: E402
-from configurations import (compile_cached, name_of, quantized_flags,  # noqa: E402
-                            recipe_of, remember_stats)
+from configurations import (add_configuration_arguments,  # noqa: E402
+                            compile_cached, compile_configuration, name_of,
+                            parse_configurations, recipe_of)
 
 MODEL = ROOT / "models/char-lm/char_lm.onnx"
 CACHE = ROOT / "build/bench/char-lm"
@@ -103,15 +103,10 @@ def main():
                         help="ONNX model (repeatable; default the fixture)")
     parser.add_argument("--outliers", action="store_true",
                         help="also the fixture with injected outliers")
-    parser.add_argument("--qc-flags", action="append", metavar="FLAGS",
-                        help="extra quant-compile flags of one quantized "
-                        "configuration (repeatable; --recipe=NAME replaces "
-                        "w8a8)")
     parser.add_argument("--calibration-windows", type=int, default=64)
     parser.add_argument("--no-w8a8", action="store_true",
                         help="float only")
-    parser.add_argument("--no-cache", action="store_true",
-                        help="compile again instead of using cached libraries")
+    add_configuration_arguments(parser)
     args = parser.parse_args()
 
     models = list(args.model or [MODEL])
@@ -124,7 +119,7 @@ def main():
         DEFAULT_OUTPUT.parent.mkdir(parents=True, exist_ok=True)
         onnx.save(injected, str(DEFAULT_OUTPUT))
         models.append(DEFAULT_OUTPUT)
-    configurations = [shlex.split(f) for f in (args.qc_flags or [""])]
+    configurations = parse_configurations(args)
     windows = datasets.char_lm_eval_windows(args.windows or None)
     targets = windows[:, 1:]
     calibration = None
@@ -145,20 +140,16 @@ def main():
         if args.no_w8a8:
             continue
         for extra in configurations:
-            flags = quantized_flags(model, extra, calibration, CACHE)
             recipe, name = recipe_of(extra), name_of(extra)
-            try:
-                library = compile_cached(model, flags, not args.no_cache,
-                                         f"{label} {recipe} {name}", CACHE)
-            except qc.QCToolError as error:
-                print(f"{label} {recipe} {name}: {error}", file=sys.stderr)
+            library = compile_configuration(model, extra, calibration, CACHE,
+                                            not args.no_cache, label)
+            if library is None:
                 rows.append((label, recipe, name, None, None))
-                print(format_row(*rows[-1]), file=sys.stderr, flush=True)
-                continue
-            remember_stats(flags)
-            logits = run_windows(library, windows)
-            rows.append((label, recipe, name, datasets.bits_per_character(
-                logits, targets), relative_difference(logits, reference)))
+            else:
+                logits = run_windows(library, windows)
+                rows.append((label, recipe, name,
+                             datasets.bits_per_character(logits, targets),
+                             relative_difference(logits, reference)))
             print(format_row(*rows[-1]), file=sys.stderr, flush=True)
 
     print(f"\nbits per character on {len(windows)} held-out windows "

@@ -22,6 +22,7 @@ Single-threaded libraries (--parallel=false).
 
 import hashlib
 import json
+import shlex
 import subprocess
 import sys
 import time
@@ -133,3 +134,36 @@ def remember_stats(flags):
             stats = Path(flag.split("=", 1)[1])
             if stats.is_file():
                 stats.with_suffix(".tool").write_text(_tool_identity())
+
+
+def add_configuration_arguments(parser):
+    """--qc-flags (repeatable) and --no-cache on an argparse parser."""
+    parser.add_argument("--qc-flags", action="append", metavar="FLAGS",
+                        help="extra quant-compile flags of one quantized "
+                        "configuration (repeatable; --recipe=NAME replaces "
+                        "w8a8)")
+    parser.add_argument("--no-cache", action="store_true",
+                        help="compile again instead of using cached libraries")
+
+
+def parse_configurations(args):
+    """The configurations of parsed arguments: the words of each --qc-flags
+    value; one with quant-compile's defaults without any."""
+    return [shlex.split(flags) for flags in (args.qc_flags or [""])]
+
+
+def compile_configuration(model, extra, calibration, cache, use_cache, label,
+                          model_flags=()):
+    """The library of `model` quantized by configuration `extra` (after
+    `model_flags`, e.g. --input-shape), or None where quant-compile failed
+    (its error printed)."""
+    flags = list(model_flags) + quantized_flags(model, extra, calibration,
+                                                cache)
+    description = f"{label} {recipe_of(extra)} {name_of(extra)}"
+    try:
+        library = compile_cached(model, flags, use_cache, description, cache)
+    except qc.QCToolError as error:
+        print(f"{description}: {error}", file=sys.stderr)
+        return None
+    remember_stats(flags)
+    return library

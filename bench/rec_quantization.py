@@ -26,7 +26,6 @@ scripts/fetch-models.sh; --outliers needs python3-onnx.
 """
 
 import argparse
-import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -37,8 +36,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "python"))
 import qc  # noqa: E402
 from qc import ocr  # noqa: E402
-from configurations import (compile_cached, name_of, quantized_flags,  # noqa: E402
-                            recipe_of, remember_stats)
+from configurations import (add_configuration_arguments,  # noqa: E402
+                            compile_cached, compile_configuration, name_of,
+                            parse_configurations, recipe_of)
 from ocr_accuracy import REC, calibration_set  # noqa: E402
 
 CACHE = ROOT / "build/bench/rec-quantization"
@@ -65,12 +65,7 @@ def main():
     parser.add_argument("--lines", type=int, default=300)
     parser.add_argument("--outliers", action="store_true",
                         help="also rec with injected outliers")
-    parser.add_argument("--qc-flags", action="append", metavar="FLAGS",
-                        help="extra quant-compile flags of one quantized "
-                        "configuration (repeatable; --recipe=NAME replaces "
-                        "w8a8)")
-    parser.add_argument("--no-cache", action="store_true",
-                        help="compile again instead of using cached libraries")
+    add_configuration_arguments(parser)
     args = parser.parse_args()
 
     external = Path(subprocess.run([ROOT / "scripts/fetch-models.sh"],
@@ -88,7 +83,7 @@ def main():
         path.parent.mkdir(parents=True, exist_ok=True)
         onnx.save(injected, str(path))
         models.append(path)
-    configurations = [shlex.split(f) for f in (args.qc_flags or [""])]
+    configurations = parse_configurations(args)
     dictionary = ocr.load_dictionary(
         external / "ocr-models/assets/ppocr_keys_v1.txt")
     lines = ocr.book_lines(external / "moby-dick/data", shape[3], args.lines)
@@ -115,19 +110,16 @@ def main():
                                  f"{label} float", CACHE)
         reference = measure(label, "float", "", library, None)
         for extra in configurations:
-            flags = [shape_flag] + quantized_flags(model, extra, calibration,
-                                                   CACHE)
             recipe, name = recipe_of(extra), name_of(extra)
-            try:
-                library = compile_cached(model, flags, not args.no_cache,
-                                         f"{label} {recipe} {name}", CACHE)
-            except qc.QCToolError as error:
-                print(f"{label} {recipe} {name}: {error}", file=sys.stderr)
+            library = compile_configuration(model, extra, calibration, CACHE,
+                                            not args.no_cache, label,
+                                            [shape_flag])
+            if library is None:
                 rows.append((label, recipe, name, None, None, None,
                              len(lines)))
-                continue
-            remember_stats(flags)
-            measure(label, recipe, name, library, reference)
+                print(format_row(*rows[-1]), file=sys.stderr, flush=True)
+            else:
+                measure(label, recipe, name, library, reference)
 
     print(f"\nPP-OCRv4 rec on {len(lines)} lines of Moby-Dick from chapter 1 "
           f"({sum(map(len, lines))} characters), QC compiled, calibration "

@@ -176,11 +176,9 @@ private:
       return getOperation()->emitError()
              << "qc-quantize: activation-type must be i8 or u8, got '"
              << activationType << "'";
-    if (weightBits < kMinWeightBits || weightBits > kMaxWeightBits)
-      return getOperation()->emitError()
-             << "qc-quantize: weight-bits must be in [" << kMinWeightBits
-             << ", " << kMaxWeightBits << "], got "
-             << static_cast<int64_t>(weightBits);
+    if (failed(verifyWeightBitsOption(getOperation(), getArgument(),
+                                      weightBits)))
+      return failure();
     defaultScheme = SchemeAttr::get(
         context, /*bits=*/8, /*isSigned=*/activationType == "i8",
         activationSymmetric, /*narrowRange=*/false, std::nullopt,

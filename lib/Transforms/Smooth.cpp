@@ -412,12 +412,9 @@ struct SmoothPass : mlir::qc::impl::QCSmoothBase<SmoothPass> {
           << "qc-smooth: alpha must be in [0, 1], got " << alpha;
       return signalPassFailure();
     }
-    if (weightBits < kMinWeightBits || weightBits > kMaxWeightBits) {
-      getOperation()->emitError()
-          << "qc-smooth: weight-bits must be in [" << kMinWeightBits << ", "
-          << kMaxWeightBits << "], got " << static_cast<int64_t>(weightBits);
+    if (failed(verifyWeightBitsOption(getOperation(), getArgument(),
+                                      weightBits)))
       return signalPassFailure();
-    }
     // Groups are matched one at a time, in program order: folding one
     // rewrites weights and biases a later group reads (a consumer is often
     // the next group's producer).

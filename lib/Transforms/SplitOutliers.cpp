@@ -41,10 +41,11 @@ using namespace mlir::qc;
 static constexpr int64_t kMatMulWeightInputAxis = 1;
 static constexpr int64_t kConvolutionWeightInputAxis = 3;
 
-/// The ops whose input channels can be split: each output reads every input
-/// channel through its own weight (not so for depthwise convolutions).
+/// The linear ops whose input channels can be split: each output reads every
+/// input channel through its own weight (not so for depthwise convolutions).
+/// Whether the weights are constant is checked where they are read.
 static bool isSplittable(Operation *op) {
-  return isa<tosa::MatMulOp, tosa::Conv2DOp>(op) && LinearWeights::read(op);
+  return isa<tosa::MatMulOp, tosa::Conv2DOp>(op);
 }
 
 static bool isSplit(Operation *op) {
@@ -157,9 +158,12 @@ static SmallVector<int64_t> splitLargestRows(WeightRows &rows, int64_t count,
   SmallVector<int64_t> splitRows;
   for (int64_t step = 0; step < count; ++step) {
     int64_t largest = 0;
+    double largestAbsMax = rows.getAbsMax(0);
     for (int64_t row = 1; row < rows.getNumRows(); ++row)
-      if (rows.getAbsMax(row) > rows.getAbsMax(largest))
+      if (double absMax = rows.getAbsMax(row); absMax > largestAbsMax) {
         largest = row;
+        largestAbsMax = absMax;
+      }
     rows.split(largest, noOffsets);
     splitRows.push_back(largest);
   }
@@ -302,13 +306,9 @@ struct SplitOutliersPass
           << "qc-split-outliers: ratio must be in [0, 1], got " << ratio;
       return signalPassFailure();
     }
-    if (weightBits < kMinWeightBits || weightBits > kMaxWeightBits) {
-      getOperation()->emitError()
-          << "qc-split-outliers: weight-bits must be in [" << kMinWeightBits
-          << ", " << kMaxWeightBits << "], got "
-          << static_cast<int64_t>(weightBits);
+    if (failed(verifyWeightBitsOption(getOperation(), getArgument(),
+                                      weightBits)))
       return signalPassFailure();
-    }
     if (gridAware && *splitTarget != SplitTarget::weights) {
       getOperation()->emitError() << "qc-split-outliers: grid-aware splits "
                                      "weights; it needs target=weights";
@@ -340,28 +340,28 @@ struct SplitOutliersPass
 
 private:
   void splitWeights(Operation *op, OpBuilder &builder) {
-    LinearWeights linear = *LinearWeights::read(op);
-    WeightRows rows(linear);
+    std::optional<LinearWeights> linear = LinearWeights::read(op);
+    if (!linear)
+      return;
+    WeightRows rows(*linear);
     int64_t channels = rows.getNumRows();
     int64_t count = getSplitCount(ratio, channels);
     if (count == 0)
       return;
-    int64_t outputs = linear.getNumOutputChannels();
-    WeightRows plain = rows;
-    SmallVector<int64_t> splitRows = splitLargestRows(plain, count, outputs);
+    int64_t outputs = linear->getNumOutputChannels();
+    SmallVector<int64_t> splitRows = splitLargestRows(rows, count, outputs);
     if (gridAware) {
-      // The grid is that of the plainly split weights; each split moves
-      // its halves a quarter step apart.
-      SmallVector<double> offsets = plain.getOutputChannelAbsMax(outputs);
+      // The grid is that of the plainly split weights; the same splits of
+      // the original rows move each split's halves a quarter step apart.
+      SmallVector<double> offsets = rows.getOutputChannelAbsMax(outputs);
       for (double &offset : offsets)
         offset /= 4.0 * static_cast<double>(getWeightSteps());
+      rows = WeightRows(*linear);
       for (int64_t row : splitRows)
         rows.split(row, offsets);
-    } else {
-      rows = std::move(plain);
     }
-    rows.writeTo(linear);
-    linear.writeBack(builder, "split_weight");
+    rows.writeTo(*linear);
+    linear->writeBack(builder, "split_weight");
     SmallVector<int64_t> sources = getSourceChannels(splitRows, channels);
     appendInputChannels(op, sources, builder);
     op->setAttr(QCDialect::kOutlierSplitAttrName,

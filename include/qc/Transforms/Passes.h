@@ -44,6 +44,18 @@ namespace qc {
 inline constexpr int64_t kMinWeightBits = 2;
 inline constexpr int64_t kMaxWeightBits = 8;
 
+/// Checks a pass's `weight-bits` option, reporting on `root` with the pass's
+/// argument (e.g. "qc-smooth") where it is outside the supported widths.
+inline LogicalResult verifyWeightBitsOption(Operation *root,
+                                            StringRef passArgument,
+                                            int64_t bits) {
+  if (bits >= kMinWeightBits && bits <= kMaxWeightBits)
+    return success();
+  return root->emitError() << passArgument << ": weight-bits must be in ["
+                           << kMinWeightBits << ", " << kMaxWeightBits
+                           << "], got " << bits;
+}
+
 #define GEN_PASS_DECL
 #include "qc/Transforms/Passes.h.inc"
 
