@@ -2,6 +2,7 @@
 
 #include "ChannelGroup.h"
 #include "ChannelAxis.h"
+#include "QuantizationPlacement.h"
 
 #include "qc/IR/QC.h"
 
@@ -90,8 +91,9 @@ void LinearWeights::writeBack(OpBuilder &builder, StringRef blobName) {
 // Channel groups
 //===----------------------------------------------------------------------===//
 
-tosa::AddOp mlir::qc::getBiasAdd(Operation *matmul, int64_t channels) {
-  Value result = matmul->getResult(0);
+tosa::AddOp mlir::qc::getBiasAdd(Operation *op, int64_t channelAxis,
+                                 int64_t channels) {
+  Value result = op->getResult(0);
   if (!result.hasOneUse())
     return {};
   auto add = dyn_cast<tosa::AddOp>(*result.getUsers().begin());
@@ -99,9 +101,41 @@ tosa::AddOp mlir::qc::getBiasAdd(Operation *matmul, int64_t channels) {
     return {};
   Value constant =
       add.getInput1() == result ? add.getInput2() : add.getInput1();
-  if (!readPerChannelConstant(constant, kMatMulChannelAxis, channels))
+  if (!readPerChannelConstant(constant, channelAxis, channels))
     return {};
   return add;
+}
+
+/// The constant operand of a tosa.mul whose other operand is not constant.
+static std::optional<unsigned> getConstantFactorOperand(tosa::MulOp op) {
+  bool lhsConstant = isConstantExpression(op.getInput1());
+  if (lhsConstant == isConstantExpression(op.getInput2()))
+    return std::nullopt;
+  return lhsConstant ? 0 : 1;
+}
+
+/// A multiplication by per-channel constants (one per tensor counts, along
+/// the last axis) of an accumulator it alone reads, so that the factors fuse
+/// into the accumulator's requantization.
+static std::optional<ChannelProducer> matchMultiplyProducer(tosa::MulOp op) {
+  std::optional<unsigned> factorOperand = getConstantFactorOperand(op);
+  if (!factorOperand)
+    return std::nullopt;
+  Value input = op->getOperand(1 - *factorOperand);
+  auto type = cast<RankedTensorType>(op.getType());
+  if (!input.hasOneUse() || !isFusableAccumulator(input) ||
+      cast<RankedTensorType>(input.getType()).getShape() != type.getShape())
+    return std::nullopt;
+  auto factorType =
+      cast<RankedTensorType>(op->getOperand(*factorOperand).getType());
+  int64_t axis = getSingleVaryingAxis(factorType.getShape())
+                     .value_or(type.getRank() - 1);
+  int64_t channels = type.getDimSize(axis);
+  if (!readPerChannelConstant(op->getOperand(*factorOperand), axis, channels))
+    return std::nullopt;
+  if (tosa::AddOp add = getBiasAdd(op, axis, channels))
+    return ChannelProducer{op, add.getResult(), axis, add};
+  return ChannelProducer{op, op.getResult(), axis, {}};
 }
 
 std::optional<ChannelProducer> mlir::qc::matchChannelProducer(Operation *op) {
@@ -113,13 +147,15 @@ std::optional<ChannelProducer> mlir::qc::matchChannelProducer(Operation *op) {
       return std::nullopt;
     return ChannelProducer{op, layerNorm.getResult(), type.getRank() - 1, {}};
   }
+  if (auto multiply = dyn_cast<tosa::MulOp>(op))
+    return matchMultiplyProducer(multiply);
   if (isa<tosa::Conv2DOp, tosa::DepthwiseConv2DOp>(op))
     return ChannelProducer{op, op->getResult(0), kConvolutionChannelAxis, {}};
   if (!isa<tosa::MatMulOp>(op) || !LinearWeights::read(op))
     return std::nullopt;
   int64_t channels = cast<RankedTensorType>(op->getResult(0).getType())
                          .getDimSize(kMatMulChannelAxis);
-  if (tosa::AddOp add = getBiasAdd(op, channels))
+  if (tosa::AddOp add = getBiasAdd(op, kMatMulChannelAxis, channels))
     return ChannelProducer{op, add.getResult(), kMatMulChannelAxis, add};
   return ChannelProducer{op, op->getResult(0), kMatMulChannelAxis, {}};
 }
@@ -151,17 +187,97 @@ static LogicalResult collectConsumers(Value value, int64_t axis,
   return success();
 }
 
-std::optional<ChannelGroup> mlir::qc::matchChannelGroup(Operation *op) {
-  std::optional<ChannelProducer> producer = matchChannelProducer(op);
-  if (!producer)
-    return std::nullopt;
-  auto type = cast<RankedTensorType>(producer->activation.getType());
-  ChannelGroup group{*producer, type.getDimSize(producer->channelAxis), {}, {}};
-  if (failed(collectConsumers(producer->activation, producer->channelAxis,
+/// The group of X along `axis`, with `producer`; none where a use of X is
+/// not a view or a linear consumer of the channels.
+static std::optional<ChannelGroup> collectGroup(ChannelProducer producer) {
+  auto type = cast<RankedTensorType>(producer.activation.getType());
+  ChannelGroup group{producer, type.getDimSize(producer.channelAxis), {}, {}};
+  if (failed(collectConsumers(producer.activation, producer.channelAxis,
                               group)) ||
       group.consumers.empty())
     return std::nullopt;
   return group;
+}
+
+/// `value` and its channel axis `axis`, followed up through the views that
+/// make it while they keep the channel dimension whole.
+static std::pair<Value, int64_t> followViewsUp(Value value, int64_t axis) {
+  while (Operation *view = value.getDefiningOp()) {
+    if (view->getNumOperands() == 0)
+      break;
+    auto source = dyn_cast<RankedTensorType>(view->getOperand(0).getType());
+    if (!source)
+      break;
+    std::optional<int64_t> sourceAxis;
+    for (int64_t dim = 0; dim < source.getRank() && !sourceAxis; ++dim)
+      if (getViewResultAxis(view, dim) == axis)
+        sourceAxis = dim;
+    if (!sourceAxis)
+      break;
+    value = view->getOperand(0);
+    axis = *sourceAxis;
+  }
+  return {value, axis};
+}
+
+/// The group of `consumer`'s input where no producer folds factors and an
+/// explicit multiply would fuse into a requantization.
+static std::optional<ChannelGroup> matchInputGroup(Operation *consumer) {
+  if (!LinearWeights::read(consumer))
+    return std::nullopt;
+  auto [activation, axis] = followViewsUp(consumer->getOperand(0),
+                                          getConsumerChannelAxis(consumer));
+  // A producer's own group, matched at the producer, covers its result.
+  if (Operation *producer = activation.getDefiningOp();
+      producer && matchChannelProducer(producer))
+    return std::nullopt;
+  if (!isFusableAccumulator(activation))
+    return std::nullopt;
+  return collectGroup(ChannelProducer{nullptr, activation, axis, {}});
+}
+
+SmallVector<GroupCandidate>
+mlir::qc::collectGroupCandidates(Operation *root, bool explicitMultiply) {
+  SmallVector<GroupCandidate> candidates;
+  root->walk([&](Operation *op) {
+    // The input's group first: it comes before the result's in the graph.
+    if (explicitMultiply && LinearWeights::read(op))
+      candidates.push_back({op, /*atInput=*/true});
+    if (matchChannelProducer(op))
+      candidates.push_back({op, /*atInput=*/false});
+  });
+  return candidates;
+}
+
+std::optional<ChannelGroup>
+mlir::qc::matchChannelGroup(GroupCandidate candidate) {
+  if (candidate.atInput)
+    return matchInputGroup(candidate.op);
+  std::optional<ChannelProducer> producer =
+      matchChannelProducer(candidate.op);
+  if (!producer)
+    return std::nullopt;
+  return collectGroup(*producer);
+}
+
+void mlir::qc::insertExplicitMultiply(ChannelGroup &group,
+                                      OpBuilder &builder) {
+  ChannelProducer &producer = group.producer;
+  Value activation = producer.activation;
+  auto type = cast<RankedTensorType>(activation.getType());
+  SmallVector<int64_t> factorShape(type.getRank(), 1);
+  factorShape[producer.channelAxis] = group.channels;
+  builder.setInsertionPointAfterValue(activation);
+  Location loc = activation.getLoc();
+  Value ones = buildFloatConstant(
+      builder, loc, type.clone(factorShape),
+      std::vector<float>(group.channels, 1.0f), "smoothing_factors");
+  auto multiply = tosa::MulOp::create(builder, loc, type, activation, ones,
+                                      buildNoMulShift(builder, loc));
+  activation.replaceAllUsesExcept(multiply.getResult(), multiply);
+  producer.op = multiply;
+  producer.activation = multiply.getResult();
+  group.changedValues.front() = multiply.getResult();
 }
 
 //===----------------------------------------------------------------------===//
@@ -200,6 +316,63 @@ FailureOr<ChannelRanges> mlir::qc::readChannelRanges(const ChannelGroup &group,
 // Folding into the producer
 //===----------------------------------------------------------------------===//
 
+/// b_c -> (b_c - z_c) / s_c: a bias of X becomes that of (X - z) / s.
+static void shiftAndScale(MutableArrayRef<double> biases,
+                          ArrayRef<double> scales, ArrayRef<double> shifts) {
+  for (auto [bias, scale, shift] : llvm::zip_equal(biases, scales, shifts))
+    bias = (bias - shift) / scale;
+}
+
+/// `values` as a constant of X's rank varying along its channel axis.
+static Value buildChannelConstant(OpBuilder &builder, Location loc,
+                                  const ChannelGroup &group,
+                                  ArrayRef<double> values, StringRef blobName) {
+  auto activationType =
+      cast<RankedTensorType>(group.producer.activation.getType());
+  SmallVector<int64_t> shape(activationType.getRank(), 1);
+  shape[group.producer.channelAxis] = group.channels;
+  return buildFloatConstant(builder, loc, activationType.clone(shape),
+                            std::vector<float>(values.begin(), values.end()),
+                            blobName);
+}
+
+/// b_c -> (b_c - z_c) / s_c in the per-channel bias add after a matmul or
+/// multiply producer, which is created where the result needs one.
+static LogicalResult foldIntoBiasAdd(const ChannelGroup &group,
+                                     ArrayRef<double> scales,
+                                     ArrayRef<double> shifts,
+                                     OpBuilder &builder) {
+  const ChannelProducer &producer = group.producer;
+  Operation *op = producer.op;
+  Value result = op->getResult(0);
+  SmallVector<double> biases(group.channels, 0.0);
+  if (tosa::AddOp add = producer.biasAdd) {
+    Value constant =
+        add.getInput1() == result ? add.getInput2() : add.getInput1();
+    std::optional<SmallVector<double>> existing =
+        readPerChannelConstant(constant, producer.channelAxis, group.channels);
+    if (!existing)
+      return add.emitOpError("expected a per-channel constant bias to fold "
+                             "per-channel factors into");
+    biases = std::move(*existing);
+  }
+  shiftAndScale(biases, scales, shifts);
+  if (llvm::all_of(biases, [](double bias) { return bias == 0.0; }) &&
+      !producer.biasAdd)
+    return success();
+  builder.setInsertionPointAfter(op);
+  Value biasConstant = buildChannelConstant(builder, op->getLoc(), group,
+                                            biases, "rescaled_bias");
+  if (tosa::AddOp add = producer.biasAdd) {
+    add->setOperands({result, biasConstant});
+    return success();
+  }
+  auto add = tosa::AddOp::create(builder, op->getLoc(), result.getType(),
+                                 result, biasConstant);
+  result.replaceAllUsesExcept(add.getResult(), add);
+  return success();
+}
+
 LogicalResult mlir::qc::foldIntoProducer(const ChannelGroup &group,
                                          ArrayRef<double> scales,
                                          ArrayRef<double> shifts,
@@ -207,13 +380,9 @@ LogicalResult mlir::qc::foldIntoProducer(const ChannelGroup &group,
   const ChannelProducer &producer = group.producer;
   Operation *op = producer.op;
   Location loc = op->getLoc();
-  auto activationType = cast<RankedTensorType>(producer.activation.getType());
-  Type elementType = activationType.getElementType();
+  Type elementType =
+      cast<RankedTensorType>(producer.activation.getType()).getElementType();
   auto perChannelType = RankedTensorType::get({group.channels}, elementType);
-  auto shiftAndScale = [&](SmallVector<double> &biases) {
-    for (int64_t channel = 0; channel < group.channels; ++channel)
-      biases[channel] = (biases[channel] - shifts[channel]) / scales[channel];
-  };
   auto toFloats = [](ArrayRef<double> values) {
     return std::vector<float>(values.begin(), values.end());
   };
@@ -231,7 +400,7 @@ LogicalResult mlir::qc::foldIntoProducer(const ChannelGroup &group,
                              "per-channel factors into");
     for (int64_t channel = 0; channel < group.channels; ++channel)
       (*gamma)[channel] /= scales[channel];
-    shiftAndScale(*beta);
+    shiftAndScale(*beta, scales, shifts);
     layerNorm.getScaleMutable().assign(buildFloatConstant(
         builder, loc, perChannelType, toFloats(*gamma), "rescaled_gamma"));
     layerNorm.getBiasMutable().assign(buildFloatConstant(
@@ -239,50 +408,33 @@ LogicalResult mlir::qc::foldIntoProducer(const ChannelGroup &group,
     return success();
   }
 
+  if (auto multiply = dyn_cast<tosa::MulOp>(op)) {
+    unsigned factorOperand = *getConstantFactorOperand(multiply);
+    SmallVector<double> factors = *readPerChannelConstant(
+        op->getOperand(factorOperand), producer.channelAxis, group.channels);
+    for (int64_t channel = 0; channel < group.channels; ++channel)
+      factors[channel] /= scales[channel];
+    op->setOperand(factorOperand, buildChannelConstant(builder, loc, group,
+                                                       factors,
+                                                       "smoothing_factors"));
+    return foldIntoBiasAdd(group, scales, shifts, builder);
+  }
+
   LinearWeights weights = *LinearWeights::read(op);
   for (auto [linear, weight] : llvm::enumerate(weights.weights.values))
     weight /= scales[weights.outputChannelOf(linear)];
   weights.writeBack(builder, "rescaled_weight");
+  if (isa<tosa::MatMulOp>(op))
+    return foldIntoBiasAdd(group, scales, shifts, builder);
 
-  if (!isa<tosa::MatMulOp>(op)) {
-    std::optional<SmallVector<double>> biases = readPerChannelConstant(
-        op->getOperand(LinearWeights::kBiasOperand), 0, group.channels);
-    if (!biases)
-      return op->emitOpError("expected a constant bias to fold per-channel "
-                             "factors into");
-    shiftAndScale(*biases);
-    op->setOperand(LinearWeights::kBiasOperand,
-                   buildFloatConstant(builder, loc, perChannelType,
-                                      toFloats(*biases), "rescaled_bias"));
-    return success();
-  }
-
-  // A matmul's bias is an add of a [1, 1, C] constant after it.
-  auto biasType = RankedTensorType::get({1, 1, group.channels}, elementType);
-  SmallVector<double> biases(group.channels, 0.0);
-  if (tosa::AddOp add = producer.biasAdd) {
-    Value constant =
-        add.getInput1() == op->getResult(0) ? add.getInput2() : add.getInput1();
-    std::optional<SmallVector<double>> existing =
-        readPerChannelConstant(constant, kMatMulChannelAxis, group.channels);
-    if (!existing)
-      return add.emitOpError("expected a per-channel constant bias to fold "
-                             "per-channel factors into");
-    biases = std::move(*existing);
-  }
-  shiftAndScale(biases);
-  if (llvm::all_of(biases, [](double bias) { return bias == 0.0; }) &&
-      !producer.biasAdd)
-    return success();
-  builder.setInsertionPointAfter(op);
-  Value biasConstant = buildFloatConstant(builder, loc, biasType,
-                                          toFloats(biases), "rescaled_bias");
-  if (tosa::AddOp add = producer.biasAdd) {
-    add->setOperands({op->getResult(0), biasConstant});
-    return success();
-  }
-  auto add = tosa::AddOp::create(builder, loc, activationType, op->getResult(0),
-                                 biasConstant);
-  op->getResult(0).replaceAllUsesExcept(add.getResult(), add);
+  std::optional<SmallVector<double>> biases = readPerChannelConstant(
+      op->getOperand(LinearWeights::kBiasOperand), 0, group.channels);
+  if (!biases)
+    return op->emitOpError("expected a constant bias to fold per-channel "
+                           "factors into");
+  shiftAndScale(*biases, scales, shifts);
+  op->setOperand(LinearWeights::kBiasOperand,
+                 buildFloatConstant(builder, loc, perChannelType,
+                                    toFloats(*biases), "rescaled_bias"));
   return success();
 }

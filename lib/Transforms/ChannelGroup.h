@@ -62,12 +62,15 @@ struct LinearWeights {
 
 /// Where a rewritten activation comes from, and how its channels fold in.
 struct ChannelProducer {
+  /// The op per-channel factors fold into; null where none does, and an
+  /// explicit multiply of `activation` is to carry them
+  /// (insertExplicitMultiply).
   Operation *op;
   /// The activation X and the axis of its channels.
   Value activation;
   int64_t channelAxis;
-  /// For a matmul producer: the tosa.add of its bias, if any (X is then the
-  /// sum); the matmul is `op`.
+  /// For a matmul or multiply producer: the tosa.add of its per-channel
+  /// bias, if any (X is then the sum); the matmul or multiply is `op`.
   tosa::AddOp biasAdd;
 };
 
@@ -81,20 +84,42 @@ struct ChannelGroup {
 };
 
 /// The producer kinds per-channel factors fold into: a qc.layer_norm over the
-/// last axis, a convolution, or a matmul with constant weights (and its bias
-/// add).
+/// last axis, a convolution, a matmul with constant weights (and its bias
+/// add), or a multiplication by per-channel constants of an accumulator
+/// whose requantization it fuses into (an explicit multiply, GELU's 0.5).
 std::optional<ChannelProducer> matchChannelProducer(Operation *op);
 
-/// The group `op` produces, if `op` is a producer whose result is only read
+/// Where a channel group may start: at a producer (the group of its
+/// result), or at a linear op (`atInput`: the group of its input, where no
+/// producer folds factors but an explicit multiply fuses into the
+/// requantization of the accumulator X comes from; QuantizationPlacement's
+/// isFusableAccumulator).
+struct GroupCandidate {
+  Operation *op;
+  bool atInput;
+};
+
+/// The candidates under `root` in program order, those at inputs only with
+/// `explicitMultiply`. Match them one at a time as they come: rewriting a
+/// group changes the weights and biases a later one reads (a consumer is
+/// often the next group's producer).
+SmallVector<GroupCandidate> collectGroupCandidates(Operation *root,
+                                                   bool explicitMultiply);
+
+/// The group `candidate` starts, if its result (or input) is only read
 /// (through views) as the input of linear ops with constant weights.
-std::optional<ChannelGroup> matchChannelGroup(Operation *op);
+std::optional<ChannelGroup> matchChannelGroup(GroupCandidate candidate);
+
+/// Makes a group without producer (its producer's `op` is null) read its
+/// activation through a new multiply by ones, its producer from then on.
+void insertExplicitMultiply(ChannelGroup &group, OpBuilder &builder);
 
 /// The channel axis a linear op reads its input's channels along.
 int64_t getConsumerChannelAxis(Operation *consumer);
 
-/// The tosa.add of a per-channel constant that is the only use of `matmul`
-/// (its bias), if any.
-tosa::AddOp getBiasAdd(Operation *matmul, int64_t channels);
+/// The tosa.add of a per-channel constant (along `channelAxis`) that is the
+/// only use of `op` (a matmul's or multiply's bias), if any.
+tosa::AddOp getBiasAdd(Operation *op, int64_t channelAxis, int64_t channels);
 
 /// What calibration saw of X per channel, over all consumers' taps.
 struct ChannelRanges {
@@ -110,7 +135,9 @@ FailureOr<ChannelRanges> readChannelRanges(const ChannelGroup &group,
 
 /// Replaces X by (X - z) / s at the producer: gamma / s and (beta - z) / s
 /// for a layer norm; output channel c of the weights / s_c and (b_c - z_c) /
-/// s_c for a convolution or matmul (a bias add is created where needed).
+/// s_c for a convolution or matmul, factor c / s_c for a multiply (a bias
+/// add is created where needed). The producer must exist
+/// (insertExplicitMultiply).
 LogicalResult foldIntoProducer(const ChannelGroup &group,
                                ArrayRef<double> scales,
                                ArrayRef<double> shifts, OpBuilder &builder);

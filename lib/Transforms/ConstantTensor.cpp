@@ -196,6 +196,25 @@ Value mlir::qc::buildIntConstant(OpBuilder &builder, Location loc,
   return buildConstant(builder, loc, type, values, blobName);
 }
 
+Value mlir::qc::buildNoMulShift(OpBuilder &builder, Location loc) {
+  auto type = RankedTensorType::get({1}, builder.getI8Type());
+  return tosa::ConstOp::create(
+      builder, loc, type,
+      DenseElementsAttr::get(type, builder.getI8IntegerAttr(0)));
+}
+
+std::optional<int64_t> mlir::qc::getSingleVaryingAxis(ArrayRef<int64_t> shape) {
+  std::optional<int64_t> axis;
+  for (auto [dim, size] : llvm::enumerate(shape)) {
+    if (size == 1)
+      continue;
+    if (axis)
+      return std::nullopt;
+    axis = static_cast<int64_t>(dim);
+  }
+  return axis;
+}
+
 std::optional<SmallVector<double>>
 mlir::qc::readPerChannelConstant(Value value, int64_t channelAxis,
                                  int64_t channels) {

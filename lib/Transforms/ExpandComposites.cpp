@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "qc/IR/QC.h"
+#include "qc/Transforms/ConstantTensor.h"
 #include "qc/Transforms/Passes.h"
 
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
@@ -38,16 +39,14 @@ static Value buildBroadcastScalar(ImplicitLocOpBuilder &builder,
 
 static Value buildMultiply(ImplicitLocOpBuilder &builder, Value lhs,
                            Value rhs) {
-  auto noShift = RankedTensorType::get({1}, builder.getI8Type());
-  Value shift = tosa::ConstOp::create(
-      builder, noShift, DenseElementsAttr::get(noShift, builder.getI8IntegerAttr(0)));
   auto lhsType = cast<RankedTensorType>(lhs.getType());
   auto rhsType = cast<RankedTensorType>(rhs.getType());
   SmallVector<int64_t> shape;
   for (auto [lhsDim, rhsDim] :
        llvm::zip_equal(lhsType.getShape(), rhsType.getShape()))
     shape.push_back(std::max(lhsDim, rhsDim));
-  return tosa::MulOp::create(builder, lhsType.clone(shape), lhs, rhs, shift);
+  return tosa::MulOp::create(builder, lhsType.clone(shape), lhs, rhs,
+                             buildNoMulShift(builder, builder.getLoc()));
 }
 
 /// The sums of `value` over the dimensions from `axis` on, kept as size 1.

@@ -752,13 +752,29 @@ struct FoldAccumulatorAdd : OpRewritePattern<tosa::AddOp> {
 // Multiplications
 //===----------------------------------------------------------------------===//
 
-/// The positive constant `value` is a splat of, if any.
-static std::optional<double> matchPositiveSplat(Value value) {
+/// Positive factors a constant multiplies by: one for the tensor, or one
+/// per index along `axis`, the only axis the constant varies on.
+struct ScalingFactors {
+  SmallVector<double> values;
+  std::optional<int32_t> axis;
+
+  double get(int64_t index) const { return values[axis ? index : 0]; }
+};
+
+/// The factors of the positive constant `value`, if it is one per tensor or
+/// per channel.
+static std::optional<ScalingFactors> matchPositiveFactors(Value value) {
   std::optional<SmallVector<double>> values = readFloatConstant(value);
-  if (!values || values->empty() || !llvm::all_equal(*values) ||
-      !(values->front() > 0.0))
+  if (!values || values->empty() ||
+      !llvm::all_of(*values, [](double factor) { return factor > 0.0; }))
     return std::nullopt;
-  return values->front();
+  if (llvm::all_equal(*values))
+    return ScalingFactors{{values->front()}, std::nullopt};
+  std::optional<int64_t> axis = getSingleVaryingAxis(
+      cast<RankedTensorType>(value.getType()).getShape());
+  if (!axis)
+    return std::nullopt;
+  return ScalingFactors{std::move(*values), static_cast<int32_t>(*axis)};
 }
 
 /// The factor a unary linalg.generic multiplies its input by, when its body
@@ -799,7 +815,11 @@ static std::optional<double> matchScalingGeneric(linalg::GenericOp op) {
 }
 
 namespace {
-/// x * c for a positive constant c is x with its scales times c.
+/// x * c for positive constants c (per tensor or per channel) is x with its
+/// scales times c. Per-channel factors make per-channel scales of an i32
+/// accumulator (a narrow value is widened to one first, so that zero
+/// points stay per tensor); the requantization after it then has one
+/// multiplier per channel.
 struct FoldPositiveScaling : RewritePattern {
   FoldPositiveScaling(MLIRContext *context)
       : RewritePattern(MatchAnyOpTypeTag(), /*benefit=*/2, context) {}
@@ -807,39 +827,51 @@ struct FoldPositiveScaling : RewritePattern {
   LogicalResult matchAndRewrite(Operation *op,
                                 PatternRewriter &rewriter) const override {
     Value input;
-    std::optional<double> factor;
+    std::optional<ScalingFactors> factors;
     if (auto mul = dyn_cast<tosa::MulOp>(op)) {
       input = mul.getInput1();
-      factor = matchPositiveSplat(mul.getInput2());
-      if (!factor) {
+      factors = matchPositiveFactors(mul.getInput2());
+      if (!factors) {
         input = mul.getInput2();
-        factor = matchPositiveSplat(mul.getInput1());
+        factors = matchPositiveFactors(mul.getInput1());
       }
     } else if (auto generic = dyn_cast<linalg::GenericOp>(op)) {
-      factor = matchScalingGeneric(generic);
-      if (factor)
+      if (std::optional<double> factor = matchScalingGeneric(generic)) {
+        factors = ScalingFactors{{*factor}, std::nullopt};
         input = generic.getDpsInputs().front();
+      }
     }
-    if (!factor || !isFloatTensor(op->getResult(0)))
+    if (!factors || !isFloatTensor(op->getResult(0)))
       return failure();
-    std::optional<DequantizedValue> dequantized =
-        matchDequantized(input);
+    std::optional<DequantizedValue> dequantized = matchDequantized(input);
     auto resultType = cast<RankedTensorType>(op->getResult(0).getType());
     if (!dequantized || cast<RankedTensorType>(input.getType()).getShape() !=
                             resultType.getShape())
       return failure();
+    std::optional<int32_t> axis = dequantized->params.axis;
+    Location loc = op->getLoc();
+    if (factors->axis) {
+      if (axis && axis != factors->axis)
+        return failure();
+      axis = factors->axis;
+      if (!matchAccumulator(input))
+        dequantized = widenToAccumulator(rewriter, loc, input);
+      if (!dequantized)
+        return failure();
+    }
+    int64_t count = axis ? resultType.getDimSize(*axis) : 1;
     SmallVector<double> scales;
-    for (double scale : dequantized->params.scales)
-      scales.push_back(scale * *factor);
+    SmallVector<int64_t> zeroPoints;
+    for (int64_t index = 0; index < count; ++index) {
+      scales.push_back(dequantized->params.getScale(index) *
+                       factors->get(index));
+      zeroPoints.push_back(dequantized->params.getZeroPoint(index));
+    }
     quant::QuantizedType type =
-        buildUniformType(dequantized->getType(), scales,
-                         dequantized->params.zeroPoints,
-                         dequantized->params.axis);
-    rewriter.replaceOp(op, buildDequantize(rewriter, op->getLoc(),
-                                           dequantized->getStorage(
-                                               rewriter, op->getLoc()),
-                                           type,
-                                           resultType.getElementType()));
+        buildUniformType(dequantized->getType(), scales, zeroPoints, axis);
+    rewriter.replaceOp(
+        op, buildDequantize(rewriter, loc, dequantized->getStorage(rewriter, loc),
+                            type, resultType.getElementType()));
     return success();
   }
 };
@@ -885,11 +917,10 @@ struct ConvertMul : OpRewritePattern<tosa::MulOp> {
     Location loc = op.getLoc();
     auto resultType = op.getType();
     auto wide = resultType.clone(rewriter.getI32Type());
-    Value shift = buildIntSplat(
-        rewriter, loc, RankedTensorType::get({1}, rewriter.getI8Type()), 0);
     Value product = tosa::MulOp::create(
         rewriter, loc, wide, buildWidenedDifference(rewriter, loc, *lhs),
-        buildWidenedDifference(rewriter, loc, *rhs), shift);
+        buildWidenedDifference(rewriter, loc, *rhs),
+        buildNoMulShift(rewriter, loc));
     double scale = lhs->params.scales.front() * rhs->params.scales.front();
     rewriter.replaceOp(
         op, buildDequantize(rewriter, loc, product,

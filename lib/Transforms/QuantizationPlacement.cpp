@@ -29,22 +29,27 @@ bool mlir::qc::isConstantExpression(Value value) {
   return evaluateFloatConstant(value).has_value();
 }
 
-/// Whether `value` is a constant whose elements are one positive number.
-static bool isPositiveSplat(Value value) {
+/// Whether `value` is a constant of positive factors, one for the tensor or
+/// one per channel: multiplying by it only changes scales.
+static bool isPositiveChannelScale(Value value) {
   std::optional<FloatTensor> constant = evaluateFloatConstant(value);
-  return constant && !constant->values.empty() &&
-         llvm::all_equal(constant->values) && constant->values.front() > 0.0f;
+  if (!constant || constant->values.empty() ||
+      !llvm::all_of(constant->values, [](float factor) { return factor > 0.0f; }))
+    return false;
+  return llvm::all_equal(constant->values) ||
+         getSingleVaryingAxis(constant->shape).has_value();
 }
 
 /// Ops that take an i32 accumulator as it is: clamps, additions of a
-/// constant and multiplications by a constant.
+/// constant and multiplications by positive constants (per tensor or per
+/// channel).
 static bool absorbsAccumulator(Operation *op) {
   if (isa<tosa::ClampOp>(op))
     return true;
   if (isa<tosa::AddOp>(op))
     return llvm::any_of(op->getOperands(), isConstantExpression);
   if (isa<tosa::MulOp>(op))
-    return llvm::any_of(op->getOperands(), isPositiveSplat);
+    return llvm::any_of(op->getOperands(), isPositiveChannelScale);
   auto generic = dyn_cast<linalg::GenericOp>(op);
   if (!generic || generic.getNumDpsInputs() != 1)
     return false;
@@ -117,3 +122,16 @@ bool mlir::qc::needsQuantization(Value value) {
   return !value.use_empty();
 }
 
+
+bool mlir::qc::isFusableAccumulator(Value value) {
+  Operation *producer = value.getDefiningOp();
+  while (producer && isDataMovement(producer)) {
+    value = producer->getOperand(0);
+    if (!value.hasOneUse())
+      return false;
+    producer = value.getDefiningOp();
+  }
+  return producer && !absorbsAccumulator(producer) &&
+         isa<tosa::Conv2DOp, tosa::DepthwiseConv2DOp, tosa::MatMulOp,
+             tosa::MulOp>(producer);
+}

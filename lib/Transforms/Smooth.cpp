@@ -353,7 +353,7 @@ static LogicalResult foldIntoConsumers(const ChannelGroup &group,
     }
     // A matmul's compensation goes into its bias add, or a new one.
     auto biasType = RankedTensorType::get({1, 1, outputs}, elementType);
-    if (tosa::AddOp add = getBiasAdd(op, outputs)) {
+    if (tosa::AddOp add = getBiasAdd(op, kMatMulChannelAxis, outputs)) {
       Value constant = add.getInput1() == op->getResult(0) ? add.getInput2()
                                                            : add.getInput1();
       SmallVector<double> biases =
@@ -415,27 +415,21 @@ struct SmoothPass : mlir::qc::impl::QCSmoothBase<SmoothPass> {
     if (failed(verifyWeightBitsOption(getOperation(), getArgument(),
                                       weightBits)))
       return signalPassFailure();
-    // Groups are matched one at a time, in program order: folding one
-    // rewrites weights and biases a later group reads (a consumer is often
-    // the next group's producer).
-    SmallVector<Operation *> candidates;
-    getOperation()->walk([&](Operation *op) {
-      if (matchChannelProducer(op))
-        candidates.push_back(op);
-    });
     OpBuilder builder(&getContext());
-    for (Operation *candidate : candidates)
+    for (GroupCandidate candidate :
+         collectGroupCandidates(getOperation(), explicitMultiply))
       if (std::optional<ChannelGroup> group = matchChannelGroup(candidate))
         if (failed(smooth(*group, *smoothingMethod, builder)))
           return signalPassFailure();
   }
 
 private:
-  LogicalResult smooth(const ChannelGroup &group, SmoothingMethod method,
+  LogicalResult smooth(ChannelGroup &group, SmoothingMethod method,
                        OpBuilder &builder) {
-    Operation *producer = group.producer.op;
-    auto decision =
-        producer->getAttrOfType<SmoothingAttr>(QCDialect::kSmoothingAttrName);
+    SmoothingAttr decision;
+    if (Operation *producer = group.producer.op)
+      decision = producer->getAttrOfType<SmoothingAttr>(
+          QCDialect::kSmoothingAttrName);
     if (decision && decision.getFolded())
       return success();
     if (!decision && !depthwise && readsOnlyDepthwise(group))
@@ -453,12 +447,15 @@ private:
                              SmallVector<double>(group.channels, 0.0)};
     if (decision.getShifts())
       factors.shifts = llvm::to_vector(decision.getShifts().asArrayRef());
+    if (!group.producer.op)
+      insertExplicitMultiply(group, builder);
     if (failed(foldIntoProducer(group, factors.scales, factors.shifts, builder)) ||
         failed(foldIntoConsumers(group, consumers, factors, builder)))
       return failure();
     for (Value changed : group.changedValues)
       setValueStats(changed, nullptr);
-    producer->setAttr(QCDialect::kSmoothingAttrName, decision.withFolded());
+    group.producer.op->setAttr(QCDialect::kSmoothingAttrName,
+                               decision.withFolded());
     return success();
   }
 

@@ -325,14 +325,8 @@ struct SplitOutliersPass
         splitWeights(op, builder);
       return;
     }
-    // Groups one at a time, in program order: a consumer that is split
-    // gets new weights, and may be the next group's producer.
-    SmallVector<Operation *> candidates;
-    getOperation()->walk([&](Operation *op) {
-      if (matchChannelProducer(op))
-        candidates.push_back(op);
-    });
-    for (Operation *candidate : candidates)
+    for (GroupCandidate candidate :
+         collectGroupCandidates(getOperation(), explicitMultiply))
       if (std::optional<ChannelGroup> group = matchChannelGroup(candidate))
         if (failed(splitActivations(*group, builder)))
           return signalPassFailure();
@@ -369,8 +363,7 @@ private:
                                       sources));
   }
 
-  LogicalResult splitActivations(const ChannelGroup &group,
-                                 OpBuilder &builder) {
+  LogicalResult splitActivations(ChannelGroup &group, OpBuilder &builder) {
     if (!llvm::all_of(group.consumers, isSplittable) ||
         llvm::any_of(group.consumers, isSplit))
       return success();
@@ -387,6 +380,8 @@ private:
     SmallVector<double> copies(group.channels, 1.0);
     for (int64_t source : sources)
       copies[source] += 1.0;
+    if (!group.producer.op)
+      insertExplicitMultiply(group, builder);
     if (failed(foldIntoProducer(group, copies,
                                 SmallVector<double>(group.channels, 0.0),
                                 builder)))

@@ -666,12 +666,72 @@ func.func @generic_mul_positive_constant(%x: tensor<4xi8>) -> tensor<4xf32> {
 
 // -----
 
+// Per-channel factors (qc-smooth's explicit multiply) make an accumulator's
+// scales per channel: 0.25 * [1, 2, 4], requantized to 0.5 by [0.5, 1, 2]
+// (1073741824 * 2^-31, 2^-30, 2^-29), one multiplier per column.
+// CHECK-LABEL: func @mul_per_channel_constant
+// CHECK-SAME:    (%[[ACC:.+]]: tensor<2x3xi32>)
+// CHECK-NOT:     tosa.mul
+// CHECK:         qc.requant %[[ACC]] by(#qc.dyadic<per_axis = 1, [1073741824 * 2**-31, 1073741824 * 2**-30, 1073741824 * 2**-29]>) : tensor<2x3xi32> -> tensor<2x3xi8>
+func.func @mul_per_channel_constant(%acc: tensor<2x3xi32>) -> tensor<2x3xi8> {
+  %q = quant.scast %acc : tensor<2x3xi32> to tensor<2x3x!quant.uniform<i32:f32, 0.25>>
+  %d = qc.dequantize %q : tensor<2x3x!quant.uniform<i32:f32, 0.25>> -> tensor<2x3xf32>
+  %c = arith.constant dense<[[1.0, 2.0, 4.0]]> : tensor<1x3xf32>
+  %shift = arith.constant dense<0> : tensor<1xi8>
+  %m = tosa.mul %d, %c, %shift : (tensor<2x3xf32>, tensor<1x3xf32>, tensor<1xi8>) -> tensor<2x3xf32>
+  %o = qc.quantize %m : tensor<2x3xf32> -> tensor<2x3x!quant.uniform<i8:f32, 0.5>>
+  %s = quant.scast %o : tensor<2x3x!quant.uniform<i8:f32, 0.5>> to tensor<2x3xi8>
+  return %s : tensor<2x3xi8>
+}
+
+// -----
+
+// A narrow value is widened to an i32 accumulator (x - z) first, so the
+// zero point stays one: scales 0.5 * [1, 2] requantized to 1.0.
+// CHECK-LABEL: func @mul_per_channel_constant_narrow
+// CHECK-SAME:    (%[[X:.+]]: tensor<2x2xi8>)
+// CHECK-DAG:     %[[ZP:.+]] = arith.constant dense<-3> : tensor<1x1xi32>
+// CHECK-DAG:     %[[WIDE:.+]] = tosa.cast %[[X]] : (tensor<2x2xi8>) -> tensor<2x2xi32>
+// CHECK:         %[[ACC:.+]] = tosa.sub %[[WIDE]], %[[ZP]] : (tensor<2x2xi32>, tensor<1x1xi32>) -> tensor<2x2xi32>
+// CHECK-NOT:     tosa.mul
+// CHECK:         qc.requant %[[ACC]] by(#qc.dyadic<per_axis = 1, [1073741824 * 2**-31, 1073741824 * 2**-30]>) output_zp(2) : tensor<2x2xi32> -> tensor<2x2xi8>
+func.func @mul_per_channel_constant_narrow(%x: tensor<2x2xi8>) -> tensor<2x2xi8> {
+  %q = quant.scast %x : tensor<2x2xi8> to tensor<2x2x!quant.uniform<i8:f32, 0.5:-3>>
+  %d = qc.dequantize %q : tensor<2x2x!quant.uniform<i8:f32, 0.5:-3>> -> tensor<2x2xf32>
+  %c = arith.constant dense<[[1.0, 2.0]]> : tensor<1x2xf32>
+  %shift = arith.constant dense<0> : tensor<1xi8>
+  %m = tosa.mul %c, %d, %shift : (tensor<1x2xf32>, tensor<2x2xf32>, tensor<1xi8>) -> tensor<2x2xf32>
+  %o = qc.quantize %m : tensor<2x2xf32> -> tensor<2x2x!quant.uniform<i8:f32, 1.0:2>>
+  %s = quant.scast %o : tensor<2x2x!quant.uniform<i8:f32, 1.0:2>> to tensor<2x2xi8>
+  return %s : tensor<2x2xi8>
+}
+
+// -----
+
+// Scales per row times factors per column, or factors varying along two
+// axes, have no per-axis form: the multiplications stay float.
+// CHECK-LABEL: func @mul_per_channel_constant_other_axis
+// CHECK:         tosa.mul %{{.+}}, %{{.+}}, %{{.+}} : (tensor<2x2xf32>, tensor<1x2xf32>, tensor<1xi8>) -> tensor<2x2xf32>
+// CHECK:         tosa.mul %{{.+}}, %{{.+}}, %{{.+}} : (tensor<2x2xf32>, tensor<2x2xf32>, tensor<1xi8>) -> tensor<2x2xf32>
+func.func @mul_per_channel_constant_other_axis(%acc: tensor<2x2xi32>) -> (tensor<2x2xf32>, tensor<2x2xf32>) {
+  %q = quant.scast %acc : tensor<2x2xi32> to tensor<2x2x!quant.uniform<i32:f32:0, {0.25, 0.5}>>
+  %d = qc.dequantize %q : tensor<2x2x!quant.uniform<i32:f32:0, {0.25, 0.5}>> -> tensor<2x2xf32>
+  %columns = arith.constant dense<[[1.0, 2.0]]> : tensor<1x2xf32>
+  %both = arith.constant dense<[[1.0, 2.0], [3.0, 4.0]]> : tensor<2x2xf32>
+  %shift = arith.constant dense<0> : tensor<1xi8>
+  %m = tosa.mul %d, %columns, %shift : (tensor<2x2xf32>, tensor<1x2xf32>, tensor<1xi8>) -> tensor<2x2xf32>
+  %n = tosa.mul %d, %both, %shift : (tensor<2x2xf32>, tensor<2x2xf32>, tensor<1xi8>) -> tensor<2x2xf32>
+  return %m, %n : tensor<2x2xf32>, tensor<2x2xf32>
+}
+
+// -----
+
 // The product of two quantized values: both widened to i32, zero points
 // subtracted (none for the second), multiplied at scale 0.5 * 0.25.
 // CHECK-LABEL: func @mul_quantized_values
 // CHECK-SAME:    (%[[X:.+]]: tensor<4xi8>, %[[Y:.+]]: tensor<4xi8>)
 // CHECK-DAG:     %[[XZP:.+]] = arith.constant dense<-3> : tensor<1xi32>
-// CHECK-DAG:     %[[SHIFT:.+]] = arith.constant dense<0> : tensor<1xi8>
+// CHECK-DAG:     %[[SHIFT:.+]] = "tosa.const"() <{values = dense<0> : tensor<1xi8>}>
 // CHECK-DAG:     %[[WY:.+]] = tosa.cast %[[Y]] : (tensor<4xi8>) -> tensor<4xi32>
 // CHECK-DAG:     %[[WX:.+]] = tosa.cast %[[X]] : (tensor<4xi8>) -> tensor<4xi32>
 // CHECK:         %[[SX:.+]] = tosa.sub %[[WX]], %[[XZP]] : (tensor<4xi32>, tensor<1xi32>) -> tensor<4xi32>

@@ -3,6 +3,7 @@
 // RUN: quant-opt %s --split-input-file --qc-smooth=alpha=1.0 | FileCheck %s --check-prefix=ALPHA1
 // RUN: quant-opt %s --split-input-file --qc-smooth=method=os_plus | FileCheck %s --check-prefix=OSPLUS
 // RUN: quant-opt %s --split-input-file --qc-smooth=depthwise | FileCheck %s --check-prefix=DEPTHWISE
+// RUN: quant-opt %s --split-input-file --qc-smooth=explicit-multiply=false | FileCheck %s --check-prefix=NOMUL
 
 // Smoothing groups of every producer kind. The per-channel ranges are the
 // consumers' input statistics (#qc.stats channels); every expected constant
@@ -140,11 +141,117 @@ func.func @imposed_factors(%a: tensor<1x1x2xf32>) -> tensor<1x1x1xf32> {
 // -----
 
 //===----------------------------------------------------------------------===//
+// No producer to fold into: an explicit multiply
+//===----------------------------------------------------------------------===//
+
+// Attention's output: P V (a matmul of two activations) with the heads
+// merged by a transpose and a reshape, read by the output projection.
+// Nothing folds, but the accumulator only feeds the views: the division is
+// a multiply by 1 / s at the projection's input (where the channels are
+// whole). Ranges max|X| = [4, 1, 1, 1], weight row maxima [1, 4, 1, 1]:
+// s = [2, 0.5, 1, 1]; 1 / s = [0.5, 2, 1, 1]; B rows * s.
+// CHECK-LABEL: func @attention_output
+// CHECK:         %[[X:.+]] = tosa.reshape
+// CHECK:         %[[F:.+]] = arith.constant dense<{{\[}}{{\[}}[5.000000e-01, 2.000000e+00, 1.000000e+00, 1.000000e+00]]]> : tensor<1x1x4xf32>
+// CHECK:         %[[S:.+]] = tosa.mul %[[X]], %[[F]], %{{.+}} {qc.smoothing = #qc.smoothing<smoothquant, alpha = 0.5, scales = [2.0, 0.5, 1.0, 1.0], folded>}
+// CHECK:         %[[B:.+]] = arith.constant dense<{{\[}}{{\[}}[2.000000e+00, 0.000000e+00], [5.000000e-01, 2.000000e+00], [0.000000e+00, 1.000000e+00], [1.000000e+00, 1.000000e+00]]]> : tensor<1x4x2xf32>
+// CHECK:         tosa.matmul %[[S]], %[[B]],
+// OSPLUS-LABEL: func @attention_output
+// OSPLUS:         tosa.mul {{.*}}qc.smoothing = #qc.smoothing<os_plus,
+// NOMUL-LABEL: func @attention_output
+// NOMUL-NOT:     tosa.mul
+// NOMUL-NOT:     qc.smoothing
+func.func @attention_output(%p: tensor<2x3x4xf32>, %v: tensor<2x4x2xf32>) -> tensor<1x3x2xf32> {
+  %zp = arith.constant dense<0.0> : tensor<1xf32>
+  %pv = tosa.matmul %p, %v, %zp, %zp : (tensor<2x3x4xf32>, tensor<2x4x2xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<2x3x2xf32>
+  %t = tosa.transpose %pv {perms = array<i32: 1, 0, 2>} : (tensor<2x3x2xf32>) -> tensor<3x2x2xf32>
+  %shape = tosa.const_shape {values = dense<[1, 3, 4]> : tensor<3xindex>} : () -> !tosa.shape<3>
+  %x = tosa.reshape %t, %shape {qc.stats = #qc.stats<min = -4.0, max = 4.0, channels(axis = 2) = [-4.0 : 4.0, -1.0 : 1.0, -1.0 : 1.0, -1.0 : 1.0]>} : (tensor<3x2x2xf32>, !tosa.shape<3>) -> tensor<1x3x4xf32>
+  %b = arith.constant dense<[[[1.0, 0.0], [1.0, 4.0], [0.0, 1.0], [1.0, 1.0]]]> : tensor<1x4x2xf32>
+  %o = tosa.matmul %x, %b, %zp, %zp : (tensor<1x3x4xf32>, tensor<1x4x2xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x3x2xf32>
+  return %o : tensor<1x3x2xf32>
+}
+
+// -----
+
+// A product of two activations times 0.5 (a spelled-out GELU's last op) is
+// a producer: the factors fold into its constant, with or without
+// explicit-multiply. max|X| = [4, 1], weight rows [1, 4]: s = [2, 0.5];
+// 0.5 / s = [0.25, 1]; W * s = [[2], [2]].
+// CHECK-LABEL: func @product_times_constant
+// CHECK:         %[[H:.+]] = tosa.mul %arg0, %arg1,
+// CHECK:         %[[F:.+]] = arith.constant dense<{{\[}}{{\[}}[2.500000e-01, 1.000000e+00]]]> : tensor<1x1x2xf32>
+// CHECK:         %[[X:.+]] = tosa.mul %[[H]], %[[F]], %{{.+}} {qc.smoothing = #qc.smoothing<smoothquant, alpha = 0.5, scales = [2.0, 0.5], folded>}
+// CHECK:         %[[W:.+]] = arith.constant dense<2.000000e+00> : tensor<1x2x1xf32>
+// CHECK:         tosa.matmul %[[X]], %[[W]],
+// NOMUL-LABEL: func @product_times_constant
+// NOMUL:         qc.smoothing = #qc.smoothing<smoothquant, alpha = 0.5, scales = [2.0, 0.5], folded>
+func.func @product_times_constant(%a: tensor<1x3x2xf32>, %b: tensor<1x3x2xf32>) -> tensor<1x3x1xf32> {
+  %shift = arith.constant dense<0> : tensor<1xi8>
+  %half = arith.constant dense<0.5> : tensor<1x1x1xf32>
+  %zp = arith.constant dense<0.0> : tensor<1xf32>
+  %h = tosa.mul %a, %b, %shift : (tensor<1x3x2xf32>, tensor<1x3x2xf32>, tensor<1xi8>) -> tensor<1x3x2xf32>
+  %x = tosa.mul %h, %half, %shift {qc.stats = #qc.stats<min = -4.0, max = 4.0, channels(axis = 2) = [-4.0 : 4.0, -1.0 : 1.0]>} : (tensor<1x3x2xf32>, tensor<1x1x1xf32>, tensor<1xi8>) -> tensor<1x3x2xf32>
+  %w = arith.constant dense<[[[1.0], [4.0]]]> : tensor<1x2x1xf32>
+  %y = tosa.matmul %x, %w, %zp, %zp : (tensor<1x3x2xf32>, tensor<1x2x1xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x3x1xf32>
+  return %y : tensor<1x3x1xf32>
+}
+
+// -----
+
+// Factors imposed where nothing folds: a multiply by ones carries the
+// decision. 1 / s = [0.5, 1]; the shift adds (0 - z) / s = [-0.5, 0] after
+// it; W rows * s = [[2], [4]], and z W = [1] is added after the consumer.
+// CHECK-LABEL: func @imposed_explicit_multiply
+// CHECK:         %[[PV:.+]] = tosa.matmul %arg0, %arg1,
+// CHECK:         %[[F:.+]] = arith.constant dense<{{\[}}{{\[}}[5.000000e-01, 1.000000e+00]]]> : tensor<1x1x2xf32>
+// CHECK:         %[[S:.+]] = tosa.mul %[[PV]], %[[F]], %{{.+}} {qc.smoothing = #qc.smoothing<manual, scales = [2.0, 1.0], shifts = [1.0, 0.0], folded>}
+// CHECK:         %[[Z:.+]] = arith.constant dense<{{\[}}{{\[}}[-5.000000e-01, 0.000000e+00]]]> : tensor<1x1x2xf32>
+// CHECK:         %[[X:.+]] = tosa.add %[[S]], %[[Z]]
+// CHECK:         %[[W:.+]] = arith.constant dense<{{\[}}{{\[}}[2.000000e+00], [4.000000e+00]]]> : tensor<1x2x1xf32>
+// CHECK:         %[[Y:.+]] = tosa.matmul %[[X]], %[[W]],
+// CHECK:         %[[C:.+]] = arith.constant dense<1.000000e+00> : tensor<1x1x1xf32>
+// CHECK:         tosa.add %[[Y]], %[[C]]
+func.func @imposed_explicit_multiply(%p: tensor<1x3x2xf32>, %v: tensor<1x2x2xf32>) -> tensor<1x3x1xf32> {
+  %zp = arith.constant dense<0.0> : tensor<1xf32>
+  %shift = arith.constant dense<0> : tensor<1xi8>
+  %ones = arith.constant dense<1.0> : tensor<1x1x2xf32>
+  %pv = tosa.matmul %p, %v, %zp, %zp : (tensor<1x3x2xf32>, tensor<1x2x2xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x3x2xf32>
+  %x = tosa.mul %pv, %ones, %shift {qc.smoothing = #qc.smoothing<manual, scales = [2.0, 1.0], shifts = [1.0, 0.0]>} : (tensor<1x3x2xf32>, tensor<1x1x2xf32>, tensor<1xi8>) -> tensor<1x3x2xf32>
+  %w = arith.constant dense<[[[1.0], [4.0]]]> : tensor<1x2x1xf32>
+  %y = tosa.matmul %x, %w, %zp, %zp : (tensor<1x3x2xf32>, tensor<1x2x1xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x3x1xf32>
+  return %y : tensor<1x3x1xf32>
+}
+
+// -----
+
+// The accumulator is also read elsewhere (the transposed heads are
+// returned): it is quantized on its own, so a multiply after it could only
+// add a rounding. Left alone.
+// CHECK-LABEL: func @accumulator_read_elsewhere
+// CHECK-NOT:     tosa.mul
+// CHECK-NOT:     qc.smoothing
+// CHECK:         return
+func.func @accumulator_read_elsewhere(%p: tensor<2x3x4xf32>, %v: tensor<2x4x2xf32>) -> (tensor<1x3x2xf32>, tensor<3x2x2xf32>) {
+  %zp = arith.constant dense<0.0> : tensor<1xf32>
+  %pv = tosa.matmul %p, %v, %zp, %zp : (tensor<2x3x4xf32>, tensor<2x4x2xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<2x3x2xf32>
+  %t = tosa.transpose %pv {perms = array<i32: 1, 0, 2>} : (tensor<2x3x2xf32>) -> tensor<3x2x2xf32>
+  %shape = tosa.const_shape {values = dense<[1, 3, 4]> : tensor<3xindex>} : () -> !tosa.shape<3>
+  %x = tosa.reshape %t, %shape {qc.stats = #qc.stats<min = -4.0, max = 4.0, channels(axis = 2) = [-4.0 : 4.0, -1.0 : 1.0, -1.0 : 1.0, -1.0 : 1.0]>} : (tensor<3x2x2xf32>, !tosa.shape<3>) -> tensor<1x3x4xf32>
+  %b = arith.constant dense<[[[1.0, 0.0], [1.0, 4.0], [0.0, 1.0], [1.0, 1.0]]]> : tensor<1x4x2xf32>
+  %o = tosa.matmul %x, %b, %zp, %zp : (tensor<1x3x4xf32>, tensor<1x4x2xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x3x2xf32>
+  return %o, %t : tensor<1x3x2xf32>, tensor<3x2x2xf32>
+}
+
+// -----
+
+//===----------------------------------------------------------------------===//
 // Groups left alone
 //===----------------------------------------------------------------------===//
 
-// No producer to fold into (a function argument), another use of X (a
-// residual add), and an activation function between the linear ops.
+// No producer to fold into and no accumulator for an explicit multiply to
+// fuse with (a function argument; an activation function between the
+// linear ops), and another use of X (a residual add).
 // CHECK-LABEL: func @no_foldable_producer
 // CHECK-NOT:     qc.smoothing
 // CHECK:         return

@@ -4,6 +4,7 @@
 // RUN: quant-opt %s --split-input-file --qc-split-outliers="ratio=0.5 grid-aware weight-bits=2" | FileCheck %s --check-prefix=GRID
 // RUN: quant-opt %s --split-input-file --qc-split-outliers=ratio=0 | FileCheck %s --check-prefix=NONE
 // RUN: quant-opt %s --split-input-file --qc-split-outliers="ratio=0.5 target=activations" | FileCheck %s --check-prefix=ACT
+// RUN: quant-opt %s --split-input-file --qc-split-outliers="ratio=0.5 target=activations explicit-multiply=false" | FileCheck %s --check-prefix=NOMUL
 
 // target=weights (the default). Every expected constant was computed by
 // hand from the pass description and is exact in float32. The second RUN
@@ -182,4 +183,34 @@ func.func @depthwise_consumer(%x: tensor<1x2x2x2xf32>) -> tensor<1x2x2x2xf32> {
   %p = tosa.conv2d %x, %pw, %pb, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>, qc.stats = #qc.stats<min = -8.0, max = 8.0, channels(axis = 3) = [-1.0 : 1.0, -8.0 : 8.0]>} : (tensor<1x2x2x2xf32>, tensor<2x1x1x2xf32>, tensor<2xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x2x2x2xf32>
   %d = tosa.depthwise_conv2d %p, %dw, %pb, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x2x2x2xf32>, tensor<1x1x2x1xf32>, tensor<2xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x2x2x2xf32>
   return %d : tensor<1x2x2x2xf32>
+}
+
+// -----
+
+//===----------------------------------------------------------------------===//
+// target=activations: no producer to fold into (explicit-multiply)
+//===----------------------------------------------------------------------===//
+
+// X is a matmul of two activations: ranges [-1, 1] and [-8, 8], ratio 0.5
+// of 2 gives channel 1 one copy, divided by 2 in an explicit multiply (the
+// requantization of the accumulator absorbs it); the consumer's weight row
+// 1 is copied. explicit-multiply=false leaves the group alone.
+// ACT-LABEL: func @accumulator_producer
+// ACT-SAME:    (%[[P:[^:]+]]: tensor<1x3x2xf32>, %[[V:[^:]+]]: tensor<1x2x2xf32>)
+// ACT:         %[[PV:.+]] = tosa.matmul %[[P]], %[[V]],
+// ACT:         %[[HALF:.+]] = arith.constant dense<{{\[}}{{\[}}[1.000000e+00, 5.000000e-01]]]> : tensor<1x1x2xf32>
+// ACT:         %[[X:.+]] = tosa.mul %[[PV]], %[[HALF]], %{{.+}} : (tensor<1x3x2xf32>, tensor<1x1x2xf32>, tensor<1xi8>) -> tensor<1x3x2xf32>
+// ACT:         %[[W:.+]] = arith.constant dense<{{\[}}{{\[}}[1.000000e+00], [4.000000e+00], [4.000000e+00]]]> : tensor<1x3x1xf32>
+// ACT:         %[[SLICE:.+]] = tosa.slice %[[X]]
+// ACT:         %[[WIDE:.+]] = tosa.concat %[[X]], %[[SLICE]] {axis = 2 : i32}
+// ACT:         tosa.matmul %[[WIDE]], %[[W]], {{.*}}qc.outlier_split = #qc.outlier_split<activations, channels = [1]>
+// NOMUL-LABEL: func @accumulator_producer
+// NOMUL-NOT:     tosa.mul
+// NOMUL-NOT:     qc.outlier_split
+func.func @accumulator_producer(%p: tensor<1x3x2xf32>, %v: tensor<1x2x2xf32>) -> tensor<1x3x1xf32> {
+  %zp = arith.constant dense<0.0> : tensor<1xf32>
+  %pv = tosa.matmul %p, %v, %zp, %zp {qc.stats = #qc.stats<min = -8.0, max = 8.0, channels(axis = 2) = [-1.0 : 1.0, -8.0 : 8.0]>} : (tensor<1x3x2xf32>, tensor<1x2x2xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x3x2xf32>
+  %w = arith.constant dense<[[[1.0], [4.0]]]> : tensor<1x2x1xf32>
+  %y = tosa.matmul %pv, %w, %zp, %zp : (tensor<1x3x2xf32>, tensor<1x2x1xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x3x1xf32>
+  return %y : tensor<1x3x1xf32>
 }

@@ -36,6 +36,10 @@ struct FloatTensor {
 /// tosa.mul, tosa.add and tosa.sub (with broadcasting); none otherwise.
 std::optional<FloatTensor> evaluateFloatConstant(Value value);
 
+/// The only axis of `shape` longer than 1, if exactly one is: the channel
+/// axis of a per-channel constant such as [1, 1, C].
+std::optional<int64_t> getSingleVaryingAxis(ArrayRef<int64_t> shape);
+
 /// The per-channel values of a constant that varies along `channelAxis`
 /// only (one value for all channels, or one per channel), expanded to
 /// `channels` (biases, per-channel scales); none for other constants.
@@ -49,6 +53,10 @@ Value buildFloatConstant(OpBuilder &builder, Location loc,
                          StringRef blobName);
 Value buildIntConstant(OpBuilder &builder, Location loc, RankedTensorType type,
                        ArrayRef<int8_t> values, StringRef blobName);
+
+/// tosa.mul's shift operand for products without a shift (float and i32
+/// products): an i8 zero.
+Value buildNoMulShift(OpBuilder &builder, Location loc);
 
 } // namespace mlir::qc
 

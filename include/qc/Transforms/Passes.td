@@ -228,10 +228,23 @@ def QCSmooth : Pass<"qc-smooth"> {
     `tosa.depthwise_conv2d` (constant weights), and they share one `s` and
     `z` (the Q/K/V projections of one layer norm). The division folds into
     the producer: `qc.layer_norm` over the last axis (gamma / s,
-    (beta - z) / s), or a convolution or matmul with constant weights (its
-    output channels and bias; a matmul's bias is the `tosa.add` after it).
-    Groups with another producer, or where X has any other use (a residual
-    add, an activation function), are left alone. So are groups read only
+    (beta - z) / s), a convolution or matmul with constant weights (its
+    output channels and bias; a matmul's bias is the `tosa.add` after it),
+    or a `tosa.mul` by per-channel constants (c / s; a spelled-out GELU's
+    final 0.5) of an i32 accumulator it alone reads.
+
+    Where nothing folds, `explicit-multiply` (on by default) inserts the
+    division as a `tosa.mul` by `1 / s` (and a `tosa.add` of `-z / s`) at X,
+    where X is, through data movement nothing else reads, the accumulator
+    of a matmul of two activations (attention's `P V` before the output
+    projection), a convolution or a product: `qc-quantize` then puts no
+    quantization pair on the accumulator, and `qc-lower-to-integer` turns
+    the multiply into the per-channel multipliers of its one requantization
+    to X~, so X is never rounded on its outlier-dominated range. Elsewhere
+    (X from a function argument, a lookup table, a clamp) X would be
+    quantized before the multiply, which could then only add a rounding:
+    such groups, and groups where X has any other use (a residual add, an
+    activation function), are left alone. So are groups read only
     by depthwise convolutions unless `depthwise` is set: their weights are
     quantized per output channel, which is per input channel, so no
     quantization difficulty moves into them; smoothing then only equalizes
@@ -263,11 +276,12 @@ def QCSmooth : Pass<"qc-smooth"> {
 
     The per-channel ranges come from the consumers' input statistics
     (`#qc.stats` with `channels(axis = a)`, written by calibration). The
-    decision is recorded on the producer as `qc.smoothing`
-    (`#qc.smoothing<...>`, with `folded` once applied); folded groups are
-    skipped, so the pass is idempotent. To impose factors, write
-    `qc.smoothing = #qc.smoothing<manual, scales = [...], shifts = [...]>`
-    on the producer before the pass. Statistics of the values smoothing
+    decision is recorded on the producer (or the explicit multiply) as
+    `qc.smoothing` (`#qc.smoothing<...>`, with `folded` once applied);
+    folded groups are skipped, so the pass is idempotent. To impose factors,
+    write `qc.smoothing = #qc.smoothing<manual, scales = [...], shifts =
+    [...]>` on the producer before the pass (where nothing folds, on a
+    `tosa.mul` of X by ones written for it). Statistics of the values smoothing
     changes are removed: calibrate the smoothed model before `qc-quantize`.
   }];
   let options = [
@@ -285,6 +299,11 @@ def QCSmooth : Pass<"qc-smooth"> {
     Option<"depthwise", "depthwise", "bool", /*default=*/"false",
            "Also smooth groups read only by depthwise convolutions (only "
            "their activation ranges change)">,
+    Option<"explicitMultiply", "explicit-multiply", "bool",
+           /*default=*/"true",
+           "Where no producer folds the factors, divide by them in a "
+           "per-channel tosa.mul that fuses into the accumulator's "
+           "requantization">,
   ];
   let dependentDialects = ["::mlir::qc::QCDialect"];
 }
@@ -312,12 +331,14 @@ def QCSplitOutliers : Pass<"qc-split-outliers"> {
     widened input's statistics are X's, with the copies' channel entries
     and sampled columns appended (its percentiles stay X's).
 
-    `target=activations`: per channel group (as in `qc-smooth`: a layer
-    norm, convolution or matmul producing X, read only by these ops through
-    views), repeatedly the channel j with the largest calibrated
-    `max|X_j| / k_j` gets one more copy (k_j its copies so far, 1 at
-    first). Channel j is divided by k_j at the producer (gamma and beta, or
-    its output channel and bias) and every consumer reads it k_j times, with
+    `target=activations`: per channel group (as in `qc-smooth`: X from a
+    producer the division folds into, or with `explicit-multiply` from an
+    accumulator an explicit per-channel multiply fuses with; read only by
+    these ops through views), repeatedly the channel j with the largest
+    calibrated `max|X_j| / k_j` gets one more copy (k_j its copies so far,
+    1 at first). Channel j is divided by k_j at the producer (gamma and
+    beta, its output channel and bias, or the multiply's factor) and every
+    consumer reads it k_j times, with
     its weight row copied whole. (Equal copies rather than OCS's halving of
     one copy: slicing X provides equal copies only, and the largest channel
     range falls at least as fast.) This needs per-channel statistics
@@ -341,6 +362,11 @@ def QCSplitOutliers : Pass<"qc-split-outliers"> {
     Option<"weightBits", "weight-bits", "int64_t", /*default=*/"8",
            "Bits of the symmetric per-channel weight grid grid-aware splits "
            "for (2 to 8; qc-quantize's weight-bits)">,
+    Option<"explicitMultiply", "explicit-multiply", "bool",
+           /*default=*/"true",
+           "target=activations: where no producer folds the division, do it "
+           "in a per-channel tosa.mul that fuses into the accumulator's "
+           "requantization">,
   ];
   let dependentDialects = ["::mlir::qc::QCDialect",
                            "::mlir::tosa::TosaDialect"];
@@ -362,7 +388,8 @@ def QCQuantize : Pass<"qc-quantize"> {
       `z = round(qmin - min / s)`; symmetric: `s = max|x| / qmax`, `z = 0`;
     * values that only flow (through data movement) into ops absorbing an
       i32 accumulator get no pair: clamps (ReLU, Clip), additions of a
-      constant (biases) and multiplications by a positive constant; the pair
+      constant (biases) and multiplications by positive constants (one per
+      tensor or per channel, e.g. `qc-smooth`'s explicit multiply); the pair
       goes after those ops instead, so ReLU and biases fuse into the
       requantization. Results of data movement (transpose, reshape, slice,
       tile, max pooling) keep their input's quantization; the model's float
