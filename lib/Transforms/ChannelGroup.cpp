@@ -114,9 +114,9 @@ static std::optional<unsigned> getConstantFactorOperand(tosa::MulOp op) {
   return lhsConstant ? 0 : 1;
 }
 
-/// A multiplication by per-channel constants (one per tensor counts, along
-/// the last axis) of an accumulator it alone reads, so that the factors fuse
-/// into the accumulator's requantization.
+/// A multiplication by positive per-channel constants (one per tensor
+/// counts, along the last axis) of an accumulator it alone reads, so that
+/// the factors fuse into the accumulator's requantization.
 static std::optional<ChannelProducer> matchMultiplyProducer(tosa::MulOp op) {
   std::optional<unsigned> factorOperand = getConstantFactorOperand(op);
   if (!factorOperand)
@@ -131,7 +131,10 @@ static std::optional<ChannelProducer> matchMultiplyProducer(tosa::MulOp op) {
   int64_t axis = getSingleVaryingAxis(factorType.getShape())
                      .value_or(type.getRank() - 1);
   int64_t channels = type.getDimSize(axis);
-  if (!readPerChannelConstant(op->getOperand(*factorOperand), axis, channels))
+  std::optional<SmallVector<double>> factors =
+      readPerChannelConstant(op->getOperand(*factorOperand), axis, channels);
+  if (!factors ||
+      !llvm::all_of(*factors, [](double factor) { return factor > 0.0; }))
     return std::nullopt;
   if (tosa::AddOp add = getBiasAdd(op, axis, channels))
     return ChannelProducer{op, add.getResult(), axis, add};

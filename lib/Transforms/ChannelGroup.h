@@ -85,8 +85,9 @@ struct ChannelGroup {
 
 /// The producer kinds per-channel factors fold into: a qc.layer_norm over the
 /// last axis, a convolution, a matmul with constant weights (and its bias
-/// add), or a multiplication by per-channel constants of an accumulator
-/// whose requantization it fuses into (an explicit multiply, GELU's 0.5).
+/// add), or a multiplication by positive per-channel constants of an
+/// accumulator whose requantization it fuses into (an explicit multiply,
+/// GELU's 0.5).
 std::optional<ChannelProducer> matchChannelProducer(Operation *op);
 
 /// Where a channel group may start: at a producer (the group of its

@@ -131,7 +131,9 @@ bool mlir::qc::isFusableAccumulator(Value value) {
       return false;
     producer = value.getDefiningOp();
   }
-  return producer && !absorbsAccumulator(producer) &&
-         isa<tosa::Conv2DOp, tosa::DepthwiseConv2DOp, tosa::MatMulOp,
-             tosa::MulOp>(producer);
+  if (auto multiply = dyn_cast_if_present<tosa::MulOp>(producer))
+    return !isConstantExpression(multiply.getInput1()) &&
+           !isConstantExpression(multiply.getInput2());
+  return isa_and_present<tosa::Conv2DOp, tosa::DepthwiseConv2DOp,
+                         tosa::MatMulOp>(producer);
 }

@@ -245,6 +245,24 @@ func.func @accumulator_read_elsewhere(%p: tensor<2x3x4xf32>, %v: tensor<2x4x2xf3
 
 // -----
 
+// A negative factor is no producer (it would not merely change scales), and
+// a multiply by a constant is no accumulator to put an explicit one after.
+// CHECK-LABEL: func @negative_factor
+// CHECK-NOT:     qc.smoothing
+// CHECK:         return
+func.func @negative_factor(%a: tensor<1x3x2xf32>, %b: tensor<1x3x2xf32>) -> tensor<1x3x1xf32> {
+  %shift = arith.constant dense<0> : tensor<1xi8>
+  %factor = arith.constant dense<-0.5> : tensor<1x1x1xf32>
+  %zp = arith.constant dense<0.0> : tensor<1xf32>
+  %h = tosa.mul %a, %b, %shift : (tensor<1x3x2xf32>, tensor<1x3x2xf32>, tensor<1xi8>) -> tensor<1x3x2xf32>
+  %x = tosa.mul %h, %factor, %shift {qc.stats = #qc.stats<min = -4.0, max = 4.0, channels(axis = 2) = [-4.0 : 4.0, -1.0 : 1.0]>} : (tensor<1x3x2xf32>, tensor<1x1x1xf32>, tensor<1xi8>) -> tensor<1x3x2xf32>
+  %w = arith.constant dense<[[[1.0], [4.0]]]> : tensor<1x2x1xf32>
+  %y = tosa.matmul %x, %w, %zp, %zp : (tensor<1x3x2xf32>, tensor<1x2x1xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x3x1xf32>
+  return %y : tensor<1x3x1xf32>
+}
+
+// -----
+
 //===----------------------------------------------------------------------===//
 // Groups left alone
 //===----------------------------------------------------------------------===//
