@@ -36,3 +36,16 @@ std::optional<int64_t> mlir::qc::getViewResultAxis(Operation *op,
     return axis;
   return std::nullopt;
 }
+
+std::optional<int64_t> mlir::qc::getViewSourceAxis(Operation *op,
+                                                   int64_t axis) {
+  if (op->getNumOperands() == 0)
+    return std::nullopt;
+  auto source = dyn_cast<RankedTensorType>(op->getOperand(0).getType());
+  if (!source)
+    return std::nullopt;
+  for (int64_t dim = 0; dim < source.getRank(); ++dim)
+    if (getViewResultAxis(op, dim) == axis)
+      return dim;
+  return std::nullopt;
+}

@@ -25,6 +25,10 @@ std::optional<int64_t> getReshapedAxis(ArrayRef<int64_t> from,
 /// none for other ops or a reshape that splits or merges the axis.
 std::optional<int64_t> getViewResultAxis(Operation *op, int64_t axis);
 
+/// The axis of the first operand of `op` that becomes axis `axis` of its
+/// result (the inverse of getViewResultAxis); none for other ops.
+std::optional<int64_t> getViewSourceAxis(Operation *op, int64_t axis);
+
 } // namespace mlir::qc
 
 #endif // QC_LIB_TRANSFORMS_CHANNELAXIS_H

@@ -206,15 +206,7 @@ static std::optional<ChannelGroup> collectGroup(ChannelProducer producer) {
 /// make it while they keep the channel dimension whole.
 static std::pair<Value, int64_t> followViewsUp(Value value, int64_t axis) {
   while (Operation *view = value.getDefiningOp()) {
-    if (view->getNumOperands() == 0)
-      break;
-    auto source = dyn_cast<RankedTensorType>(view->getOperand(0).getType());
-    if (!source)
-      break;
-    std::optional<int64_t> sourceAxis;
-    for (int64_t dim = 0; dim < source.getRank() && !sourceAxis; ++dim)
-      if (getViewResultAxis(view, dim) == axis)
-        sourceAxis = dim;
+    std::optional<int64_t> sourceAxis = getViewSourceAxis(view, axis);
     if (!sourceAxis)
       break;
     value = view->getOperand(0);
