@@ -199,6 +199,31 @@ func.func @product_times_constant(%a: tensor<1x3x2xf32>, %b: tensor<1x3x2xf32>) 
 
 // -----
 
+// A spelled-out RMSNorm ends in a multiply by gamma of x * rsqrt(...), a
+// product: the factors fold into gamma. max|X| = [4, 1], weight rows
+// [1, 4]: s = [2, 0.5]; gamma [1.5, 2] / s = [0.75, 4].
+// CHECK-LABEL: func @rms_norm_gamma
+// CHECK:         %[[N:.+]] = tosa.mul %arg0, %{{.+}}, %{{.+}} : (tensor<1x3x2xf32>, tensor<1x3x1xf32>, tensor<1xi8>) -> tensor<1x3x2xf32>
+// CHECK:         %[[GAMMA:.+]] = arith.constant dense<{{\[}}{{\[}}[7.500000e-01, 4.000000e+00]]]> : tensor<1x1x2xf32>
+// CHECK:         tosa.mul %[[N]], %[[GAMMA]], %{{.+}} {qc.smoothing = #qc.smoothing<smoothquant, alpha = 0.5, scales = [2.0, 0.5], folded>}
+func.func @rms_norm_gamma(%x: tensor<1x3x2xf32>) -> tensor<1x3x1xf32> {
+  %shift = arith.constant dense<0> : tensor<1xi8>
+  %epsilon = arith.constant dense<1.0e-05> : tensor<1x1x1xf32>
+  %gamma = arith.constant dense<[[[1.5, 2.0]]]> : tensor<1x1x2xf32>
+  %zp = arith.constant dense<0.0> : tensor<1xf32>
+  %square = tosa.mul %x, %x, %shift : (tensor<1x3x2xf32>, tensor<1x3x2xf32>, tensor<1xi8>) -> tensor<1x3x2xf32>
+  %sum = tosa.reduce_sum %square {axis = 2 : i32} : (tensor<1x3x2xf32>) -> tensor<1x3x1xf32>
+  %shifted = tosa.add %sum, %epsilon : (tensor<1x3x1xf32>, tensor<1x1x1xf32>) -> tensor<1x3x1xf32>
+  %inverse = tosa.rsqrt %shifted : (tensor<1x3x1xf32>) -> tensor<1x3x1xf32>
+  %normalized = tosa.mul %x, %inverse, %shift : (tensor<1x3x2xf32>, tensor<1x3x1xf32>, tensor<1xi8>) -> tensor<1x3x2xf32>
+  %y = tosa.mul %normalized, %gamma, %shift {qc.stats = #qc.stats<min = -4.0, max = 4.0, channels(axis = 2) = [-4.0 : 4.0, -1.0 : 1.0]>} : (tensor<1x3x2xf32>, tensor<1x1x2xf32>, tensor<1xi8>) -> tensor<1x3x2xf32>
+  %w = arith.constant dense<[[[1.0], [4.0]]]> : tensor<1x2x1xf32>
+  %o = tosa.matmul %y, %w, %zp, %zp : (tensor<1x3x2xf32>, tensor<1x2x1xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x3x1xf32>
+  return %o : tensor<1x3x1xf32>
+}
+
+// -----
+
 // Factors imposed where nothing folds: a multiply by ones carries the
 // decision. 1 / s = [0.5, 1]; the shift adds (0 - z) / s = [-0.5, 0] after
 // it; W rows * s = [[2], [4]], and z W = [1] is added after the consumer.

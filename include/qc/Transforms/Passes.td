@@ -231,7 +231,8 @@ def QCSmooth : Pass<"qc-smooth"> {
     (beta - z) / s), a convolution or matmul with constant weights (its
     output channels and bias; a matmul's bias is the `tosa.add` after it),
     or a `tosa.mul` by positive per-channel constants (c / s; a
-    spelled-out GELU's final 0.5) of an i32 accumulator it alone reads.
+    spelled-out GELU's final 0.5, a spelled-out RMSNorm's gamma) of an i32
+    accumulator it alone reads.
 
     Where nothing folds, `explicit-multiply` (on by default) inserts the
     division as a `tosa.mul` by `1 / s` (and a `tosa.add` of `-z / s`) at X,
