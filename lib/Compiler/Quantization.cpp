@@ -203,6 +203,7 @@ LogicalResult mlir::qc::quantizeModel(ModuleOp module,
         quantize.weightBits = *weightBits;
         quantize.keepFloat.assign(quantization.keepFloat.begin(),
                                   quantization.keepFloat.end());
+        quantize.tabulateFunctions = quantization.tabulateFunctions;
         pm.addPass(createQCQuantize(quantize));
       })))
     return failure();

@@ -23,8 +23,10 @@
 //   * quantize(clamp*(add(dequantize a, dequantize b))) is HAWQ-V3's
 //     integer residual add: two dyadic multipliers into i32, then the zero
 //     point and the clamps;
-//   * quantize(f(dequantize x)) for an elementwise f of one 8-bit input is a
-//     256-entry table (tosa.table) evaluated at compile time;
+//   * quantize(f(dequantize x)) for an elementwise f of one 8-bit input, one
+//     op or a whole function of x (HardSwish spelled out), is a 256-entry
+//     table (tosa.table) evaluated at compile time; tables go first, so a
+//     function's ops are not taken one at a time;
 //   * qc.softmax and qc.layer_norm get integer kernels
 //     (IntegerNormalizations.cpp).
 //
@@ -34,6 +36,7 @@
 #include "IntegerNormalizations.h"
 #include "QDQ.h"
 #include "QuantizationPlacement.h"
+#include "ScalarFunction.h"
 
 #include "qc/IR/QC.h"
 #include "qc/Numerics/Numerics.h"
@@ -48,7 +51,6 @@
 #include "mlir/Dialect/Tosa/Utils/ConversionUtils.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
-#include "llvm/ADT/TypeSwitch.h"
 
 #include <cmath>
 #include <cstring>
@@ -1292,78 +1294,14 @@ struct ConvertConcat : QuantizePattern {
 // Lookup tables
 //===----------------------------------------------------------------------===//
 
-/// f(x) for the TOSA elementwise ops of one float input QC evaluates.
-static std::optional<double> evaluateTosaUnary(Operation *op, double x) {
-  return llvm::TypeSwitch<Operation *, std::optional<double>>(op)
-      .Case([&](tosa::SigmoidOp) { return 1.0 / (1.0 + std::exp(-x)); })
-      .Case([&](tosa::TanhOp) { return std::tanh(x); })
-      .Case([&](tosa::ExpOp) { return std::exp(x); })
-      .Case([&](tosa::ErfOp) { return std::erf(x); })
-      .Case([&](tosa::AbsOp) { return std::fabs(x); })
-      .Case([&](tosa::FloorOp) { return std::floor(x); })
-      .Case([&](tosa::CeilOp) { return std::ceil(x); })
-      .Default([](Operation *) { return std::nullopt; });
-}
-
-/// f(x) for a unary elementwise linalg.generic, by folding its body's ops
-/// on constants (so the arithmetic is MLIR's own folders').
-static std::optional<double> evaluateGeneric(linalg::GenericOp op, double x) {
-  Block &body = op.getRegion().front();
-  DenseMap<Value, Attribute> constants;
-  auto floatType = cast<FloatType>(body.getArgument(0).getType());
-  constants[body.getArgument(0)] = FloatAttr::get(floatType, x);
-  auto lookup = [&](Value value) -> Attribute {
-    if (Attribute known = constants.lookup(value))
-      return known;
-    Attribute constant;
-    if (matchPattern(value, m_Constant(&constant)))
-      return constant;
-    return {};
-  };
-  for (Operation &bodyOp : body.without_terminator()) {
-    SmallVector<Attribute> operands;
-    for (Value operand : bodyOp.getOperands()) {
-      operands.push_back(lookup(operand));
-      if (!operands.back())
-        return std::nullopt;
-    }
-    SmallVector<OpFoldResult> results;
-    if (bodyOp.getNumResults() != 1 ||
-        failed(bodyOp.fold(operands, results)) || results.size() != 1)
-      return std::nullopt;
-    Attribute result = dyn_cast<Attribute>(results.front());
-    if (!result)
-      result = lookup(cast<Value>(results.front()));
-    if (!result)
-      return std::nullopt;
-    constants[bodyOp.getResult(0)] = result;
-  }
-  auto yielded =
-      dyn_cast_or_null<FloatAttr>(lookup(body.getTerminator()->getOperand(0)));
-  if (!yielded)
-    return std::nullopt;
-  return yielded.getValueAsDouble();
-}
-
-/// The single float input of an elementwise op QC can tabulate.
-static Value getTabulatedInput(Operation *op) {
-  if (isa<tosa::SigmoidOp, tosa::TanhOp, tosa::ExpOp, tosa::ErfOp,
-          tosa::AbsOp, tosa::FloorOp, tosa::CeilOp>(op))
-    return op->getOperand(0);
-  auto generic = dyn_cast<linalg::GenericOp>(op);
-  if (!generic || generic.getNumDpsInputs() != 1 ||
-      generic.getNumDpsInits() != 1 || !generic.isAllParallelLoops() ||
-      !llvm::all_of(generic.getIndexingMapsArray(),
-                    [](AffineMap map) { return map.isIdentity(); }) ||
-      !generic.getRegion().front().getArgument(1).use_empty())
-    return {};
-  return generic.getDpsInputs().front();
-}
-
 namespace {
-/// quantize(f(dequantize(x))) for int8 x and an elementwise f -> a 256-entry
-/// table of quantize(f(dequantize(q))) for every q, applied by tosa.table.
-struct ConvertUnaryToTable : QuantizePattern {
+/// quantize(f(dequantize(x))) for 8-bit x and a scalar function f of x
+/// (ScalarFunction.h: one op or a whole elementwise function such as
+/// HardSwish spelled out) -> a 256-entry table of quantize(f(dequantize(q)))
+/// for every q, applied by tosa.table. Functions of several ops made only
+/// of clamps, constant shifts and positive scalings are left to the
+/// requantization.
+struct ConvertFunctionToTable : QuantizePattern {
   using QuantizePattern::QuantizePattern;
 
   static constexpr int64_t kTableSize = 256;
@@ -1372,26 +1310,25 @@ struct ConvertUnaryToTable : QuantizePattern {
   LogicalResult matchAndRewrite(QuantizeOp op,
                                 PatternRewriter &rewriter) const override {
     std::optional<QuantParams> output = getOutputParams(op);
-    Operation *function = op.getInput().getDefiningOp();
-    if (!output || !function || !function->hasOneUse() ||
-        output->type.getStorageTypeIntegralWidth() != 8)
+    if (!output || output->type.getStorageTypeIntegralWidth() != 8)
       return failure();
-    Value operand = getTabulatedInput(function);
-    if (!operand)
+    std::optional<ScalarFunction> function = ScalarFunction::get(op.getInput());
+    if (!function || isRequantization(*function))
       return failure();
-    std::optional<DequantizedValue> input = matchSigned8(operand);
-    if (!input || !input->params.isPerTensor())
+    std::optional<DequantizedValue> input =
+        matchDequantized(function->getSource());
+    if (!input || input->getBitWidth() != 8 || !input->params.isPerTensor())
       return failure();
+    // tosa.table reads its index as a signed byte: entry i is the input
+    // whose storage bits are i - 128, for uint8 as much as for int8.
     SmallVector<int8_t> table;
-    for (int64_t q = kInt8Min; q < kInt8Min + kTableSize; ++q) {
+    for (int64_t bits = kInt8Min; bits < kInt8Min + kTableSize; ++bits) {
+      int64_t q = input->isSigned() ? bits : static_cast<uint8_t>(bits);
       double x = numerics::dequantize(
           static_cast<int32_t>(q),
           static_cast<float>(input->params.scales.front()),
           static_cast<int32_t>(input->params.zeroPoints.front()));
-      std::optional<double> y =
-          isa<linalg::GenericOp>(function)
-              ? evaluateGeneric(cast<linalg::GenericOp>(function), x)
-              : evaluateTosaUnary(function, x);
+      std::optional<double> y = function->evaluate(x);
       if (!y)
         return rewriter.notifyMatchFailure(op, "cannot evaluate the function");
       table.push_back(static_cast<int8_t>(quantizeBound(*y, *output)));
@@ -1406,6 +1343,17 @@ struct ConvertUnaryToTable : QuantizePattern {
                                          storage, tableValue);
     replaceWithStorage(rewriter, op, result);
     return success();
+  }
+
+private:
+  /// Whether the requantization takes all of `function` as it is: scale
+  /// changes, constant shifts and clamps. A lone linalg.generic is
+  /// tabulated even then (one table instead of the generic's arithmetic).
+  static bool isRequantization(const ScalarFunction &function) {
+    SmallVector<Operation *> ops = function.getOps();
+    if (ops.size() == 1 && isa<linalg::GenericOp>(ops.front()))
+      return false;
+    return llvm::all_of(ops, absorbsAccumulator);
   }
 };
 } // namespace
@@ -1450,6 +1398,17 @@ struct LowerToIntegerPass
       return signalPassFailure();
     }
     MLIRContext *context = &getContext();
+    // Tables first: the patterns below would otherwise take a function's
+    // ops one at a time, rounding after each.
+    RewritePatternSet tablePatterns(context);
+    tablePatterns.add<CommuteDataMovement>(context);
+    tablePatterns.add<ConvertFunctionToTable>(context, *mode);
+    GreedyRewriteConfig config;
+    config.enableFolding(false);
+    if (failed(applyPatternsGreedily(getOperation(), std::move(tablePatterns),
+                                     config)))
+      return signalPassFailure();
+
     RewritePatternSet patterns(context);
     patterns.add<SignUnsignedDequantize, CommuteDataMovement,
                  ConvertConvolution<tosa::Conv2DOp>,
@@ -1460,14 +1419,12 @@ struct LowerToIntegerPass
     populateIntegerNormalizationPatterns(patterns);
     // The residual add and tables must see their op before the requantize
     // pattern could take a neighbouring quantize.
-    patterns.add<ConvertResidualAdd, ConvertUnaryToTable, ConvertConcat>(
+    patterns.add<ConvertResidualAdd, ConvertFunctionToTable, ConvertConcat>(
         context, *mode, /*benefit=*/2);
     patterns.add<ConvertRequantize>(context, *mode);
-    // No folding: it would turn dequantized constant weights into float
-    // constants before the ops using them are converted (storage-cast pairs
-    // fold by pattern instead).
-    GreedyRewriteConfig config;
-    config.enableFolding(false);
+    // No folding (either phase): it would turn dequantized constant weights
+    // into float constants before the ops using them are converted
+    // (storage-cast pairs fold by pattern instead).
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns),
                                      config)))
       return signalPassFailure();

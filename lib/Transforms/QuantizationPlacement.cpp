@@ -1,6 +1,7 @@
 //===- QuantizationPlacement.cpp - Where quantization pairs go ------------===//
 
 #include "QuantizationPlacement.h"
+#include "ScalarFunction.h"
 
 #include "qc/IR/QC.h"
 #include "qc/Transforms/ConstantTensor.h"
@@ -10,9 +11,13 @@
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/IR/Matchers.h"
+#include "llvm/ADT/SetVector.h"
 
 using namespace mlir;
 using namespace mlir::qc;
+
+/// The bits of the activations a table reads and writes (256 entries).
+static constexpr unsigned kTableInputBits = 8;
 
 static bool isFloatTensor(Value value) {
   auto type = dyn_cast<RankedTensorType>(value.getType());
@@ -40,10 +45,7 @@ static bool isPositiveChannelScale(Value value) {
          getSingleVaryingAxis(constant->shape).has_value();
 }
 
-/// Ops that take an i32 accumulator as it is: clamps, additions of a
-/// constant and multiplications by positive constants (per tensor or per
-/// channel).
-static bool absorbsAccumulator(Operation *op) {
+bool mlir::qc::absorbsAccumulator(Operation *op) {
   if (isa<tosa::ClampOp>(op))
     return true;
   if (isa<tosa::AddOp>(op))
@@ -104,8 +106,88 @@ static bool isInFloatTail(Operation *op) {
   return llvm::all_of(op->getUsers(), isInFloatTail);
 }
 
-bool mlir::qc::needsQuantization(Value value) {
-  if (!isFloatTensor(value) || isConstantExpression(value))
+/// The value data movement ops read `value` from.
+static Value getViewRoot(Value value) {
+  Operation *producer = value.getDefiningOp();
+  while (producer && isDataMovement(producer)) {
+    value = producer->getOperand(0);
+    producer = value.getDefiningOp();
+  }
+  return value;
+}
+
+/// Whether `value`, seen through data movement, gets a pair.
+static bool isQuantizedView(Value value, const PlacementOptions &options) {
+  return needsQuantization(getViewRoot(value), options);
+}
+
+/// The values computed from `source` by scalar functions of `source` alone.
+static llvm::SetVector<Value> getFunctionValues(Value source) {
+  llvm::SetVector<Value> values;
+  SmallVector<Value> worklist = {source};
+  while (!worklist.empty()) {
+    Value value = worklist.pop_back_val();
+    for (Operation *user : value.getUsers()) {
+      if (!isScalarFunctionOp(user) || values.contains(user->getResult(0)))
+        continue;
+      std::optional<ScalarFunction> function =
+          ScalarFunction::get(user->getResult(0));
+      if (function && function->getSource() == source) {
+        values.insert(user->getResult(0));
+        worklist.push_back(user->getResult(0));
+      }
+    }
+  }
+  return values;
+}
+
+/// The activation bits the user set on `value`'s producer (#qc.scheme).
+static std::optional<unsigned> getSchemeBits(Value value) {
+  Operation *producer = value.getDefiningOp();
+  if (!producer)
+    return std::nullopt;
+  if (auto scheme =
+          producer->getAttrOfType<SchemeAttr>(QCDialect::kSchemeAttrName))
+    return scheme.getBits();
+  return std::nullopt;
+}
+
+/// Whether `value` lies inside a function of one quantized 8-bit tensor
+/// that qc-lower-to-integer tabulates: computed from it by scalar-function
+/// ops and read only by more of them. The function's outputs get pairs:
+/// values read elsewhere, and values whose producer carries a #qc.scheme
+/// (the user's decision stands). Where an output is also read inside, the
+/// table would read its own rounding, and where an output is not 8-bit
+/// there is no table, so such functions keep a pair per value.
+static bool isInsideTabulatedFunction(Value value,
+                                      const PlacementOptions &options) {
+  std::optional<ScalarFunction> function = ScalarFunction::get(value);
+  if (!function || !isQuantizedView(function->getSource(), options))
+    return false;
+  Value source = function->getSource();
+  auto isEightBit = [](Value member) {
+    return getSchemeBits(member).value_or(kTableInputBits) == kTableInputBits;
+  };
+  if (!isEightBit(getViewRoot(source)))
+    return false;
+  llvm::SetVector<Value> values = getFunctionValues(source);
+  auto isInside = [&](Operation *user) {
+    return user->getNumResults() == 1 && values.contains(user->getResult(0));
+  };
+  auto isOutput = [&](Value member) {
+    return getSchemeBits(member) || !llvm::all_of(member.getUsers(), isInside);
+  };
+  for (Value member : values)
+    if (isOutput(member) && (!isEightBit(member) ||
+                             llvm::any_of(member.getUsers(), isInside)))
+      return false;
+  return !value.use_empty() && !isOutput(value);
+}
+
+bool mlir::qc::needsQuantization(Value value,
+                                 const PlacementOptions &options) {
+  if (!isFloatTensor(value) || isConstantExpression(value) ||
+      (options.tabulateFunctions && isInsideTabulatedFunction(value, options)))
     return false;
   if (Operation *producer = value.getDefiningOp()) {
     // Ops of no operands (tensor.empty) compute nothing to quantize.

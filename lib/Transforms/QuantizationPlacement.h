@@ -8,11 +8,14 @@
 // value only flows (through data movement) into ops that absorb an i32
 // accumulator without a requantization: clamps (ReLU, Clip), additions of a
 // constant (biases, batch-norm shifts) and multiplications by positive
-// constants, one per tensor or per channel. Data movement (transpose, reshape, slice, tile, max pooling)
-// keeps its input's quantization, so its results get no pair. Nor do the
-// results of the model's float tail: ops without an integer form whose
-// results only reach the function's return (a final Softmax), which run in
-// float after the last dequantize.
+// constants, one per tensor or per channel. Data movement (transpose,
+// reshape, slice, tile, max pooling) keeps its input's quantization, so its
+// results get no pair. Nor do the results of the model's float tail: ops
+// without an integer form whose results only reach the function's return (a
+// final Softmax), which run in float after the last dequantize. On request,
+// nor do the values inside an elementwise function of one quantized tensor
+// (ScalarFunction.h: HardSwish spelled out, x * sigmoid(x)), which becomes
+// one table.
 //
 //===----------------------------------------------------------------------===//
 
@@ -31,8 +34,22 @@ bool isDataMovement(Operation *op);
 /// Whether `value` is computed from constants only (weights, biases).
 bool isConstantExpression(Value value);
 
-/// Whether the float value `value` gets a quantize/dequantize pair.
-bool needsQuantization(Value value);
+/// Whether `op` takes an i32 accumulator as it is: clamps, additions of a
+/// constant and multiplications by positive constants (per tensor or per
+/// channel).
+bool absorbsAccumulator(Operation *op);
+
+/// Choices the placement rule leaves to the user.
+struct PlacementOptions {
+  /// Whether the values inside an elementwise function of one quantized
+  /// 8-bit tensor go without pairs, so that qc-lower-to-integer makes the
+  /// function one table (ScalarFunction.h).
+  bool tabulateFunctions = false;
+};
+
+/// Whether the float value `value` gets a quantize/dequantize pair. Without
+/// function tabulation the pairs are a superset of those with it.
+bool needsQuantization(Value value, const PlacementOptions &options = {});
 
 /// Whether a multiplication of `value` by positive per-channel constants,
 /// taking all of its uses, fuses into a requantization: `value` is, through

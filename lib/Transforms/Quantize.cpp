@@ -154,12 +154,12 @@ struct QuantizePass : mlir::qc::impl::QCQuantizeBase<QuantizePass> {
     SmallVector<Value> activations;
     getOperation()->walk([&](Block *block) {
       for (BlockArgument argument : block->getArguments())
-        if (needsQuantization(argument))
+        if (needsQuantization(argument, placement))
           activations.push_back(argument);
       for (Operation &op : *block)
         if (!isa<QuantizeOp>(op))
           for (Value result : op.getResults())
-            if (needsQuantization(result))
+            if (needsQuantization(result, placement))
               activations.push_back(result);
     });
     for (Value value : activations)
@@ -186,6 +186,7 @@ private:
     keepFloatNames.clear();
     for (const std::string &name : keepFloat)
       keepFloatNames.insert(name);
+    placement.tabulateFunctions = tabulateFunctions;
     return success();
   }
 
@@ -278,5 +279,6 @@ private:
 
   SchemeAttr defaultScheme;
   llvm::StringSet<> keepFloatNames;
+  PlacementOptions placement;
 };
 } // namespace

@@ -1086,6 +1086,100 @@ func.func @hardswish_table(%x: tensor<4xi8>) -> tensor<4xi8> {
 
 // -----
 
+// The same HardSwish as TOSA ops and a generic dividing by 6: one function
+// of x (ScalarFunction.h), tabulated as a whole into the table above (here
+// evaluated in double: entries may differ in a tie, none do in the checked
+// ones). The function's ops are gone.
+// CHECK-LABEL: func @hardswish_function_table
+// CHECK-SAME:    (%[[X:.+]]: tensor<4xi8>)
+// CHECK-NEXT:    %[[T:.+]] = "tosa.const"() <{values = dense<[{{(-20, ){79}-21, }}-22, {{(-?[0-9]+, ){27}-32, }}{{(-?[0-9]+, ){28}-21, }}-20, -19, {{(-?[0-9]+, ){86}(127, ){29}127}}]> : tensor<256xi8>}>
+// CHECK-NEXT:    %[[R:.+]] = tosa.table %[[X]], %[[T]]
+// CHECK-NEXT:    return %[[R]]
+#map = affine_map<(d0) -> (d0)>
+func.func @hardswish_function_table(%x: tensor<4xi8>) -> tensor<4xi8> {
+  %q = quant.scast %x : tensor<4xi8> to tensor<4x!quant.uniform<i8:f32, 0.05:10>>
+  %d = qc.dequantize %q : tensor<4x!quant.uniform<i8:f32, 0.05:10>> -> tensor<4xf32>
+  %three = arith.constant dense<3.0> : tensor<1xf32>
+  %shift = arith.constant dense<0> : tensor<1xi8>
+  %a = tosa.add %d, %three : (tensor<4xf32>, tensor<1xf32>) -> tensor<4xf32>
+  %c = tosa.clamp %a {min_val = 0.0 : f32, max_val = 6.0 : f32} : (tensor<4xf32>) -> tensor<4xf32>
+  %p = tosa.mul %d, %c, %shift : (tensor<4xf32>, tensor<4xf32>, tensor<1xi8>) -> tensor<4xf32>
+  %init = tensor.empty() : tensor<4xf32>
+  %h = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]}
+      ins(%p : tensor<4xf32>) outs(%init : tensor<4xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %c6 = arith.constant 6.0 : f32
+    %r = arith.divf %in, %c6 : f32
+    linalg.yield %r : f32
+  } -> tensor<4xf32>
+  %o = qc.quantize %h : tensor<4xf32> -> tensor<4x!quant.uniform<i8:f32, 0.03:-20>>
+  %r = quant.scast %o : tensor<4x!quant.uniform<i8:f32, 0.03:-20>> to tensor<4xi8>
+  return %r : tensor<4xi8>
+}
+
+// -----
+
+// A uint8 source: tosa.table reads the storage bits as a signed index, so
+// entry 0 (bits 0x80) is q = 128, x = 0, sigmoid 1/2 -> 0; entries then
+// rise 4 per step (slope 1/4: 0.0625 / 4 * 256), and entry 128 (bits 0) is
+// q = 0, x = -8 -> -128; the last (bits 0x7f) q = 127, x = -0.0625 -> -4.
+// CHECK-LABEL: func @sigmoid_table_uint8
+// CHECK:         "tosa.const"() <{values = dense<[0, 4, 8, 12, {{(-?[0-9]+, ){124}-128, (-?[0-9]+, ){126}-4}}]> : tensor<256xi8>}>
+// CHECK-NEXT:    tosa.table
+func.func @sigmoid_table_uint8(%x: tensor<4xi8>) -> tensor<4xi8> {
+  %q = quant.scast %x : tensor<4xi8> to tensor<4x!quant.uniform<u8:f32, 0.0625:128>>
+  %d = qc.dequantize %q : tensor<4x!quant.uniform<u8:f32, 0.0625:128>> -> tensor<4xf32>
+  %s = tosa.sigmoid %d : (tensor<4xf32>) -> tensor<4xf32>
+  %o = qc.quantize %s : tensor<4xf32> -> tensor<4x!quant.uniform<i8:f32, 0.00390625:-128>>
+  %r = quant.scast %o : tensor<4x!quant.uniform<i8:f32, 0.00390625:-128>> to tensor<4xi8>
+  return %r : tensor<4xi8>
+}
+
+// -----
+
+// x * sigmoid(y) reads two tensors: no table. The sigmoid stays in float
+// (qc-quantize would have given it a pair) and qc-verify-integer-only
+// would report it.
+// CHECK-LABEL: func @two_tensor_function
+// CHECK-NOT:     tosa.table
+// CHECK:         tosa.sigmoid
+func.func @two_tensor_function(%x: tensor<4xi8>, %y: tensor<4xi8>) -> tensor<4xi8> {
+  %qx = quant.scast %x : tensor<4xi8> to tensor<4x!quant.uniform<i8:f32, 0.0625>>
+  %dx = qc.dequantize %qx : tensor<4x!quant.uniform<i8:f32, 0.0625>> -> tensor<4xf32>
+  %qy = quant.scast %y : tensor<4xi8> to tensor<4x!quant.uniform<i8:f32, 0.0625>>
+  %dy = qc.dequantize %qy : tensor<4x!quant.uniform<i8:f32, 0.0625>> -> tensor<4xf32>
+  %shift = arith.constant dense<0> : tensor<1xi8>
+  %s = tosa.sigmoid %dy : (tensor<4xf32>) -> tensor<4xf32>
+  %p = tosa.mul %dx, %s, %shift : (tensor<4xf32>, tensor<4xf32>, tensor<1xi8>) -> tensor<4xf32>
+  %o = qc.quantize %p : tensor<4xf32> -> tensor<4x!quant.uniform<i8:f32, 0.0625>>
+  %r = quant.scast %o : tensor<4x!quant.uniform<i8:f32, 0.0625>> to tensor<4xi8>
+  return %r : tensor<4xi8>
+}
+
+// -----
+
+// A function of clamps, constant shifts and positive scalings only is a
+// requantization, not a table: (x + 0.5) * 2 clamped is one qc.requant of
+// the widened sum.
+// CHECK-LABEL: func @affine_function_requantizes
+// CHECK-NOT:     tosa.table
+// CHECK:         qc.requant
+func.func @affine_function_requantizes(%x: tensor<4xi8>) -> tensor<4xi8> {
+  %q = quant.scast %x : tensor<4xi8> to tensor<4x!quant.uniform<i8:f32, 0.25>>
+  %d = qc.dequantize %q : tensor<4x!quant.uniform<i8:f32, 0.25>> -> tensor<4xf32>
+  %half = arith.constant dense<0.5> : tensor<1xf32>
+  %two = arith.constant dense<2.0> : tensor<1xf32>
+  %shift = arith.constant dense<0> : tensor<1xi8>
+  %a = tosa.add %d, %half : (tensor<4xf32>, tensor<1xf32>) -> tensor<4xf32>
+  %m = tosa.mul %a, %two, %shift : (tensor<4xf32>, tensor<1xf32>, tensor<1xi8>) -> tensor<4xf32>
+  %c = tosa.clamp %m {min_val = 0.0 : f32, max_val = 6.0 : f32} : (tensor<4xf32>) -> tensor<4xf32>
+  %o = qc.quantize %c : tensor<4xf32> -> tensor<4x!quant.uniform<i8:f32, 0.05:-128>>
+  %r = quant.scast %o : tensor<4x!quant.uniform<i8:f32, 0.05:-128>> to tensor<4xi8>
+  return %r : tensor<4xi8>
+}
+
+// -----
+
 // A ReLU generic on int8 is tabulated too: the table patterns are tried
 // before the requantize pattern. Entries: q <= -3 -> zp 5; then
 // (q + 3) * 0.5 / 0.3 + 5 (q = -2: 6.67 -> 7, q = -1: 8.33 -> 8).

@@ -5,6 +5,8 @@
 // RUN: quant-opt %s --split-input-file --verify-diagnostics --qc-quantize=weight-bits=4 | FileCheck %s --check-prefix=W4
 // RUN: quant-opt %s --split-input-file --verify-diagnostics --qc-quantize=keep-float=conv_a | FileCheck %s --check-prefix=KEEP
 // RUN: quant-opt %s --split-input-file --verify-diagnostics --qc-quantize --qc-lower-to-integer --canonicalize | FileCheck %s --check-prefix=INT
+// RUN: quant-opt %s --split-input-file --verify-diagnostics --qc-quantize=tabulate-functions=true | FileCheck %s --check-prefix=TAB
+// RUN: quant-opt %s --split-input-file --verify-diagnostics --qc-quantize=tabulate-functions=true --qc-lower-to-integer --canonicalize | FileCheck %s --check-prefix=TAB-INT
 // RUN: not quant-opt %s --split-input-file --qc-quantize=activation-type=i4 2>&1 | FileCheck %s --check-prefix=BAD-TYPE
 // RUN: not quant-opt %s --split-input-file --qc-quantize=weight-bits=9 2>&1 | FileCheck %s --check-prefixes=BAD-BITS,REGRESSION-BITS
 // RUN: not quant-opt %s --split-input-file --qc-quantize=weight-bits=1 2>&1 | FileCheck %s --check-prefix=BAD-BITS
@@ -360,6 +362,101 @@ func.func @sigmoid(%x: tensor<1x2x4xf32> {qc.stats = #qc.stats<min = -1.0, max =
   return %m : tensor<1x2x3xf32>
 }
 
+// -----
+
+// HardSwish spelled out (x * clamp(x + 3, 0, 6) / 6, then a scale and a
+// shift, as PaddleOCR's exports have it) is a function of x alone. By
+// default the clamp and the product get pairs (each a non-absorber's
+// input); with tabulate-functions only x and the function's output do, and
+// lowered, the whole function is one table.
+// CHECK-LABEL: func @hardswish_function
+// CHECK:         %[[C:.+]] = tosa.clamp
+// CHECK-NEXT:    qc.quantize %[[C]]
+// INT-LABEL:   func @hardswish_function
+// INT-NOT:       tosa.table
+// INT:           tosa.matmul
+// TAB-LABEL:   func @hardswish_function
+// TAB:           qc.quantize %arg0
+// TAB-NEXT:      %[[X:.+]] = qc.dequantize
+// TAB-NOT:       qc.quantize
+// TAB:           %[[S:.+]] = tosa.add %{{.+}}, %{{.+}} {qc.stats = #qc.stats<min = 0.0, max = 4.0>}
+// TAB-NEXT:      qc.quantize %[[S]] : tensor<1x2x4xf32> -> tensor<1x2x4x!quant.uniform<i8:f32, 0.015686275437474251:-128>>
+// TAB-NEXT:      %[[D:.+]] = qc.dequantize
+// TAB:           tosa.matmul %[[D]]
+// TAB-INT-LABEL: func @hardswish_function
+// TAB-INT:       %[[T:.+]] = tosa.table %{{.+}}, %{{.+}} : (tensor<1x2x4xi8>, tensor<256xi8>) -> tensor<1x2x4xi8>
+// TAB-INT-NOT:   tosa.table
+// TAB-INT:       tosa.matmul %[[T]]
+func.func @hardswish_function(%x: tensor<1x2x4xf32> {qc.stats = #qc.stats<min = -4.0, max = 4.0>}) -> tensor<1x2x3xf32> {
+  %three = arith.constant dense<3.0> : tensor<1x1x1xf32>
+  %sixth = arith.constant dense<0.16666667> : tensor<1x1x1xf32>
+  %half = arith.constant dense<0.5> : tensor<1x1x1xf32>
+  %shift = arith.constant dense<0> : tensor<1xi8>
+  %a = tosa.add %x, %three {qc.stats = #qc.stats<min = -1.0, max = 7.0>} : (tensor<1x2x4xf32>, tensor<1x1x1xf32>) -> tensor<1x2x4xf32>
+  %c = tosa.clamp %a {min_val = 0.0 : f32, max_val = 6.0 : f32, qc.stats = #qc.stats<min = 0.0, max = 6.0>} : (tensor<1x2x4xf32>) -> tensor<1x2x4xf32>
+  %p = tosa.mul %x, %c, %shift {qc.stats = #qc.stats<min = -0.5, max = 16.0>} : (tensor<1x2x4xf32>, tensor<1x2x4xf32>, tensor<1xi8>) -> tensor<1x2x4xf32>
+  %h = tosa.mul %p, %sixth, %shift {qc.stats = #qc.stats<min = -0.375, max = 4.0>} : (tensor<1x2x4xf32>, tensor<1x1x1xf32>, tensor<1xi8>) -> tensor<1x2x4xf32>
+  %m = tosa.mul %h, %half, %shift {qc.stats = #qc.stats<min = -0.1875, max = 2.0>} : (tensor<1x2x4xf32>, tensor<1x1x1xf32>, tensor<1xi8>) -> tensor<1x2x4xf32>
+  %s = tosa.add %m, %half {qc.stats = #qc.stats<min = 0.0, max = 4.0>} : (tensor<1x2x4xf32>, tensor<1x1x1xf32>) -> tensor<1x2x4xf32>
+  %b = arith.constant dense<1.0> : tensor<1x4x3xf32>
+  %zp = arith.constant dense<0.0> : tensor<1xf32>
+  %r = tosa.matmul %s, %b, %zp, %zp {qc.stats = #qc.stats<min = 0.0, max = 16.0>} : (tensor<1x2x4xf32>, tensor<1x4x3xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x2x3xf32>
+  return %r : tensor<1x2x3xf32>
+}
+
+// -----
+
+// The same function with the clamp also read by a matmul: the clamp is an
+// output of the function and read inside it, so even with
+// tabulate-functions every value keeps its pair (the function would read
+// its own rounding otherwise).
+// TAB-LABEL:   func @function_output_read_inside
+// TAB:           %[[C:.+]] = tosa.clamp
+// TAB-NEXT:      qc.quantize %[[C]]
+// TAB:           %[[P:.+]] = tosa.mul
+// TAB-NEXT:      qc.quantize %[[P]]
+func.func @function_output_read_inside(%x: tensor<1x2x4xf32> {qc.stats = #qc.stats<min = -4.0, max = 4.0>}) -> (tensor<1x2x3xf32>, tensor<1x2x3xf32>) {
+  %three = arith.constant dense<3.0> : tensor<1x1x1xf32>
+  %shift = arith.constant dense<0> : tensor<1xi8>
+  %a = tosa.add %x, %three {qc.stats = #qc.stats<min = -1.0, max = 7.0>} : (tensor<1x2x4xf32>, tensor<1x1x1xf32>) -> tensor<1x2x4xf32>
+  %c = tosa.clamp %a {min_val = 0.0 : f32, max_val = 6.0 : f32, qc.stats = #qc.stats<min = 0.0, max = 6.0>} : (tensor<1x2x4xf32>) -> tensor<1x2x4xf32>
+  %p = tosa.mul %x, %c, %shift {qc.stats = #qc.stats<min = -0.5, max = 16.0>} : (tensor<1x2x4xf32>, tensor<1x2x4xf32>, tensor<1xi8>) -> tensor<1x2x4xf32>
+  %b = arith.constant dense<1.0> : tensor<1x4x3xf32>
+  %zp = arith.constant dense<0.0> : tensor<1xf32>
+  %r = tosa.matmul %p, %b, %zp, %zp {qc.stats = #qc.stats<min = -2.0, max = 64.0>} : (tensor<1x2x4xf32>, tensor<1x4x3xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x2x3xf32>
+  %rc = tosa.matmul %c, %b, %zp, %zp {qc.stats = #qc.stats<min = 0.0, max = 24.0>} : (tensor<1x2x4xf32>, tensor<1x4x3xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x2x3xf32>
+  return %r, %rc : tensor<1x2x3xf32>, tensor<1x2x3xf32>
+}
+
+// -----
+
+// With tabulate-functions, a #qc.scheme on a value inside a function is
+// the user's decision: the value keeps its pair, so the function (read
+// inside at that value) keeps a pair per value. An i16 source has no
+// table: its function keeps them too.
+// TAB-LABEL:   func @function_with_schemes
+// TAB:           %[[S:.+]] = tosa.sigmoid %{{.+}} {qc.scheme
+// TAB-NEXT:      qc.quantize %[[S]] : tensor<1x2x4xf32> -> tensor<1x2x4x!quant.uniform<u8:f32, 0.0039215688593685627>>
+// TAB:           %[[T:.+]] = tosa.tanh
+// TAB-NEXT:      qc.quantize %[[T]]
+// TAB:           %[[E:.+]] = tosa.exp
+// TAB-NEXT:      qc.quantize %[[E]]
+// TAB:           %[[N:.+]] = tosa.negate
+// TAB-NEXT:      qc.quantize %[[N]]
+func.func @function_with_schemes(%x: tensor<1x2x4xf32> {qc.stats = #qc.stats<min = -4.0, max = 4.0>}) -> (tensor<1x2x3xf32>, tensor<1x2x3xf32>) {
+  %s = tosa.sigmoid %x {qc.scheme = #qc.scheme<u8, affine>, qc.stats = #qc.stats<min = 0.0, max = 1.0>} : (tensor<1x2x4xf32>) -> tensor<1x2x4xf32>
+  %t = tosa.tanh %s {qc.stats = #qc.stats<min = 0.0, max = 0.77>} : (tensor<1x2x4xf32>) -> tensor<1x2x4xf32>
+  %w = tosa.tanh %x {qc.scheme = #qc.scheme<i16, symmetric>, qc.stats = #qc.stats<min = -1.0, max = 1.0>} : (tensor<1x2x4xf32>) -> tensor<1x2x4xf32>
+  %zp = arith.constant dense<0.0> : tensor<1xf32>
+  %e = tosa.exp %w {qc.stats = #qc.stats<min = 0.36, max = 2.72>} : (tensor<1x2x4xf32>) -> tensor<1x2x4xf32>
+  %n = tosa.negate %e, %zp, %zp {qc.stats = #qc.stats<min = -2.72, max = -0.36>} : (tensor<1x2x4xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x2x4xf32>
+  %c = tosa.clamp %n {min_val = -2.0 : f32, max_val = 0.0 : f32, qc.stats = #qc.stats<min = -2.0, max = -0.36>} : (tensor<1x2x4xf32>) -> tensor<1x2x4xf32>
+  %b = arith.constant dense<1.0> : tensor<1x4x3xf32>
+  %r = tosa.matmul %t, %b, %zp, %zp {qc.stats = #qc.stats<min = 0.0, max = 4.0>} : (tensor<1x2x4xf32>, tensor<1x4x3xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x2x3xf32>
+  %m = tosa.matmul %c, %b, %zp, %zp {qc.stats = #qc.stats<min = -8.0, max = 0.0>} : (tensor<1x2x4xf32>, tensor<1x4x3xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x2x3xf32>
+  return %r, %m : tensor<1x2x3xf32>, tensor<1x2x3xf32>
+}
+
 //===----------------------------------------------------------------------===//
 // Weights
 //===----------------------------------------------------------------------===//
@@ -533,10 +630,13 @@ func.func @no_stats_argument(%x: tensor<4xf32>) -> tensor<4xf32> {
 
 // -----
 
-func.func @no_stats_result(%x: tensor<4xf32> {qc.stats = #qc.stats<min = -1.0, max = 3.0>}) -> tensor<4xf32> {
+// (The sigmoid feeds an add of two tensors: with tabulate-functions too it
+// is no value inside a function.)
+func.func @no_stats_result(%x: tensor<4xf32> {qc.stats = #qc.stats<min = -1.0, max = 3.0>}, %y: tensor<4xf32> {qc.stats = #qc.stats<min = -1.0, max = 3.0>}) -> tensor<4xf32> {
   // expected-error @+1 {{qc-quantize: this result of type 'tensor<4xf32>' needs quantization but has no calibration statistics (#qc.stats); run calibration first}}
   %s = tosa.sigmoid %x : (tensor<4xf32>) -> tensor<4xf32>
-  %r = tosa.clamp %s {min_val = 0.0 : f32, max_val = 0.5 : f32, qc.stats = #qc.stats<min = 0.0, max = 0.5>} : (tensor<4xf32>) -> tensor<4xf32>
+  %a = tosa.add %s, %y : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  %r = tosa.clamp %a {min_val = 0.0 : f32, max_val = 0.5 : f32, qc.stats = #qc.stats<min = 0.0, max = 0.5>} : (tensor<4xf32>) -> tensor<4xf32>
   return %r : tensor<4xf32>
 }
 

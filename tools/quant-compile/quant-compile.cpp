@@ -8,7 +8,8 @@
 //                 [--recipe=w8a8|w6a8|w4a8 --calib=DIR [--calib-stats=FILE]
 //                  [--observer=minmax|moving_average|percentile|mse|kl]
 //                  [--activation-type=i8|u8] [--activation-symmetric]
-//                  [--keep-float=node,...] [--rounding=gemmlowp|...]
+//                  [--keep-float=node,...] [--tabulate-functions]
+//                  [--rounding=gemmlowp|...]
 //                  [--smooth[=method=smoothquant|os_plus,alpha=A,
 //                            alpha-search]]
 //                  [--split-outliers[=ratio=R,target=weights|activations,
@@ -129,6 +130,12 @@ static cl::list<std::string>
     keepFloat("keep-float", cl::CommaSeparated,
               cl::desc("ONNX nodes to keep in floating point"),
               cl::value_desc("node,..."), cl::cat(quantizationCategory));
+static cl::opt<bool> tabulateFunctions(
+    "tabulate-functions",
+    cl::desc("Quantize elementwise functions of one tensor (HardSwish "
+             "spelled out, x * sigmoid(x)) at their input and output only, "
+             "each one table (qc-quantize's tabulate-functions)"),
+    cl::init(false), cl::cat(quantizationCategory));
 static cl::opt<std::string> smooth(
     "smooth", cl::ValueOptional,
     cl::desc("Smooth activation channels into the weights before quantizing "
@@ -204,6 +211,7 @@ int main(int argc, char **argv) {
   quantization.activationType = activationType;
   quantization.activationSymmetric = activationSymmetric;
   quantization.keepFloat.assign(keepFloat.begin(), keepFloat.end());
+  quantization.tabulateFunctions = tabulateFunctions;
   if (smooth.getNumOccurrences())
     quantization.smoothing = smooth;
   if (splitOutliers.getNumOccurrences())

@@ -53,10 +53,12 @@ struct QuantizationOptions {
   std::string statsFile;
   /// The observer whose ranges set the scales (qc-calibrate's `observer`).
   std::string observer = "minmax";
-  /// qc-quantize's activation-type, activation-symmetric and keep-float.
+  /// qc-quantize's activation-type, activation-symmetric, keep-float and
+  /// tabulate-functions.
   std::string activationType = "i8";
   bool activationSymmetric = false;
   std::vector<std::string> keepFloat;
+  bool tabulateFunctions = false;
   /// qc-smooth's options ("method=os_plus,alpha=0.8"; empty: its defaults)
   /// when activations are smoothed before quantization; none: no smoothing.
   std::optional<std::string> smoothing;

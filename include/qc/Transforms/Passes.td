@@ -80,11 +80,19 @@ def QCLowerToInteger : Pass<"qc-lower-to-integer"> {
       residual add: `qc.requant` of each operand by `s_a / s_out` and
       `s_b / s_out` into i32, an i32 add, and a final `qc.requant` that adds
       the output zero point, applies the clamps and saturates;
-    * `quantize(f(dequantize(x)))` for int8 `x` and an elementwise `f`
-      (sigmoid, tanh, exp, erf, abs, floor, ceil, or a one-input
-      `linalg.generic` whose body MLIR's folders can evaluate: HardSwish,
-      HardSigmoid, GELU formulas...) becomes a 256-entry `tosa.table` of
-      `quantize(f(dequantize(q)))`, computed at compile time;
+    * `quantize(f(dequantize(x)))` for 8-bit `x` and an elementwise
+      function `f` of `x` alone becomes a 256-entry `tosa.table` of
+      `quantize(f(dequantize(q)))`, computed at compile time (in double;
+      `linalg.generic` bodies by MLIR's folders). `f` is one op or a graph
+      of them: TOSA's elementwise float ops (add, sub, mul, maximum,
+      minimum, pow, clamp, negate, reciprocal, rsqrt, exp, log, sigmoid,
+      tanh, erf, abs, floor, ceil, cos, sin) and `linalg.generic`s of
+      identity maps, whose other operands are constants of one value:
+      HardSwish, HardSigmoid and GELU formulas spelled out in ONNX ops are
+      one table each. Tables are made before any other rewrite, so a
+      function's ops are not taken one at a time; functions made only of
+      TOSA clamps, constant shifts and positive scalings are left to the
+      requantization below;
     * `quantize(qc.softmax(dequantize(x)))` for int8 `x`: the row maximum,
       `exp(s (x - max))` from a 256-entry table in fixed point (up to 20
       fraction bits), the i32 row sum, and per element one rounded i64
@@ -396,6 +404,18 @@ def QCQuantize : Pass<"qc-quantize"> {
       tile, max pooling) keep their input's quantization; the model's float
       tail (ops without an integer form whose results only reach the
       return, e.g. a final Softmax) stays float after the last dequantize;
+    * with `tabulate-functions`, values inside an elementwise function of
+      one quantized 8-bit tensor get no pair: values computed from it by
+      elementwise ops whose other operands are constants of one value, and
+      read only by more of them (HardSwish spelled out as
+      `x * clip(x + 3, 0, 6) / 6` with a scale and shift after it,
+      `x * sigmoid(x)`); `qc-lower-to-integer` makes the whole function one
+      table, one rounding instead of one per op. A function keeps a pair
+      per value where one of its outputs (values read elsewhere or with a
+      `qc.scheme`) is also read inside it, or an output or the source is
+      not 8-bit. Off by default: on PP-OCRv4 rec the exact tables changed
+      the accuracy by -2.0 to +3.6 points depending on the observer
+      (docs/benchmarks.md);
     * weights of `tosa.conv2d`, `tosa.depthwise_conv2d` (channel multiplier
       1) and constant right operands of `tosa.matmul` become signed
       narrow-range integers of `weight-bits` bits with one scale per output
@@ -419,6 +439,10 @@ def QCQuantize : Pass<"qc-quantize"> {
            "Bits of the symmetric per-channel weights (2 to 8)">,
     ListOption<"keepFloat", "keep-float", "std::string",
                "Names of ops (ONNX node names) to keep in floating point">,
+    Option<"tabulateFunctions", "tabulate-functions", "bool",
+           /*default=*/"false",
+           "Give the values inside an elementwise function of one 8-bit "
+           "tensor no pairs, so the function becomes one table">,
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
@@ -431,7 +455,9 @@ def QCInsertObservers : Pass<"qc-insert-observers"> {
   let summary = "Tap the values calibration must measure with qc.observe";
   let description = [{
     Adds a `qc.observe` after every value that `qc-quantize` will give a
-    quantize/dequantize pair (the same placement rule), and after every
+    quantize/dequantize pair (the same placement rule, without
+    `tabulate-functions`: its pairs are a superset of those with it, so
+    one calibration serves both), and after every
     activation input of a convolution or matmul with its channel axis (3
     for NHWC convolution inputs, 2 and 1 for the operands of `tosa.matmul`),
     whose per-channel min and max smoothing needs. Tags are unique and
