@@ -92,7 +92,7 @@ def compile(model, output, input_shapes=None, emit=None, target=None,
             cpu=None, features=None, opt_level=None, parallel=None,
             vectorize=None, recipe=None, calib=None, calib_stats=None,
             observer=None, integer_only=None, keep_float=None, report=None,
-            smooth=None, split_outliers=None):
+            smooth=None, split_outliers=None, tabulate_functions=None):
     """Compiles an ONNX or MLIR model with quant-compile; returns `output`.
 
     ``input_shapes`` maps graph input names to static shapes (sequences of
@@ -114,6 +114,9 @@ def compile(model, output, input_shapes=None, emit=None, target=None,
     ``split_outliers`` then splits outlier input channels
     (qc-split-outliers): ``""`` for its defaults, or its options, e.g.
     ``"ratio=0.05,target=activations"``; it needs ``calib``.
+    ``tabulate_functions=True`` quantizes elementwise functions of one tensor
+    (HardSwish spelled out, x * sigmoid(x)) at their input and output only,
+    each one table.
     """
     args = [str(model), "-o", str(output)]
     if smooth is not None:
@@ -134,7 +137,8 @@ def compile(model, output, input_shapes=None, emit=None, target=None,
     if opt_level is not None:
         args.append(f"-O{opt_level}")
     for flag, value in (("parallel", parallel), ("vectorize", vectorize),
-                        ("integer-only", integer_only)):
+                        ("integer-only", integer_only),
+                        ("tabulate-functions", tabulate_functions)):
         if value is not None:
             args.append(f"--{flag}={'true' if value else 'false'}")
     _run("quant-compile", args, "")
