@@ -7,9 +7,11 @@ For rec and cls: QC float and QC int8 (quant-compile --recipe w8a8, the
 calibration set and statistics of bench/ocr_accuracy.py --qc-int8 under
 build/bench/ort-int8; integer-only), onnxruntime float and int8, on
 the same random input, medians of --runs runs at 1 and 2 threads. Prints a
-markdown table with each time's ratio to onnxruntime int8.
+markdown table with each time's ratio to onnxruntime int8. With
+--tabulate-functions, QC int8 tabulates elementwise functions of one tensor
+(quant-compile --tabulate-functions).
 
-  /usr/bin/python3 bench/ocr_int8_latency.py [--runs 20]
+  /usr/bin/python3 bench/ocr_int8_latency.py [--runs 20] [--tabulate-functions]
 
 Needs a build, scripts/fetch-models.sh, and the int8 models and statistics
 (made on first use, as bench/ocr_accuracy.py does).
@@ -33,7 +35,7 @@ THREADS = (1, 2)
 
 
 def compile_qc(external, model_file, shape, calibration_model, library,
-               quantized):
+               quantized, tabulate_functions):
     """QC's float or w8a8 library of `model_file`."""
     onnx_path = external / "ocr-models/assets" / model_file
     if not quantized:
@@ -45,12 +47,14 @@ def compile_qc(external, model_file, shape, calibration_model, library,
                      and qc.tools.stats_file_is_current(stats))
     return qc.compile(onnx_path, library, input_shapes={"x": shape},
                       recipe="w8a8", calib=calib_dir if calibrate else None,
-                      calib_stats=stats)
+                      calib_stats=stats, tabulate_functions=tabulate_functions)
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--tabulate-functions", action="store_true",
+                        help="compile QC int8 with --tabulate-functions")
     args = parser.parse_args()
     external = Path(run([ROOT / "scripts/fetch-models.sh"]).stdout.strip())
     INT8_DIR.mkdir(parents=True, exist_ok=True)
@@ -69,7 +73,8 @@ def main():
             times = {}
             for name, quantized in (("QC float", False), ("QC int8", True)):
                 library = compile_qc(external, model_file, shape, calibration,
-                                     tmp / f"{name}.so", quantized)
+                                     tmp / f"{name}.so", quantized,
+                                     args.tabulate_functions)
                 times[name] = [qc_median_ms(library, tmp / "x.npy", args.runs,
                                             out_dir, threads)
                                for threads in THREADS]
