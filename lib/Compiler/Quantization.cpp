@@ -204,6 +204,8 @@ LogicalResult mlir::qc::quantizeModel(ModuleOp module,
         quantize.keepFloat.assign(quantization.keepFloat.begin(),
                                   quantization.keepFloat.end());
         quantize.tabulateFunctions = quantization.tabulateFunctions;
+        quantize.perChannelDepthwiseInputs =
+            quantization.perChannelDepthwiseInputs;
         pm.addPass(createQCQuantize(quantize));
       })))
     return failure();

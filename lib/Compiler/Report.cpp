@@ -46,6 +46,8 @@ namespace numerics = ::qc::numerics;
 static constexpr StringLiteral kStoragePrefix = "qc.report:";
 /// The op column of model inputs, which no op computes.
 static constexpr StringLiteral kModelInputOp = "input";
+/// The observer column of activations quantized per channel.
+static constexpr StringLiteral kChannelRangeObserver = "channel minmax";
 /// Why ops with qc.keep_float are in float.
 static constexpr StringLiteral kKeepFloatReason = "keep_float";
 
@@ -359,9 +361,13 @@ private:
     }
     std::optional<StringRef> tag = getCalibrationTag(value);
     row.name = tag ? tag->str() : row.node.empty() ? row.op : row.node;
-    if (tag)
-      row.observer = options.quantization.observer;
     quant::QuantizedType type = getQuantizedElementType(quantize.getResult());
+    // Per-channel activations take the calibrated channel ranges as they
+    // are (qc-quantize's per-channel-depthwise-inputs).
+    if (tag)
+      row.observer = isa<quant::UniformQuantizedPerAxisType>(type)
+                         ? kChannelRangeObserver.str()
+                         : options.quantization.observer;
     if (failed(describeType(type, quantize.getLoc(), row)))
       return failure();
     if (calibration && tag)

@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cassert>
 #include <cmath>
+#include <limits>
 
 using namespace qc::numerics;
 
@@ -72,4 +73,48 @@ IntRange qc::numerics::storageRange(unsigned bits, bool isSigned,
   if (narrowRange)
     ++range.min;
   return range;
+}
+
+/// The smallest scale that puts `bound` (>= 0) within `steps` grid steps:
+/// 0 for a zero bound, infinite when there are no steps for a non-zero one.
+static double scaleForSteps(double bound, int64_t steps) {
+  if (bound == 0.0)
+    return 0.0;
+  if (steps == 0)
+    return std::numeric_limits<double>::infinity();
+  return bound / static_cast<double>(steps);
+}
+
+qc::numerics::SharedZeroPointScales
+qc::numerics::chooseSharedZeroPoint(const std::vector<double> &lo,
+                                    const std::vector<double> &hi,
+                                    IntRange range) {
+  assert(lo.size() == hi.size() && range.min < range.max &&
+         "mismatched channel ranges or empty storage range");
+  auto scalesAt = [&](int64_t zeroPoint) {
+    std::vector<double> scales;
+    scales.reserve(lo.size());
+    for (size_t channel = 0; channel < lo.size(); ++channel)
+      scales.push_back(std::max(
+          scaleForSteps(std::max(hi[channel], 0.0), range.max - zeroPoint),
+          scaleForSteps(-std::min(lo[channel], 0.0), zeroPoint - range.min)));
+    return scales;
+  };
+  auto noisePower = [](const std::vector<double> &scales) {
+    double sum = 0.0;
+    for (double scale : scales)
+      sum += scale * scale;
+    return sum;
+  };
+  SharedZeroPointScales best{range.min, scalesAt(range.min)};
+  double bestPower = noisePower(best.scales);
+  for (int64_t zeroPoint = range.min + 1; zeroPoint <= range.max; ++zeroPoint) {
+    std::vector<double> scales = scalesAt(zeroPoint);
+    double power = noisePower(scales);
+    if (power < bestPower) {
+      best = {zeroPoint, std::move(scales)};
+      bestPower = power;
+    }
+  }
+  return best;
 }

@@ -123,23 +123,32 @@ static std::optional<DequantizedValue> matchAccumulator(Value value) {
   return dequantized;
 }
 
-/// The dyadic multipliers s_in[i] / s_out, one per input scale.
+/// The dyadic multipliers s_in / s_out, one per index along the axis of
+/// whichever of `input` and `output` is quantized per axis (both: the same
+/// axis, index for index).
 static FailureOr<DyadicAttr> buildMultipliers(MLIRContext *context,
                                               const QuantParams &input,
-                                              double outputScale) {
+                                              const QuantParams &output) {
+  std::optional<int32_t> axis = input.axis ? input.axis : output.axis;
+  size_t count = std::max(input.scales.size(), output.scales.size());
+  if (input.axis && output.axis &&
+      (*input.axis != *output.axis ||
+       input.scales.size() != output.scales.size()))
+    return failure();
   SmallVector<int32_t> multipliers, shifts;
-  for (double scale : input.scales) {
-    std::optional<numerics::Dyadic> dyadic =
-        numerics::quantizeMultiplier(scale / outputScale);
+  for (size_t index = 0; index < count; ++index) {
+    std::optional<numerics::Dyadic> dyadic = numerics::quantizeMultiplier(
+        input.getScale(index) / output.getScale(index));
     if (!dyadic)
       return failure();
     multipliers.push_back(dyadic->multiplier);
     shifts.push_back(dyadic->shift);
   }
-  std::optional<int64_t> axis;
-  if (input.axis)
-    axis = *input.axis;
-  return DyadicAttr::get(context, multipliers, shifts, axis, std::nullopt);
+  std::optional<int64_t> dyadicAxis;
+  if (axis)
+    dyadicAxis = *axis;
+  return DyadicAttr::get(context, multipliers, shifts, dyadicAxis,
+                         std::nullopt);
 }
 
 /// Values of a float constant, row-major.
@@ -300,12 +309,15 @@ private:
 // Convolutions and matmuls
 //===----------------------------------------------------------------------===//
 
-/// Accumulator scales s_in * s_w[c] of an int8 x int8 product.
+/// Accumulator scales s_in * s_w of an int8 x int8 product, one per output
+/// channel where either is per channel (a per-channel input only where
+/// each output channel reads one input channel: depthwise).
 static SmallVector<double> accumulatorScales(const QuantParams &input,
                                              const QuantParams &weight) {
+  size_t count = std::max(input.scales.size(), weight.scales.size());
   SmallVector<double> scales;
-  for (double scale : weight.scales)
-    scales.push_back(input.scales.front() * scale);
+  for (size_t index = 0; index < count; ++index)
+    scales.push_back(input.getScale(index) * weight.getScale(index));
   return scales;
 }
 
@@ -505,11 +517,11 @@ struct ConvertConvolution : OpRewritePattern<ConvOp> {
     std::optional<DequantizedValue> input = matchSigned8(op.getInput());
     std::optional<DequantizedValue> weight =
         matchSigned8(op.getWeight());
-    if (!input || !weight || !input->params.isPerTensor() ||
+    if (!input || !weight || !hasInputGranularity(*input) ||
         !hasWeightGranularity(*weight, kWeightChannelAxis))
       return failure();
     if constexpr (std::is_same_v<ConvOp, tosa::DepthwiseConv2DOp>) {
-      if (!weight->params.isPerTensor() &&
+      if ((!weight->params.isPerTensor() || !input->params.isPerTensor()) &&
           op.getWeight().getType().getDimSize(3) != 1)
         return failure();
     }
@@ -547,10 +559,22 @@ struct ConvertConvolution : OpRewritePattern<ConvOp> {
         inputZp, weightZp, pad, op.getStrideAttr(), op.getDilationAttr(),
         TypeAttr::get(rewriter.getI32Type()));
     std::optional<int32_t> axis;
-    if (!weight->params.isPerTensor())
+    if (scales.size() > 1)
       axis = kResultChannelAxis;
     replaceWithAccumulator(rewriter, op, accumulator, scales, axis);
     return success();
+  }
+
+private:
+  /// Inputs are per tensor; a depthwise convolution also takes one scale
+  /// per channel with one zero point for all, as each output channel reads
+  /// one input channel: the scales multiply the weight's, index for index.
+  static bool hasInputGranularity(const DequantizedValue &input) {
+    if (input.params.isPerTensor())
+      return true;
+    return std::is_same_v<ConvOp, tosa::DepthwiseConv2DOp> &&
+           *input.params.axis == kResultChannelAxis &&
+           llvm::all_equal(input.params.zeroPoints);
   }
 };
 
@@ -1085,16 +1109,32 @@ static Value peelClamps(Value value, double &lo, double &hi) {
   return value;
 }
 
-/// `value` quantized to storage under `params` (per tensor), saturating.
-static int64_t quantizeBound(double value, const QuantParams &params) {
+/// `value` quantized to storage under the scale and zero point at `index`
+/// of `params`, saturating.
+static int64_t quantizeBound(double value, const QuantParams &params,
+                             int64_t index = 0) {
   quant::QuantizedType type = params.type;
   if (std::isinf(value))
     return value < 0 ? type.getStorageTypeMin() : type.getStorageTypeMax();
   return numerics::quantize(
-      static_cast<float>(value), static_cast<float>(params.scales.front()),
-      static_cast<int32_t>(params.zeroPoints.front()),
+      static_cast<float>(value), static_cast<float>(params.getScale(index)),
+      static_cast<int32_t>(params.getZeroPoint(index)),
       static_cast<int32_t>(type.getStorageTypeMin()),
       static_cast<int32_t>(type.getStorageTypeMax()));
+}
+
+/// The clamp bounds [lo, hi] quantized under `params`: one storage range
+/// for all channels (qc.requant clamps every channel alike), or nothing
+/// where per-channel scales quantize them differently.
+static std::optional<std::pair<int64_t, int64_t>>
+quantizeClampBounds(double lo, double hi, const QuantParams &params) {
+  std::pair<int64_t, int64_t> bounds = {quantizeBound(lo, params),
+                                        quantizeBound(hi, params)};
+  for (int64_t index = 1, e = params.scales.size(); index < e; ++index)
+    if (quantizeBound(lo, params, index) != bounds.first ||
+        quantizeBound(hi, params, index) != bounds.second)
+      return std::nullopt;
+  return bounds;
 }
 
 namespace {
@@ -1107,11 +1147,12 @@ struct QuantizePattern : OpRewritePattern<QuantizeOp> {
                   PatternBenefit benefit = 1)
       : OpRewritePattern(context, benefit), rounding(rounding) {}
 
-  /// The output parameters of `op` (per tensor only).
+  /// The output parameters of `op`: per tensor, or per axis with one zero
+  /// point for all channels (qc.requant adds a single one).
   static std::optional<QuantParams> getOutputParams(QuantizeOp op) {
     std::optional<QuantParams> params =
         QuantParams::get(getElementTypeOrSelf(op.getResult().getType()));
-    if (!params || !params->isPerTensor())
+    if (!params || !llvm::all_equal(params->zeroPoints))
       return std::nullopt;
     return params;
   }
@@ -1166,7 +1207,11 @@ struct ConvertRequantize : QuantizePattern {
         (!input->params.isPerTensor() ||
          input->getBitWidth() > kMaxZeroPointInputBits))
       return failure();
-    int64_t qlo = quantizeBound(lo, *output), qhi = quantizeBound(hi, *output);
+    std::optional<std::pair<int64_t, int64_t>> bounds =
+        quantizeClampBounds(lo, hi, *output);
+    if (!bounds)
+      return rewriter.notifyMatchFailure(op, "clamp differs by channel");
+    auto [qlo, qhi] = *bounds;
     if (input->getType() == output->type &&
         qlo == output->type.getStorageTypeMin() &&
         qhi == output->type.getStorageTypeMax()) {
@@ -1174,8 +1219,8 @@ struct ConvertRequantize : QuantizePattern {
                          input->getStorage(rewriter, op.getLoc()));
       return success();
     }
-    FailureOr<DyadicAttr> multiplier = buildMultipliers(
-        getContext(), input->params, output->scales.front());
+    FailureOr<DyadicAttr> multiplier =
+        buildMultipliers(getContext(), input->params, *output);
     if (failed(multiplier))
       return rewriter.notifyMatchFailure(op, "multiplier out of range");
     replaceWithStorage(rewriter, op,
@@ -1210,18 +1255,20 @@ struct ConvertResidualAdd : QuantizePattern {
     };
     if (!isNarrow(lhs) || !isNarrow(rhs))
       return failure();
+    std::optional<std::pair<int64_t, int64_t>> bounds =
+        quantizeClampBounds(lo, hi, *output);
+    if (!bounds)
+      return rewriter.notifyMatchFailure(op, "clamp differs by channel");
     Location loc = op.getLoc();
     MLIRContext *context = getContext();
     Type floatType = floatElementType(op.getInput());
-    double outputScale = output->scales.front();
-    QuantParams accumulator =
-        *QuantParams::get(getAccumulatorType(floatType, {outputScale},
-                                             std::nullopt));
+    QuantParams accumulator = *QuantParams::get(
+        getAccumulatorType(floatType, output->scales, output->axis));
     numerics::IntRange range = numerics::storageRange(32, /*isSigned=*/true);
     SmallVector<Value> terms;
     for (const DequantizedValue &operand : {*lhs, *rhs}) {
       FailureOr<DyadicAttr> multiplier =
-          buildMultipliers(context, operand.params, outputScale);
+          buildMultipliers(context, operand.params, *output);
       if (failed(multiplier))
         return rewriter.notifyMatchFailure(op, "multiplier out of range");
       terms.push_back(buildRequant(rewriter, loc, operand, *multiplier,
@@ -1234,7 +1281,7 @@ struct ConvertResidualAdd : QuantizePattern {
         rewriter, op,
         buildRequant(rewriter, loc, sumValue,
                      DyadicAttr::get(context, kIdentityMultiplier), *output,
-                     quantizeBound(lo, *output), quantizeBound(hi, *output)));
+                     bounds->first, bounds->second));
     return success();
   }
 };
@@ -1251,7 +1298,7 @@ struct ConvertConcat : QuantizePattern {
                                 PatternRewriter &rewriter) const override {
     std::optional<QuantParams> output = getOutputParams(op);
     auto concat = op.getInput().getDefiningOp<tosa::ConcatOp>();
-    if (!output || !concat || !concat->hasOneUse())
+    if (!output || !output->isPerTensor() || !concat || !concat->hasOneUse())
       return failure();
     SmallVector<DequantizedValue> inputs;
     for (Value operand : concat.getInput1()) {
@@ -1263,8 +1310,8 @@ struct ConvertConcat : QuantizePattern {
     }
     SmallVector<DyadicAttr> multipliers;
     for (const DequantizedValue &input : inputs) {
-      FailureOr<DyadicAttr> multiplier = buildMultipliers(
-          getContext(), input.params, output->scales.front());
+      FailureOr<DyadicAttr> multiplier =
+          buildMultipliers(getContext(), input.params, *output);
       if (failed(multiplier))
         return rewriter.notifyMatchFailure(op, "multiplier out of range");
       multipliers.push_back(*multiplier);
@@ -1310,10 +1357,11 @@ struct ConvertFunctionToTable : QuantizePattern {
   LogicalResult matchAndRewrite(QuantizeOp op,
                                 PatternRewriter &rewriter) const override {
     std::optional<QuantParams> output = getOutputParams(op);
-    if (!output || output->type.getStorageTypeIntegralWidth() != 8)
+    if (!output || !output->isPerTensor() ||
+        output->type.getStorageTypeIntegralWidth() != 8)
       return failure();
     std::optional<ScalarFunction> function = ScalarFunction::get(op.getInput());
-    if (!function || isRequantization(*function))
+    if (!function || function->isRequantization())
       return failure();
     std::optional<DequantizedValue> input =
         matchDequantized(function->getSource());
@@ -1343,17 +1391,6 @@ struct ConvertFunctionToTable : QuantizePattern {
                                          storage, tableValue);
     replaceWithStorage(rewriter, op, result);
     return success();
-  }
-
-private:
-  /// Whether the requantization takes all of `function` as it is: scale
-  /// changes, constant shifts and clamps. A lone linalg.generic is
-  /// tabulated even then (one table instead of the generic's arithmetic).
-  static bool isRequantization(const ScalarFunction &function) {
-    SmallVector<Operation *> ops = function.getOps();
-    if (ops.size() == 1 && isa<linalg::GenericOp>(ops.front()))
-      return false;
-    return llvm::all_of(ops, absorbsAccumulator);
   }
 };
 } // namespace

@@ -1,6 +1,7 @@
 //===- QuantizationPlacement.cpp - Where quantization pairs go ------------===//
 
 #include "QuantizationPlacement.h"
+#include "ChannelAxis.h"
 #include "ScalarFunction.h"
 
 #include "qc/IR/QC.h"
@@ -18,6 +19,8 @@ using namespace mlir::qc;
 
 /// The bits of the activations a table reads and writes (256 entries).
 static constexpr unsigned kTableInputBits = 8;
+/// The channel axis of a depthwise convolution's NHWC input.
+static constexpr int64_t kDepthwiseInputChannelAxis = 3;
 
 static bool isFloatTensor(Value value) {
   auto type = dyn_cast<RankedTensorType>(value.getType());
@@ -204,6 +207,25 @@ bool mlir::qc::needsQuantization(Value value,
   return !value.use_empty();
 }
 
+
+std::optional<int64_t> mlir::qc::getDepthwiseInputAxis(Value value) {
+  std::optional<int64_t> axis;
+  for (OpOperand &use : value.getUses()) {
+    Operation *user = use.getOwner();
+    std::optional<int64_t> useAxis;
+    if (isa<tosa::DepthwiseConv2DOp>(user) && use.getOperandNumber() == 0)
+      useAxis = kDepthwiseInputChannelAxis;
+    else if (isa<tosa::TransposeOp, tosa::ReshapeOp, tosa::IdentityOp>(user) &&
+             use.getOperandNumber() == 0)
+      if (std::optional<int64_t> resultAxis =
+              getDepthwiseInputAxis(user->getResult(0)))
+        useAxis = getViewSourceAxis(user, *resultAxis);
+    if (!useAxis || (axis && *axis != *useAxis))
+      return std::nullopt;
+    axis = useAxis;
+  }
+  return axis;
+}
 
 bool mlir::qc::isFusableAccumulator(Value value) {
   Operation *producer = value.getDefiningOp();

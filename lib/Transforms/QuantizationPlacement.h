@@ -51,6 +51,13 @@ struct PlacementOptions {
 /// function tabulation the pairs are a superset of those with it.
 bool needsQuantization(Value value, const PlacementOptions &options = {});
 
+/// The axis of `value` that each of its readers takes as the channel axis
+/// of a depthwise convolution's input, directly or through views (transposes,
+/// reshapes keeping the axis) that nothing else reads; nothing when anything
+/// else reads it. Each output channel of a depthwise convolution reads one
+/// input channel, so such a value may be quantized per channel.
+std::optional<int64_t> getDepthwiseInputAxis(Value value);
+
 /// Whether a multiplication of `value` by positive per-channel constants,
 /// taking all of its uses, fuses into a requantization: `value` is, through
 /// data movement nothing else reads, the i32 accumulator of a convolution, a

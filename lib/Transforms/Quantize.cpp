@@ -10,8 +10,10 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "ChannelAxis.h"
 #include "QDQ.h"
 #include "QuantizationPlacement.h"
+#include "ScalarFunction.h"
 
 #include "qc/IR/QC.h"
 #include "qc/Numerics/Numerics.h"
@@ -40,13 +42,15 @@ namespace numerics = ::qc::numerics;
 // Scales and zero points
 //===----------------------------------------------------------------------===//
 
+/// The scale of a value whose calibrated range is [0, 0].
+static constexpr double kEmptyRangeScale = 1.0;
+
 /// The per-tensor activation type for values in [lo, hi] under `scheme`.
 /// The range is widened to contain 0 (so zero is exact); an empty range
 /// gets scale 1.
 static quant::UniformQuantizedType chooseActivationType(SchemeAttr scheme,
                                                   Type floatType, double lo,
                                                   double hi) {
-  constexpr double kEmptyRangeScale = 1.0;
   numerics::IntRange range = scheme.getStorageRange();
   lo = std::min(lo, 0.0);
   hi = std::max(hi, 0.0);
@@ -79,6 +83,85 @@ static quant::UniformQuantizedType chooseActivationType(SchemeAttr scheme,
       flags, IntegerType::get(context, scheme.getBits()), floatType,
       static_cast<double>(static_cast<float>(scale)), zeroPoint, range.min,
       range.max);
+}
+
+//===----------------------------------------------------------------------===//
+// Per-channel inputs of depthwise convolutions
+//===----------------------------------------------------------------------===//
+
+/// The calibrated range of each index along `axis` of `value`.
+struct ChannelRanges {
+  std::vector<double> lo, hi;
+};
+
+/// The channel ranges along `axis` of `value`, from its calibration
+/// statistics or from those of a view reading it (calibration observes a
+/// convolution's input after its transpose into NHWC).
+static std::optional<ChannelRanges> getChannelRanges(Value value,
+                                                     int64_t axis) {
+  if (StatsAttr stats = getValueStats(value);
+      stats && stats.getChannelAxis() == axis)
+    return ChannelRanges{
+        std::vector<double>(stats.getChannelMin().asArrayRef().begin(),
+                            stats.getChannelMin().asArrayRef().end()),
+        std::vector<double>(stats.getChannelMax().asArrayRef().begin(),
+                            stats.getChannelMax().asArrayRef().end())};
+  for (Operation *user : value.getUsers())
+    if (std::optional<int64_t> resultAxis = getViewResultAxis(user, axis))
+      if (std::optional<ChannelRanges> ranges =
+              getChannelRanges(user->getResult(0), *resultAxis))
+        return ranges;
+  return std::nullopt;
+}
+
+/// Whether qc-lower-to-integer computes `value` by requantizing an i32
+/// accumulator (of a convolution, matmul, product or sum, through clamps,
+/// constant shifts and positive scalings), which takes one multiplier per
+/// channel. Tables, concatenations and the integer normalization kernels
+/// write one scale.
+static bool isRequantizedAccumulator(Value value) {
+  Operation *producer = value.getDefiningOp();
+  if (!producer ||
+      !(isa<tosa::Conv2DOp, tosa::DepthwiseConv2DOp, tosa::MatMulOp,
+            tosa::MulOp, tosa::AddOp>(producer) ||
+        absorbsAccumulator(producer)))
+    return false;
+  std::optional<ScalarFunction> function = ScalarFunction::get(value);
+  return !function || function->isRequantization();
+}
+
+/// The per-channel type of `value`, read only as the input of depthwise
+/// convolutions, when `scheme` (signed) allows it: one scale per channel from
+/// the calibrated channel ranges and one zero point for all of them (the
+/// convolution's padding and qc.requant's output take one), chosen for the
+/// least rounding noise (numerics::chooseSharedZeroPoint). Nothing where the
+/// value does not qualify.
+static std::optional<quant::QuantizedType>
+choosePerChannelType(Value value, SchemeAttr scheme) {
+  if (!scheme.getIsSigned() || !isRequantizedAccumulator(value))
+    return std::nullopt;
+  std::optional<int64_t> axis = getDepthwiseInputAxis(value);
+  if (!axis)
+    return std::nullopt;
+  std::optional<ChannelRanges> ranges = getChannelRanges(value, *axis);
+  auto type = cast<RankedTensorType>(value.getType());
+  if (!ranges || static_cast<int64_t>(ranges->lo.size()) !=
+                     type.getDimSize(*axis))
+    return std::nullopt;
+  numerics::IntRange range = scheme.getStorageRange();
+  numerics::SharedZeroPointScales chosen =
+      numerics::chooseSharedZeroPoint(ranges->lo, ranges->hi, range);
+  SmallVector<double> scales;
+  for (double scale : chosen.scales)
+    scales.push_back(scale > 0.0 ? static_cast<double>(static_cast<float>(scale))
+                                 : kEmptyRangeScale);
+  auto like = quant::UniformQuantizedType::get(
+      quant::QuantizationFlags::Signed,
+      IntegerType::get(value.getContext(), scheme.getBits()),
+      type.getElementType(), 1.0, 0, range.min, range.max);
+  return buildUniformType(like, scales,
+                          SmallVector<int64_t>(scales.size(), chosen.zeroPoint),
+                          static_cast<int32_t>(*axis));
 }
 
 //===----------------------------------------------------------------------===//
@@ -201,23 +284,27 @@ private:
                             << " needs quantization but has no calibration "
                                "statistics (#qc.stats); run calibration first";
     SchemeAttr scheme = defaultScheme;
+    SchemeAttr given;
     if (Operation *producer = value.getDefiningOp())
-      if (auto given = producer->getAttrOfType<SchemeAttr>(
-              QCDialect::kSchemeAttrName))
-        scheme = given;
+      given = producer->getAttrOfType<SchemeAttr>(QCDialect::kSchemeAttrName);
+    if (given)
+      scheme = given;
     if (!scheme.isPerTensor())
       return emitError(loc) << "qc-quantize: activations are quantized per "
                                "tensor, got "
                             << scheme;
     auto type = cast<RankedTensorType>(value.getType());
-    quant::UniformQuantizedType quantized =
-        chooseActivationType(scheme, type.getElementType(),
-                       stats.getMin().convertToDouble(),
-                       stats.getMax().convertToDouble());
+    std::optional<quant::QuantizedType> quantized;
+    if (perChannelDepthwiseInputs && !given)
+      quantized = choosePerChannelType(value, scheme);
+    if (!quantized)
+      quantized = chooseActivationType(scheme, type.getElementType(),
+                                       stats.getMin().convertToDouble(),
+                                       stats.getMax().convertToDouble());
     OpBuilder builder(&getContext());
     builder.setInsertionPointAfterValue(value);
     auto quantize =
-        QuantizeOp::create(builder, loc, type.clone(quantized), value);
+        QuantizeOp::create(builder, loc, type.clone(*quantized), value);
     Value dequantized =
         DequantizeOp::create(builder, loc, type, quantize.getResult());
     value.replaceAllUsesExcept(dequantized, quantize);

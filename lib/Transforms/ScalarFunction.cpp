@@ -1,6 +1,7 @@
 //===- ScalarFunction.cpp - Elementwise functions of one tensor -----------===//
 
 #include "ScalarFunction.h"
+#include "QuantizationPlacement.h"
 
 #include "qc/Transforms/ConstantTensor.h"
 
@@ -238,4 +239,11 @@ std::optional<double> ScalarFunction::evaluate(double x) const {
     values[step.op->getResult(0)] = *result;
   }
   return values.lookup(root);
+}
+
+bool ScalarFunction::isRequantization() const {
+  SmallVector<Operation *> ops = getOps();
+  if (ops.size() == 1 && isa<linalg::GenericOp>(ops.front()))
+    return false;
+  return llvm::all_of(ops, absorbsAccumulator);
 }

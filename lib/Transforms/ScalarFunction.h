@@ -48,6 +48,12 @@ public:
   /// where an op does not evaluate (e.g. a folder declines).
   std::optional<double> evaluate(double x) const;
 
+  /// Whether qc-lower-to-integer folds the function into a requantization
+  /// rather than a table: all of its ops are clamps, constant shifts and
+  /// positive scalings. A lone linalg.generic is tabulated even then (one
+  /// table instead of the generic's arithmetic).
+  bool isRequantization() const;
+
   /// A float operand of an op of the function: a constant of one value, or
   /// a variable of the result's shape.
   struct Operand {

@@ -92,7 +92,8 @@ def compile(model, output, input_shapes=None, emit=None, target=None,
             cpu=None, features=None, opt_level=None, parallel=None,
             vectorize=None, recipe=None, calib=None, calib_stats=None,
             observer=None, integer_only=None, keep_float=None, report=None,
-            smooth=None, split_outliers=None, tabulate_functions=None):
+            smooth=None, split_outliers=None, tabulate_functions=None,
+            per_channel_depthwise_inputs=None):
     """Compiles an ONNX or MLIR model with quant-compile; returns `output`.
 
     ``input_shapes`` maps graph input names to static shapes (sequences of
@@ -116,7 +117,8 @@ def compile(model, output, input_shapes=None, emit=None, target=None,
     ``"ratio=0.05,target=activations"``; it needs ``calib``.
     ``tabulate_functions=True`` quantizes elementwise functions of one tensor
     (HardSwish spelled out, x * sigmoid(x)) at their input and output only,
-    each one table.
+    each one table. ``per_channel_depthwise_inputs=True`` quantizes values
+    only depthwise convolutions read per channel.
     """
     args = [str(model), "-o", str(output)]
     if smooth is not None:
@@ -138,7 +140,9 @@ def compile(model, output, input_shapes=None, emit=None, target=None,
         args.append(f"-O{opt_level}")
     for flag, value in (("parallel", parallel), ("vectorize", vectorize),
                         ("integer-only", integer_only),
-                        ("tabulate-functions", tabulate_functions)):
+                        ("tabulate-functions", tabulate_functions),
+                        ("per-channel-depthwise-inputs",
+                         per_channel_depthwise_inputs)):
         if value is not None:
             args.append(f"--{flag}={'true' if value else 'false'}")
     _run("quant-compile", args, "")

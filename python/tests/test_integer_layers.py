@@ -401,16 +401,20 @@ def per_channel_weights(rng, shape):
 def _conv_case(tmp_path, seed, act, *, channels=3, out_channels=4, size=9,
                stride=2, pad=1, depthwise=False, activation=None,
                out_dtype=np.int8, bias_kind="float", opset=13,
-               pre_passes=()):
+               pre_passes=(), per_channel_input=False):
     """x (act) -> DQ -> Conv(3x3, pad, stride, per-channel int8 weights,
     bias) [-> Relu | Clip(0, 6)] -> Q(out_dtype), against the reference.
     Below opset 13 (no per-axis DequantizeLinear) the weights have one
-    scale."""
+    scale. With `per_channel_input` (depthwise), x has one scale per channel
+    and one zero point, as qc-quantize's per-channel-depthwise-inputs
+    makes it."""
     rng = np.random.default_rng(seed)
     group = channels if depthwise else 1
     if depthwise:
         out_channels = channels
     x_scale, x_zero = f32(rng.uniform(0.01, 0.05)), random_zero_point(rng, act)
+    if per_channel_input:
+        x_scale = rng.uniform(0.002, 0.2, channels).astype(np.float32)
     weights, w_scales = per_channel_weights(
         rng, (out_channels, channels // group, 3, 3))
     per_tensor = opset < 13
@@ -439,7 +443,11 @@ def _conv_case(tmp_path, seed, act, *, channels=3, out_channels=4, size=9,
                           lo, hi, axis=1)
 
     g = QDQGraph(opset)
-    xf = g.dequantize(g.input("x", act, x.shape), x_scale, x_zero, act)
+    if per_channel_input:
+        xf = g.dequantize(g.input("x", act, x.shape), x_scale,
+                          np.full(channels, x_zero), act, axis=1)
+    else:
+        xf = g.dequantize(g.input("x", act, x.shape), x_scale, x_zero, act)
     if per_tensor:
         wf = g.dequantize(g.const(weights, "w"), w_scales[0], 0, np.int8)
     else:
@@ -576,6 +584,13 @@ def test_depthwise_conv(tmp_path, act):
 def test_depthwise_conv_stride2(tmp_path):
     _conv_case(tmp_path, 7, np.int8, channels=5, depthwise=True, size=9,
                stride=2)
+
+
+def test_depthwise_conv_per_channel_input(tmp_path):
+    """Input scales 100x apart across channels, one zero point (folded into
+    the bias with the padding)."""
+    _conv_case(tmp_path, 8, np.int8, channels=6, depthwise=True, size=8,
+               stride=1, per_channel_input=True)
 
 
 @pytest.mark.parametrize("act", [np.int8, np.uint8], ids=["int8", "uint8"])

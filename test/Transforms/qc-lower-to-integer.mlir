@@ -1450,6 +1450,93 @@ func.func @layer_norm_not_lowered(%x: tensor<3x4xi8>, %g2: tensor<4xf32>) -> (te
 }
 
 //===----------------------------------------------------------------------===//
+// Per-channel outputs and depthwise inputs (qc-quantize's
+// per-channel-depthwise-inputs)
+//===----------------------------------------------------------------------===//
+
+// An i32 accumulator at scale 0.5 into scales {0.25, 1.0} along axis 1 with
+// one zero point: multipliers 2 = 2^30 * 2^-29 and 0.5 = 2^30 * 2^-31. A
+// ReLU's lower bound is the zero point in every channel.
+// CHECK-LABEL: func @requant_per_channel_output
+// CHECK:         qc.requant %{{.+}} by(#qc.dyadic<per_axis = 1, [1073741824 * 2**-29, 1073741824 * 2**-31]>) output_zp(3) clamp [3, 127] : tensor<2x2x3xi32> -> tensor<2x2x3xi8>
+func.func @requant_per_channel_output(%x: tensor<2x2x3xi32>) -> tensor<2x2x3xi8> {
+  %q = quant.scast %x : tensor<2x2x3xi32> to tensor<2x2x3x!quant.uniform<i32:f32, 0.5>>
+  %d = qc.dequantize %q : tensor<2x2x3x!quant.uniform<i32:f32, 0.5>> -> tensor<2x2x3xf32>
+  %r = tosa.clamp %d {min_val = 0.0 : f32, max_val = 3.4028235e+38 : f32} : (tensor<2x2x3xf32>) -> tensor<2x2x3xf32>
+  %o = qc.quantize %r : tensor<2x2x3xf32> -> tensor<2x2x3x!quant.uniform<i8:f32:1, {0.25:3, 1.0:3}>>
+  %s = quant.scast %o : tensor<2x2x3x!quant.uniform<i8:f32:1, {0.25:3, 1.0:3}>> to tensor<2x2x3xi8>
+  return %s : tensor<2x2x3xi8>
+}
+
+// -----
+
+// A clamp at 6 is storage 27 in channel 0 and 9 in channel 1: qc.requant
+// clamps all channels alike, so the quantize stays.
+// CHECK-LABEL: func @clamp_differs_by_channel
+// CHECK-NOT:     qc.requant
+// CHECK:         qc.quantize
+func.func @clamp_differs_by_channel(%x: tensor<2x2x3xi32>) -> tensor<2x2x3xi8> {
+  %q = quant.scast %x : tensor<2x2x3xi32> to tensor<2x2x3x!quant.uniform<i32:f32, 0.5>>
+  %d = qc.dequantize %q : tensor<2x2x3x!quant.uniform<i32:f32, 0.5>> -> tensor<2x2x3xf32>
+  %r = tosa.clamp %d {min_val = 0.0 : f32, max_val = 6.0 : f32} : (tensor<2x2x3xf32>) -> tensor<2x2x3xf32>
+  %o = qc.quantize %r : tensor<2x2x3xf32> -> tensor<2x2x3x!quant.uniform<i8:f32:1, {0.25:3, 1.0:3}>>
+  %s = quant.scast %o : tensor<2x2x3x!quant.uniform<i8:f32:1, {0.25:3, 1.0:3}>> to tensor<2x2x3xi8>
+  return %s : tensor<2x2x3xi8>
+}
+
+// -----
+
+// Per-channel input and output along different axes, and an output with a
+// zero point per channel: no single qc.requant computes either.
+// CHECK-LABEL: func @per_channel_mismatch
+// CHECK-NOT:     qc.requant
+// CHECK:         qc.quantize
+// CHECK:         qc.quantize
+func.func @per_channel_mismatch(%x: tensor<2x2xi32>) -> (tensor<2x2xi8>, tensor<2x2xi8>) {
+  %q = quant.scast %x : tensor<2x2xi32> to tensor<2x2x!quant.uniform<i32:f32:0, {0.5, 0.25}>>
+  %d = qc.dequantize %q : tensor<2x2x!quant.uniform<i32:f32:0, {0.5, 0.25}>> -> tensor<2x2xf32>
+  %o = qc.quantize %d : tensor<2x2xf32> -> tensor<2x2x!quant.uniform<i8:f32:1, {0.25, 1.0}>>
+  %p = qc.quantize %d : tensor<2x2xf32> -> tensor<2x2x!quant.uniform<i8:f32:0, {0.25:1, 1.0:2}>>
+  %s = quant.scast %o : tensor<2x2x!quant.uniform<i8:f32:1, {0.25, 1.0}>> to tensor<2x2xi8>
+  %t = quant.scast %p : tensor<2x2x!quant.uniform<i8:f32:0, {0.25:1, 1.0:2}>> to tensor<2x2xi8>
+  return %s, %t : tensor<2x2xi8>, tensor<2x2xi8>
+}
+
+// -----
+
+// A depthwise convolution takes a per-channel input with one zero point
+// (folded into the bias: -(-3) * w per channel), its accumulator scales
+// s_in[c] * s_w[c] = {0.1 * 0.5, 0.2 * 0.25}; with zero points that differ
+// by channel, or a per-channel input to a full convolution, nothing
+// changes.
+// CHECK-LABEL: func @depthwise_per_channel_input
+// CHECK:         %[[BIAS:.+]] = arith.constant dense<[6, 12]> : tensor<2xi32>
+// CHECK:         tosa.depthwise_conv2d %{{.+}}, %{{.+}}, %[[BIAS]], {{.*}} -> tensor<1x2x2x2xi32>
+// CHECK:         qc.dequantize %{{.+}} : tensor<1x2x2x2x!quant.uniform<i32:f32:3, {5.000000e-02,5.000000e-02}>>
+// CHECK:         tosa.depthwise_conv2d {{.*}} -> tensor<1x2x2x2xf32>
+// CHECK:         tosa.conv2d {{.*}} -> tensor<1x2x2x2xf32>
+func.func @depthwise_per_channel_input(%x: tensor<1x2x2x2xi8>) -> (tensor<1x2x2x2xf32>, tensor<1x2x2x2xf32>, tensor<1x2x2x2xf32>) {
+  %qx = quant.scast %x : tensor<1x2x2x2xi8> to tensor<1x2x2x2x!quant.uniform<i8:f32:3, {0.1:-3, 0.2:-3}>>
+  %dx = qc.dequantize %qx : tensor<1x2x2x2x!quant.uniform<i8:f32:3, {0.1:-3, 0.2:-3}>> -> tensor<1x2x2x2xf32>
+  %qy = quant.scast %x : tensor<1x2x2x2xi8> to tensor<1x2x2x2x!quant.uniform<i8:f32:3, {0.1:-3, 0.2:4}>>
+  %dy = qc.dequantize %qy : tensor<1x2x2x2x!quant.uniform<i8:f32:3, {0.1:-3, 0.2:4}>> -> tensor<1x2x2x2xf32>
+  %w = arith.constant dense<[[[[2], [4]]]]> : tensor<1x1x2x1xi8>
+  %qw = quant.scast %w : tensor<1x1x2x1xi8> to tensor<1x1x2x1x!quant.uniform<i8<-127:127>:f32:2, {0.5, 0.25}>>
+  %dw = qc.dequantize %qw : tensor<1x1x2x1x!quant.uniform<i8<-127:127>:f32:2, {0.5, 0.25}>> -> tensor<1x1x2x1xf32>
+  %fw = arith.constant dense<[[[[2, 4]]], [[[1, 3]]]]> : tensor<2x1x1x2xi8>
+  %qf = quant.scast %fw : tensor<2x1x1x2xi8> to tensor<2x1x1x2x!quant.uniform<i8<-127:127>:f32:0, {0.5, 0.25}>>
+  %df = qc.dequantize %qf : tensor<2x1x1x2x!quant.uniform<i8<-127:127>:f32:0, {0.5, 0.25}>> -> tensor<2x1x1x2xf32>
+  %b = arith.constant dense<0.0> : tensor<2xf32>
+  %zp = arith.constant dense<0.0> : tensor<1xf32>
+  %c = tosa.depthwise_conv2d %dx, %dw, %b, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x2x2x2xf32>, tensor<1x1x2x1xf32>, tensor<2xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x2x2x2xf32>
+  %e = tosa.depthwise_conv2d %dy, %dw, %b, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x2x2x2xf32>, tensor<1x1x2x1xf32>, tensor<2xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x2x2x2xf32>
+  %f = tosa.conv2d %dx, %df, %b, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x2x2x2xf32>, tensor<2x1x1x2xf32>, tensor<2xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x2x2x2xf32>
+  return %c, %e, %f : tensor<1x2x2x2xf32>, tensor<1x2x2x2xf32>, tensor<1x2x2x2xf32>
+}
+
+// -----
+
+//===----------------------------------------------------------------------===//
 // Regressions: bugs these tests found, fixed (checked on the raw output)
 //===----------------------------------------------------------------------===//
 

@@ -9,6 +9,7 @@
 //                  [--observer=minmax|moving_average|percentile|mse|kl]
 //                  [--activation-type=i8|u8] [--activation-symmetric]
 //                  [--keep-float=node,...] [--tabulate-functions]
+//                  [--per-channel-depthwise-inputs]
 //                  [--rounding=gemmlowp|...]
 //                  [--smooth[=method=smoothquant|os_plus,alpha=A,
 //                            alpha-search]]
@@ -136,6 +137,11 @@ static cl::opt<bool> tabulateFunctions(
              "spelled out, x * sigmoid(x)) at their input and output only, "
              "each one table (qc-quantize's tabulate-functions)"),
     cl::init(false), cl::cat(quantizationCategory));
+static cl::opt<bool> perChannelDepthwiseInputs(
+    "per-channel-depthwise-inputs",
+    cl::desc("Quantize values read only by depthwise convolutions per "
+             "channel (qc-quantize's per-channel-depthwise-inputs)"),
+    cl::init(false), cl::cat(quantizationCategory));
 static cl::opt<std::string> smooth(
     "smooth", cl::ValueOptional,
     cl::desc("Smooth activation channels into the weights before quantizing "
@@ -212,6 +218,7 @@ int main(int argc, char **argv) {
   quantization.activationSymmetric = activationSymmetric;
   quantization.keepFloat.assign(keepFloat.begin(), keepFloat.end());
   quantization.tabulateFunctions = tabulateFunctions;
+  quantization.perChannelDepthwiseInputs = perChannelDepthwiseInputs;
   if (smooth.getNumOccurrences())
     quantization.smoothing = smooth;
   if (splitOutliers.getNumOccurrences())

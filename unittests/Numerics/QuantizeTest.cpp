@@ -14,7 +14,9 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <random>
 #include <utility>
+#include <vector>
 
 namespace {
 
@@ -299,6 +301,101 @@ TEST(StorageRangeTest, AllWidthsHaveTwoToTheBitsValues) {
     EXPECT_EQ(narrowUnsigned.min, 1) << bits;
     EXPECT_EQ(narrowUnsigned.max, unsignedRange.max) << bits;
   }
+}
+
+//===----------------------------------------------------------------------===//
+// Per-channel scales with one zero point
+//===----------------------------------------------------------------------===//
+
+/// Brute force: for every storage value z, the per-channel scales that hold
+/// each channel's range (widened to contain 0) with zero point z, and their
+/// noise power; infeasible z (a non-zero side without grid steps) skipped.
+std::pair<int64_t, double> referenceSharedZeroPoint(
+    const std::vector<double> &lo, const std::vector<double> &hi,
+    IntRange range) {
+  int64_t bestZeroPoint = 0;
+  double bestPower = kInf;
+  for (int64_t z = range.min; z <= range.max; ++z) {
+    double power = 0.0;
+    bool feasible = true;
+    for (size_t c = 0; c < lo.size(); ++c) {
+      double scale = 0.0;
+      if (hi[c] > 0.0) {
+        if (z == range.max)
+          feasible = false;
+        else
+          scale = std::max(scale, hi[c] / double(range.max - z));
+      }
+      if (lo[c] < 0.0) {
+        if (z == range.min)
+          feasible = false;
+        else
+          scale = std::max(scale, -lo[c] / double(z - range.min));
+      }
+      power += scale * scale;
+    }
+    if (feasible && power < bestPower) {
+      bestPower = power;
+      bestZeroPoint = z;
+    }
+  }
+  return {bestZeroPoint, bestPower};
+}
+
+TEST(SharedZeroPointTest, MatchesBruteForceOnRandomRanges) {
+  std::mt19937 rng(7);
+  std::uniform_real_distribution<double> magnitude(0.0, 10.0);
+  std::uniform_int_distribution<int> channels(1, 40);
+  const IntRange kRanges[] = {storageRange(8, true), storageRange(8, false),
+                              storageRange(4, true)};
+  for (int trial = 0; trial < 500; ++trial) {
+    const IntRange range = kRanges[trial % 3];
+    std::vector<double> lo, hi;
+    for (int c = channels(rng); c > 0; --c) {
+      // Mostly skewed ranges (as after an activation), some one-sided.
+      lo.push_back(trial % 5 == 0 ? 0.0 : -magnitude(rng) / 8.0);
+      hi.push_back(magnitude(rng));
+    }
+    SharedZeroPointScales chosen = chooseSharedZeroPoint(lo, hi, range);
+    auto [zeroPoint, power] = referenceSharedZeroPoint(lo, hi, range);
+    EXPECT_EQ(chosen.zeroPoint, zeroPoint) << trial;
+    ASSERT_EQ(chosen.scales.size(), lo.size());
+    double chosenPower = 0.0;
+    for (size_t c = 0; c < lo.size(); ++c) {
+      double scale = chosen.scales[c];
+      chosenPower += scale * scale;
+      // Each channel's range fits the grid, one end exactly.
+      EXPECT_LE(double(range.min - chosen.zeroPoint) * scale,
+                std::min(lo[c], 0.0) * (1 - 1e-12));
+      EXPECT_GE(double(range.max - chosen.zeroPoint) * scale,
+                hi[c] * (1 - 1e-12));
+    }
+    EXPECT_NEAR(chosenPower, power, 1e-12 * power) << trial;
+  }
+}
+
+TEST(SharedZeroPointTest, NonNegativeRangesUseTheWholeGrid) {
+  IntRange range = storageRange(8, true);
+  SharedZeroPointScales chosen =
+      chooseSharedZeroPoint({0.0, 0.0}, {2.55, 0.51}, range);
+  EXPECT_EQ(chosen.zeroPoint, range.min);
+  EXPECT_DOUBLE_EQ(chosen.scales[0], 0.01);
+  EXPECT_DOUBLE_EQ(chosen.scales[1], 0.002);
+}
+
+TEST(SharedZeroPointTest, SymmetricRangesCenterTheZeroPoint) {
+  SharedZeroPointScales chosen =
+      chooseSharedZeroPoint({-1.0, -4.0}, {1.0, 4.0}, storageRange(8, true));
+  // 127 steps on one side and 128 on the other either way.
+  EXPECT_EQ(chosen.zeroPoint, -1);
+  EXPECT_DOUBLE_EQ(chosen.scales[1], 4.0 / 127.0);
+}
+
+TEST(SharedZeroPointTest, EmptyChannelsGetScaleZero) {
+  SharedZeroPointScales chosen =
+      chooseSharedZeroPoint({0.0, -1.0}, {0.0, 3.0}, storageRange(8, true));
+  EXPECT_EQ(chosen.scales[0], 0.0);
+  EXPECT_GT(chosen.scales[1], 0.0);
 }
 
 } // namespace

@@ -19,6 +19,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <vector>
 
 namespace qc::numerics {
 
@@ -175,6 +176,23 @@ struct IntRange {
   int64_t max;
 };
 IntRange storageRange(unsigned bits, bool isSigned, bool narrowRange = false);
+
+/// Per-channel scales that share one zero point.
+struct SharedZeroPointScales {
+  int64_t zeroPoint;
+  std::vector<double> scales;
+};
+
+/// Per-channel scales with one zero point z for channel ranges
+/// [lo[c], hi[c]] (each widened to contain 0) on the storage range `range`:
+/// channel c gets the smallest scale that holds its range on the grid,
+/// s_c = max(hi[c] / (range.max - z), -lo[c] / (z - range.min)), and z is
+/// the storage value minimizing sum_c s_c^2 (the total rounding noise power),
+/// the smallest such z on ties. A channel whose widened range is [0, 0] gets
+/// scale 0. Requires lo.size() == hi.size() and range.min < range.max.
+SharedZeroPointScales chooseSharedZeroPoint(const std::vector<double> &lo,
+                                            const std::vector<double> &hi,
+                                            IntRange range);
 
 //===----------------------------------------------------------------------===//
 // Bit packing
