@@ -12,6 +12,8 @@ packages=(
   googletest libgtest-dev
   # ONNX import (C++ protobuf API, checker, shape inference) and test data
   libonnx-dev libprotobuf-dev libonnx-testdata python3-onnx
+  # Mixed-precision bit-width search: HAWQ-V3's integer program (GLPK's MIP solver)
+  libglpk-dev
   # Threads in compiled models (LLVM's OpenMP runtime)
   libomp-22-dev
   # Python package and its tests

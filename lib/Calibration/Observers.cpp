@@ -131,6 +131,8 @@ TensorObserver::TensorObserver(std::vector<int64_t> shape,
     inner_ *= static_cast<size_t>(std::max<int64_t>(shape_[d], 0));
   channelMin_.assign(channels_, std::numeric_limits<float>::infinity());
   channelMax_.assign(channels_, -std::numeric_limits<float>::infinity());
+  channelSum_.assign(channels_, 0.0);
+  channelCount_.assign(channels_, 0);
 }
 
 void TensorObserver::observe(const float *data, size_t count) {
@@ -152,6 +154,8 @@ void TensorObserver::observe(const float *data, size_t count) {
       if (perChannel) {
         channelMin_[c] = std::min(channelMin_[c], x);
         channelMax_[c] = std::max(channelMax_[c], x);
+        channelSum_[c] += x;
+        ++channelCount_[c];
       }
     } else {
       ++nonFinite_;
@@ -192,6 +196,14 @@ void TensorObserver::sampleRows(const float *data, size_t count,
                     [](float x) { return std::isfinite(x); }))
       rows_.insert(rows_.end(), row.begin(), row.end());
   }
+}
+
+std::vector<double> TensorObserver::channelMean() const {
+  std::vector<double> mean(channelSum_.size(), 0.0);
+  for (size_t c = 0; c < mean.size(); ++c)
+    if (channelCount_[c] > 0)
+      mean[c] = channelSum_[c] / static_cast<double>(channelCount_[c]);
+  return mean;
 }
 
 std::vector<float>

@@ -369,6 +369,7 @@ statisticsToJSON(ArrayRef<Tap> taps,
       entry["channel_axis"] = *axis;
       entry["channel_min"] = floatsToJSON(observer.channelMin());
       entry["channel_max"] = floatsToJSON(observer.channelMax());
+      entry["channel_mean"] = llvm::json::Array(observer.channelMean());
       entry["row_count"] = static_cast<int64_t>(observer.sampledRowCount());
       entry["rows"] = encodeFloats(observer.sampledRows());
     }

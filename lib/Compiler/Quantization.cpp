@@ -206,6 +206,7 @@ LogicalResult mlir::qc::quantizeModel(ModuleOp module,
         quantize.tabulateFunctions = quantization.tabulateFunctions;
         quantize.perChannelDepthwiseInputs =
             quantization.perChannelDepthwiseInputs;
+        quantize.biasCorrection = quantization.biasCorrection;
         pm.addPass(createQCQuantize(quantize));
       })))
     return failure();

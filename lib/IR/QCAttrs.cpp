@@ -362,7 +362,7 @@ Attribute StatsAttr::parse(AsmParser &parser, Type) {
       parser.parseFloat(max))
     return {};
   std::optional<int64_t> channelAxis;
-  DenseF64ArrayAttr channelMin, channelMax, ranks, values;
+  DenseF64ArrayAttr channelMin, channelMax, channelMean, ranks, values;
   DenseFPElementsAttr rows;
   MLIRContext *context = parser.getContext();
   while (succeeded(parser.parseOptionalComma())) {
@@ -374,6 +374,20 @@ Attribute StatsAttr::parse(AsmParser &parser, Type) {
       }
       if (parser.parseEqual() || parser.parseAttribute(rows))
         return {};
+      continue;
+    }
+    if (succeeded(parser.parseOptionalKeyword("means"))) {
+      if (channelMean) {
+        parser.emitError(clauseLoc, "'means' given twice");
+        return {};
+      }
+      SmallVector<double> means;
+      if (parser.parseEqual() ||
+          parser.parseCommaSeparatedList(
+              AsmParser::Delimiter::Square,
+              [&] { return parser.parseFloat(means.emplace_back()); }))
+        return {};
+      channelMean = DenseF64ArrayAttr::get(context, means);
       continue;
     }
     if (succeeded(parser.parseOptionalKeyword("channels"))) {
@@ -401,7 +415,7 @@ Attribute StatsAttr::parse(AsmParser &parser, Type) {
     return {};
   return parser.getChecked<StatsAttr>(context, APFloat(min), APFloat(max),
                                       channelAxis, channelMin, channelMax,
-                                      ranks, values, rows);
+                                      channelMean, ranks, values, rows);
 }
 
 void StatsAttr::print(AsmPrinter &printer) const {
@@ -413,6 +427,12 @@ void StatsAttr::print(AsmPrinter &printer) const {
     printer << ", channels(axis = " << *getChannelAxis() << ") = ";
     printPairList(printer, getChannelMin().asArrayRef(),
                   getChannelMax().asArrayRef());
+  }
+  if (getChannelMean()) {
+    printer << ", means = [";
+    llvm::interleaveComma(getChannelMean().asArrayRef(), printer,
+                          [&](double mean) { printDouble(printer, mean); });
+    printer << ']';
   }
   if (getPercentileRanks()) {
     printer << ", percentiles = ";
@@ -468,6 +488,29 @@ verifyChannels(function_ref<InFlightDiagnostic()> emitError,
   return success();
 }
 
+/// Checks the channel means of #qc.stats: one per channel, each within its
+/// channel's range.
+static LogicalResult verifyMeans(function_ref<InFlightDiagnostic()> emitError,
+                                 DenseF64ArrayAttr channelMin,
+                                 DenseF64ArrayAttr channelMax,
+                                 DenseF64ArrayAttr channelMean) {
+  if (!channelMean)
+    return success();
+  if (!channelMin)
+    return emitError() << "channel means need per-channel statistics";
+  ArrayRef<double> means = channelMean.asArrayRef();
+  if (means.size() != channelMin.size())
+    return emitError() << "expected one mean per channel, got "
+                       << means.size() << " for " << channelMin.size()
+                       << " channels";
+  for (size_t c = 0; c < means.size(); ++c)
+    if (!(means[c] >= channelMin[c] && means[c] <= channelMax[c]))
+      return emitError() << "expected the mean of channel " << c
+                         << " within its range [" << channelMin[c] << ", "
+                         << channelMax[c] << "], got " << means[c];
+  return success();
+}
+
 /// Checks sampled rows of #qc.stats: f32, rows x channels, finite.
 static LogicalResult verifyRows(function_ref<InFlightDiagnostic()> emitError,
                                 DenseF64ArrayAttr channelMin,
@@ -497,6 +540,7 @@ LogicalResult StatsAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                                 std::optional<int64_t> channelAxis,
                                 DenseF64ArrayAttr channelMin,
                                 DenseF64ArrayAttr channelMax,
+                                DenseF64ArrayAttr channelMean,
                                 DenseF64ArrayAttr percentileRanks,
                                 DenseF64ArrayAttr percentileValues,
                                 DenseFPElementsAttr rows) {
@@ -505,6 +549,7 @@ LogicalResult StatsAttr::verify(function_ref<InFlightDiagnostic()> emitError,
     return emitError() << "expected finite min <= max, got min = " << lo
                        << ", max = " << hi;
   if (failed(verifyChannels(emitError, channelAxis, channelMin, channelMax)) ||
+      failed(verifyMeans(emitError, channelMin, channelMax, channelMean)) ||
       failed(verifyRows(emitError, channelMin, rows)))
     return failure();
   if (static_cast<bool>(percentileRanks) != static_cast<bool>(percentileValues))

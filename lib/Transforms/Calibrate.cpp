@@ -8,9 +8,10 @@
 //
 // The file: {"version": 2, "samples": N, "values": {"<tag>": {"min": x,
 // "max": x, "ranges": {"<observer>": [lo, hi], ...}, "channel_axis": a,
-// "channel_min": [...], "channel_max": [...], "row_count": R, "rows":
-// "<base64>"}}} (channel entries only for per-channel taps; the rows, R
-// sampled channel vectors as little-endian float32, may be absent). Version
+// "channel_min": [...], "channel_max": [...], "channel_mean": [...],
+// "row_count": R, "rows": "<base64>"}}} (channel entries only for
+// per-channel taps; the means and the rows, R sampled channel vectors as
+// little-endian float32, may be absent). Version
 // 1 had "channel_absmax" instead, from which smoothing's per-channel shift
 // cannot be recovered: it is rejected.
 //
@@ -113,7 +114,9 @@ static FailureOr<StatsAttr> readStats(ObserveOp observe,
       readChannelArray(observe, entry, "channel_min");
   FailureOr<DenseF64ArrayAttr> channelMax =
       readChannelArray(observe, entry, "channel_max");
-  if (failed(channelMin) || failed(channelMax))
+  FailureOr<DenseF64ArrayAttr> channelMean =
+      readChannelArray(observe, entry, "channel_mean");
+  if (failed(channelMin) || failed(channelMax) || failed(channelMean))
     return failure();
   // Only one of the two arrays, or arrays of different sizes, reach the
   // #qc.stats verifier below, which says what is wrong with them.
@@ -135,7 +138,8 @@ static FailureOr<StatsAttr> readStats(ObserveOp observe,
   auto emitError = [&] { return observe.emitError(); };
   StatsAttr stats = StatsAttr::getChecked(
       emitError, context, APFloat(*lo), APFloat(*hi), channelAxis, *channelMin,
-      *channelMax, DenseF64ArrayAttr(), DenseF64ArrayAttr(), *rows);
+      *channelMax, *channelMean, DenseF64ArrayAttr(), DenseF64ArrayAttr(),
+      *rows);
   if (!stats)
     return failure();
   return stats;

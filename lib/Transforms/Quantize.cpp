@@ -173,6 +173,8 @@ namespace {
 struct QuantizedWeight {
   SmallVector<double> scales;
   std::vector<int8_t> values;
+  /// values * scales, what the integer weights stand for.
+  std::vector<double> dequantized;
 };
 } // namespace
 
@@ -197,12 +199,58 @@ static QuantizedWeight quantizeWeight(const FloatTensor &weight, int64_t axis,
                                 ? static_cast<float>(bound / qmax)
                                 : 1.0);
   result.values.reserve(weight.values.size());
-  for (int64_t linear = 0; linear < weight.getNumElements(); ++linear)
-    result.values.push_back(static_cast<int8_t>(numerics::quantize(
-        weight.values[linear],
-        static_cast<float>(result.scales[channelOf(linear)]), 0,
-        static_cast<int32_t>(-qmax), static_cast<int32_t>(qmax))));
+  result.dequantized.reserve(weight.values.size());
+  for (int64_t linear = 0; linear < weight.getNumElements(); ++linear) {
+    auto scale = static_cast<float>(result.scales[channelOf(linear)]);
+    int32_t q = numerics::quantize(weight.values[linear], scale, 0,
+                                   static_cast<int32_t>(-qmax),
+                                   static_cast<int32_t>(qmax));
+    result.values.push_back(static_cast<int8_t>(q));
+    result.dequantized.push_back(static_cast<double>(q) * scale);
+  }
   return result;
+}
+
+//===----------------------------------------------------------------------===//
+// Bias correction
+//===----------------------------------------------------------------------===//
+
+/// The channel axis of a convolution's NHWC input.
+static constexpr int64_t kConvInputChannelAxis = 3;
+
+/// The mean per input channel of the convolution `op` reads, from the
+/// calibration statistics of its input; empty when they have none.
+static SmallVector<double> getInputChannelMeans(Operation *op) {
+  StatsAttr stats = getValueStats(op->getOperand(0));
+  if (!stats || !stats.getChannelMean() ||
+      stats.getChannelAxis() != kConvInputChannelAxis)
+    return {};
+  return llvm::to_vector(stats.getChannelMean().asArrayRef());
+}
+
+/// The mean change of each output channel of a convolution when `weight`
+/// (OHWI, or HWCM with M = 1 for a depthwise one) becomes its quantized
+/// `dequantized`, for inputs with channel means `means`:
+/// sum over taps and input channels of (w_q - w) * E[x_c]. Padding, which
+/// reads zeros at the border, is not counted.
+static SmallVector<double> getQuantizationBias(Operation *op,
+                                               const FloatTensor &weight,
+                                               ArrayRef<double> dequantized,
+                                               ArrayRef<double> means) {
+  bool depthwise = isa<tosa::DepthwiseConv2DOp>(op);
+  int64_t inputChannels = depthwise ? weight.shape[2] : weight.shape[3];
+  int64_t outputChannels = depthwise ? weight.shape[2] : weight.shape[0];
+  SmallVector<double> shift(outputChannels, 0.0);
+  for (int64_t linear = 0; linear < weight.getNumElements(); ++linear) {
+    // OHWI: the input channel is innermost, the output channel outermost;
+    // HWCM with M = 1: both are C, innermost.
+    int64_t input = linear % inputChannels;
+    int64_t output =
+        depthwise ? input : linear / (weight.getNumElements() / outputChannels);
+    shift[output] += (dequantized[linear] - weight.values[linear]) *
+                     means[input];
+  }
+  return shift;
 }
 
 //===----------------------------------------------------------------------===//
@@ -352,15 +400,29 @@ private:
                                                 weightType.getElementType()));
     if (isa<tosa::MatMulOp>(op))
       return success();
+    SmallVector<double> shift;
+    if (biasCorrection)
+      if (SmallVector<double> means = getInputChannelMeans(op); !means.empty())
+        shift = getQuantizationBias(op, *values, quantized.dequantized, means);
     Value bias = op->getOperand(2);
-    if (matchPattern(bias, m_Constant()))
+    if (shift.empty() && matchPattern(bias, m_Constant()))
       return success();
     std::optional<FloatTensor> biasValues = evaluateFloatConstant(bias);
     if (!biasValues)
       return op->emitError() << "qc-quantize: the bias is not a constant";
-    op->setOperand(2, buildFloatConstant(
-                          builder, loc, cast<RankedTensorType>(bias.getType()),
-                          biasValues->values, "bias"));
+    auto biasType = cast<RankedTensorType>(bias.getType());
+    std::vector<float> corrected = biasValues->values;
+    if (!shift.empty()) {
+      // A bias of one value for all channels gets one per channel.
+      if (corrected.size() == 1 && shift.size() > 1) {
+        corrected.assign(shift.size(), corrected.front());
+        biasType = biasType.clone({static_cast<int64_t>(shift.size())});
+      }
+      for (auto [value, change] : llvm::zip_equal(corrected, shift))
+        value = static_cast<float>(value - change);
+    }
+    op->setOperand(2, buildFloatConstant(builder, loc, biasType, corrected,
+                                         "bias"));
     return success();
   }
 

@@ -191,7 +191,7 @@ static StatsAttr appendChannelStats(StatsAttr stats, ArrayRef<int64_t> sources,
                                     int64_t rank) {
   if (!stats.getChannelMin() || stats.getChannelAxis() != rank - 1)
     return StatsAttr::get(stats.getContext(), stats.getMin(), stats.getMax(),
-                          std::nullopt, nullptr, nullptr,
+                          std::nullopt, nullptr, nullptr, nullptr,
                           stats.getPercentileRanks(),
                           stats.getPercentileValues(), nullptr);
   auto appended = [&](DenseF64ArrayAttr perChannel) {
@@ -221,6 +221,8 @@ static StatsAttr appendChannelStats(StatsAttr stats, ArrayRef<int64_t> sources,
                         stats.getChannelAxis(),
                         appended(stats.getChannelMin()),
                         appended(stats.getChannelMax()),
+                        stats.getChannelMean() ? appended(stats.getChannelMean())
+                                               : nullptr,
                         stats.getPercentileRanks(),
                         stats.getPercentileValues(), rows);
 }

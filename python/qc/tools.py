@@ -93,7 +93,7 @@ def compile(model, output, input_shapes=None, emit=None, target=None,
             vectorize=None, recipe=None, calib=None, calib_stats=None,
             observer=None, integer_only=None, keep_float=None, report=None,
             smooth=None, split_outliers=None, tabulate_functions=None,
-            per_channel_depthwise_inputs=None):
+            per_channel_depthwise_inputs=None, bias_correction=None):
     """Compiles an ONNX or MLIR model with quant-compile; returns `output`.
 
     ``input_shapes`` maps graph input names to static shapes (sequences of
@@ -118,7 +118,8 @@ def compile(model, output, input_shapes=None, emit=None, target=None,
     ``tabulate_functions=True`` quantizes elementwise functions of one tensor
     (HardSwish spelled out, x * sigmoid(x)) at their input and output only,
     each one table. ``per_channel_depthwise_inputs=True`` quantizes values
-    only depthwise convolutions read per channel.
+    only depthwise convolutions read per channel. ``bias_correction=True``
+    corrects convolution biases for the mean shift of weight rounding.
     """
     args = [str(model), "-o", str(output)]
     if smooth is not None:
@@ -142,7 +143,8 @@ def compile(model, output, input_shapes=None, emit=None, target=None,
                         ("integer-only", integer_only),
                         ("tabulate-functions", tabulate_functions),
                         ("per-channel-depthwise-inputs",
-                         per_channel_depthwise_inputs)):
+                         per_channel_depthwise_inputs),
+                        ("bias-correction", bias_correction)):
         if value is not None:
             args.append(f"--{flag}={'true' if value else 'false'}")
     _run("quant-compile", args, "")

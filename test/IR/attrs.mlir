@@ -172,6 +172,15 @@ func.func @stats_channels_and_percentiles() attributes {
   return
 }
 
+// Channel means print after the channels whatever the order written.
+// CHECK-LABEL: func @stats_channel_means()
+// ATTR: {attr = #qc.stats<min = -1.5, max = 3.25, channels(axis = 1) = [-1.5 : 1.0, -0.25 : 3.25], means = [0.125, -0.25]>}
+func.func @stats_channel_means() attributes {
+    attr = #qc.stats<min = -1.5, max = 3.25, means = [0.125, -0.25],
+                     channels(axis = 1) = [-1.5 : 1.0, -0.25 : 3.25]>} {
+  return
+}
+
 // Sampled rows: one column per channel.
 // CHECK-LABEL: func @stats_rows()
 // ATTR: {attr = #qc.stats<min = -1.5, max = 3.25, channels(axis = 2) = [-1.5 : 1.0, -0.25 : 3.25], rows = dense<{{\[}}[-1.500000e+00, 3.250000e+00], [1.000000e+00, -2.500000e-01], [0.000000e+00, 0.000000e+00]]> : tensor<3x2xf32>>}

@@ -514,6 +514,26 @@ func.func private @stats_channels_twice() attributes {attr = #qc.stats<min = 0.0
 
 // -----
 
+// expected-error@+1 {{'means' given twice}}
+func.func private @stats_means_twice() attributes {attr = #qc.stats<min = 0.0, max = 1.0, channels(axis = 0) = [0.0 : 1.0], means = [0.5], means = [0.5]>}
+
+// -----
+
+// expected-error@+1 {{channel means need per-channel statistics}}
+func.func private @stats_means_without_channels() attributes {attr = #qc.stats<min = 0.0, max = 1.0, means = [0.5]>}
+
+// -----
+
+// expected-error@+1 {{expected one mean per channel, got 2 for 1 channels}}
+func.func private @stats_means_count() attributes {attr = #qc.stats<min = 0.0, max = 1.0, channels(axis = 0) = [0.0 : 1.0], means = [0.5, 0.5]>}
+
+// -----
+
+// expected-error@+1 {{expected the mean of channel 0 within its range}}
+func.func private @stats_mean_outside() attributes {attr = #qc.stats<min = 0.0, max = 1.0, channels(axis = 0) = [0.0 : 1.0], means = [1.5]>}
+
+// -----
+
 // expected-error@+1 {{'percentiles' given twice}}
 func.func private @stats_percentiles_twice() attributes {attr = #qc.stats<min = 0.0, max = 1.0, percentiles = [50.0 : 0.5], percentiles = [90.0 : 0.9]>}
 

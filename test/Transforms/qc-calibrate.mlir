@@ -24,6 +24,7 @@
 // RUN: not quant-opt %t/input.mlir --qc-calibrate="stats-file=%t/channels-axis.json" 2>&1 | FileCheck %s --check-prefix=REGRESSION-AXIS
 // RUN: not quant-opt %t/input.mlir --qc-calibrate="stats-file=%t/channels-missing.json" 2>&1 | FileCheck %s --check-prefix=REGRESSION-AXIS
 // RUN: not quant-opt %t/input.mlir --qc-calibrate="stats-file=%t/rows-count.json" 2>&1 | FileCheck %s --check-prefix=ROWS-COUNT
+// RUN: not quant-opt %t/input.mlir --qc-calibrate="stats-file=%t/means-count.json" 2>&1 | FileCheck %s --check-prefix=MEANS-COUNT
 
 // qc-calibrate reads a statistics file (as `quant-compile --calib` writes
 // it, here written by hand: the sections after `//---` are split into files
@@ -124,6 +125,9 @@
 // Three floats for two rows of two channels.
 // ROWS-COUNT: error: qc-calibrate: the sampled rows of tap 'conv_in' are not 2 rows of 2 float32 values in base64
 
+// A channel mean per channel, or the #qc.stats verifier says what is wrong.
+// MEANS-COUNT: error: expected one mean per channel, got 1 for 2 channels
+
 //--- one-tapped.mlir
 #map = affine_map<(d0) -> (d0)>
 func.func @one_of_two_tapped(%y: tensor<4xf32>) -> (tensor<4xf32>, tensor<4xi1>) {
@@ -144,6 +148,16 @@ func.func @one_of_two_tapped(%y: tensor<4xf32>) -> (tensor<4xf32>, tensor<4xi1>)
 //--- one-tapped.json
 {"version": 2, "samples": 1,
  "values": {"neg": {"min": -4.0, "max": 0.0, "ranges": {"minmax": [-4.0, 0.0]}}}}
+
+//--- means-count.json
+{
+  "version": 2, "samples": 1,
+  "values": {
+    "conv_in": {"min": -1.0, "max": 3.0, "ranges": {"minmax": [-1.0, 3.0]},
+                "channel_axis": 3, "channel_min": [-1.0, 0.0],
+                "channel_max": [1.0, 3.0], "channel_mean": [0.5]}
+  }
+}
 
 //--- channels-strings.json
 {
@@ -197,7 +211,7 @@ func.func @one_of_two_tapped(%y: tensor<4xf32>) -> (tensor<4xf32>, tensor<4xi1>)
 // CHECK-LABEL: func @main
 // CHECK-SAME:    (%[[X:.+]]: tensor<1x2x4x4xf32> {onnx.name = "x", qc.stats = #qc.stats<min = -1.0, max = 3.0>})
 // CHECK-NOT:     qc.observe
-// CHECK:         tosa.transpose %[[X]] {perms = array<i32: 0, 2, 3, 1>, qc.stats = #qc.stats<min = -1.0, max = 3.0, channels(axis = 3) = [-1.5 : -0.5, -0.25 : 3.0], rows = dense<{{\[}}[-1.500000e+00, 3.000000e+00], [-5.000000e-01, -2.500000e-01]]> : tensor<2x2xf32>>}
+// CHECK:         tosa.transpose %[[X]] {perms = array<i32: 0, 2, 3, 1>, qc.stats = #qc.stats<min = -1.0, max = 3.0, channels(axis = 3) = [-1.5 : -0.5, -0.25 : 3.0], means = [-1.0, 0.5], rows = dense<{{\[}}[-1.500000e+00, 3.000000e+00], [-5.000000e-01, -2.500000e-01]]> : tensor<2x2xf32>>}
 // CHECK:         tosa.conv2d
 // CHECK-NOT:     qc.stats
 // CHECK:         linalg.generic
@@ -207,11 +221,11 @@ func.func @one_of_two_tapped(%y: tensor<4xf32>) -> (tensor<4xf32>, tensor<4xi1>)
 // The MSE and KL ranges of the same file.
 // MSE-LABEL:   func @main
 // MSE-SAME:      qc.stats = #qc.stats<min = -0.75, max = 2.5>
-// MSE:           tosa.transpose {{.*}}qc.stats = #qc.stats<min = -0.75, max = 2.5, channels(axis = 3) = [-1.5 : -0.5, -0.25 : 3.0], rows = 
+// MSE:           tosa.transpose {{.*}}qc.stats = #qc.stats<min = -0.75, max = 2.5, channels(axis = 3) = [-1.5 : -0.5, -0.25 : 3.0], means = [-1.0, 0.5], rows = 
 // MSE:           qc.stats = #qc.stats<min = 0.0, max = 4.25>
 // KL-LABEL:    func @main
 // KL-SAME:       qc.stats = #qc.stats<min = -3.0, max = 3.0>
-// KL:            tosa.transpose {{.*}}qc.stats = #qc.stats<min = -3.0, max = 3.0, channels(axis = 3) = [-1.5 : -0.5, -0.25 : 3.0], rows = 
+// KL:            tosa.transpose {{.*}}qc.stats = #qc.stats<min = -3.0, max = 3.0, channels(axis = 3) = [-1.5 : -0.5, -0.25 : 3.0], means = [-1.0, 0.5], rows = 
 // KL:            qc.stats = #qc.stats<min = 0.0, max = 3.5>
 #map = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
 func.func @main(%x: tensor<1x2x4x4xf32> {onnx.name = "x"}) -> tensor<1x4x4x3xf32> {
@@ -272,8 +286,8 @@ func.func @two_results(%y: tensor<4xf32>) -> (tensor<4xf32>, tensor<4xf32>) {
                            "percentile": [-1.0, 2.75], "mse": [-0.75, 2.5],
                            "kl": [-3.0, 3.0]},
                 "channel_axis": 3, "channel_min": [-1.5, -0.25],
-                "channel_max": [-0.5, 3.0], "row_count": 2,
-                "rows": "AADAvwAAQEAAAAC/AACAvg=="},
+                "channel_max": [-0.5, 3.0], "channel_mean": [-1.0, 0.5],
+                "row_count": 2, "rows": "AADAvwAAQEAAAAC/AACAvg=="},
     "relu": {"min": 0.25, "max": 4.0,
              "ranges": {"minmax": [0.0, 5.0], "moving_average": [0.0, 4.0],
                         "percentile": [0.0, 4.5], "mse": [0.0, 4.25],

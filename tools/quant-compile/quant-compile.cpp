@@ -9,7 +9,7 @@
 //                  [--observer=minmax|moving_average|percentile|mse|kl]
 //                  [--activation-type=i8|u8] [--activation-symmetric]
 //                  [--keep-float=node,...] [--tabulate-functions]
-//                  [--per-channel-depthwise-inputs]
+//                  [--per-channel-depthwise-inputs] [--bias-correction]
 //                  [--rounding=gemmlowp|...]
 //                  [--smooth[=method=smoothquant|os_plus,alpha=A,
 //                            alpha-search]]
@@ -142,6 +142,11 @@ static cl::opt<bool> perChannelDepthwiseInputs(
     cl::desc("Quantize values read only by depthwise convolutions per "
              "channel (qc-quantize's per-channel-depthwise-inputs)"),
     cl::init(false), cl::cat(quantizationCategory));
+static cl::opt<bool> biasCorrection(
+    "bias-correction",
+    cl::desc("Correct convolution biases for the mean shift of weight "
+             "rounding (qc-quantize's bias-correction)"),
+    cl::init(false), cl::cat(quantizationCategory));
 static cl::opt<std::string> smooth(
     "smooth", cl::ValueOptional,
     cl::desc("Smooth activation channels into the weights before quantizing "
@@ -219,6 +224,7 @@ int main(int argc, char **argv) {
   quantization.keepFloat.assign(keepFloat.begin(), keepFloat.end());
   quantization.tabulateFunctions = tabulateFunctions;
   quantization.perChannelDepthwiseInputs = perChannelDepthwiseInputs;
+  quantization.biasCorrection = biasCorrection;
   if (smooth.getNumOccurrences())
     quantization.smoothing = smooth;
   if (splitOutliers.getNumOccurrences())

@@ -230,6 +230,10 @@ TEST_F(ObserversTest, MinMaxChannelMinMaxHandMade2x3x4) {
     EXPECT_EQ(o.max(), 7.0);
     EXPECT_EQ(o.channelMin(), (std::vector<float>{-2.5f, -3.0f, -4.0f}));
     EXPECT_EQ(o.channelMax(), (std::vector<float>{2.0f, 7.0f, -0.125f}));
+    // Sums by hand over both n: c0 = 1.5 - 1.5, c1 = -1.75 + 8, c2 = -5.75
+    // - 6.125, each over 8 values.
+    EXPECT_EQ(o.channelMean(),
+              (std::vector<double>{0.0, 6.25 / 8, -11.875 / 8}));
     Range r = o.minMaxRange();
     EXPECT_EQ(r.lo, -4.0);
     EXPECT_EQ(r.hi, 7.0);
@@ -240,6 +244,7 @@ TEST_F(ObserversTest, MinMaxChannelMinMaxHandMade2x3x4) {
   EXPECT_FALSE(perTensor.channelAxis().has_value());
   EXPECT_TRUE(perTensor.channelMin().empty());
   EXPECT_TRUE(perTensor.channelMax().empty());
+  EXPECT_TRUE(perTensor.channelMean().empty());
 }
 
 TEST_F(ObserversTest, SampledRowsByHand) {
@@ -295,6 +300,7 @@ TEST_F(ObserversTest, ChannelMinMaxRandomAgainstNestedLoops) {
       o.observe(s.data(), s.size());
     std::vector<float> expectedMin(dims[axis], kInf);
     std::vector<float> expectedMax(dims[axis], -kInf);
+    std::vector<double> sum(dims[axis], 0.0);
     double lo = INFINITY, hi = -INFINITY;
     for (const auto &s : samples)
       for (int64_t a = 0; a < d0; ++a)
@@ -304,11 +310,18 @@ TEST_F(ObserversTest, ChannelMinMaxRandomAgainstNestedLoops) {
             int64_t idx[3] = {a, b, c};
             expectedMin[idx[axis]] = std::min(expectedMin[idx[axis]], v);
             expectedMax[idx[axis]] = std::max(expectedMax[idx[axis]], v);
+            sum[idx[axis]] += v;
             lo = std::min(lo, static_cast<double>(v));
             hi = std::max(hi, static_cast<double>(v));
           }
     EXPECT_EQ(o.channelMin(), expectedMin) << "axis " << axis;
     EXPECT_EQ(o.channelMax(), expectedMax) << "axis " << axis;
+    std::vector<double> mean = o.channelMean();
+    ASSERT_EQ(mean.size(), sum.size());
+    double perChannel = static_cast<double>(samples.size() * d0 * d1 * d2) /
+                        static_cast<double>(dims[axis]);
+    for (size_t c = 0; c < sum.size(); ++c)
+      EXPECT_NEAR(mean[c], sum[c] / perChannel, 1e-12) << "axis " << axis;
     EXPECT_LT(o.channelMax()[1], 0.0f) << "axis " << axis;
     EXPECT_GT(o.channelMin()[2], 0.0f) << "axis " << axis;
     EXPECT_LT(o.channelMin()[0], 0.0f) << "axis " << axis;

@@ -35,7 +35,8 @@ protected:
       message = diagnostic.str();
       return success();
     });
-    Attribute attr = build(emitError);
+    auto emit = [this] { return mlir::emitError(location); };
+    Attribute attr = build(function_ref<InFlightDiagnostic()>(emit));
     EXPECT_EQ(static_cast<bool>(attr), message.empty());
     return message;
   }
@@ -47,6 +48,25 @@ protected:
     return diagnosticOf([&](auto emit) {
       return StatsAttr::getChecked(emit, &context, APFloat(-4.0), APFloat(4.0),
                                    axis, lo, hi, DenseF64ArrayAttr(),
+                                   DenseF64ArrayAttr(), DenseF64ArrayAttr(),
+                                   DenseFPElementsAttr());
+    });
+  }
+
+  /// The diagnostic of #qc.stats<min = -4.0, max = 4.0> with channel ranges
+  /// [-1, 1] and [0, 2] along axis 0 and `means` (null: absent), or with
+  /// means only.
+  std::string meansDiagnostic(DenseF64ArrayAttr means, bool channels = true) {
+    DenseF64ArrayAttr lo, hi;
+    std::optional<int64_t> axis;
+    if (channels) {
+      lo = DenseF64ArrayAttr::get(&context, {-1.0, 0.0});
+      hi = DenseF64ArrayAttr::get(&context, {1.0, 2.0});
+      axis = 0;
+    }
+    return diagnosticOf([&](auto emit) {
+      return StatsAttr::getChecked(emit, &context, APFloat(-4.0), APFloat(4.0),
+                                   axis, lo, hi, means, DenseF64ArrayAttr(),
                                    DenseF64ArrayAttr(), DenseFPElementsAttr());
     });
   }
@@ -55,9 +75,6 @@ protected:
 
   MLIRContext context;
   Location location = UnknownLoc::get(&context);
-  function_ref<InFlightDiagnostic()> emitError = [this] {
-    return mlir::emitError(location);
-  };
 };
 
 TEST_F(AttrVerifierTest, SchemeGroupNeedsAxis) {
@@ -172,14 +189,32 @@ TEST_F(AttrVerifierTest, StatsChannelAbsMax) {
       &context, APFloat(-3.0), APFloat(2.0), std::optional<int64_t>(1),
       DenseF64ArrayAttr::get(&context, {-3.0, 0.25, -1.0, 0.0}),
       DenseF64ArrayAttr::get(&context, {-2.0, 2.0, 0.5, 0.0}),
-      DenseF64ArrayAttr(), DenseF64ArrayAttr(), DenseFPElementsAttr());
+      DenseF64ArrayAttr(), DenseF64ArrayAttr(), DenseF64ArrayAttr(),
+      DenseFPElementsAttr());
   EXPECT_EQ(stats.getChannelAbsMax(),
             (SmallVector<double>{3.0, 2.0, 1.0, 0.0}));
   auto perTensor = StatsAttr::get(&context, APFloat(-3.0), APFloat(2.0), kNone,
                                   DenseF64ArrayAttr(), DenseF64ArrayAttr(),
                                   DenseF64ArrayAttr(), DenseF64ArrayAttr(),
-                                  DenseFPElementsAttr());
+                                  DenseF64ArrayAttr(), DenseFPElementsAttr());
   EXPECT_TRUE(perTensor.getChannelAbsMax().empty());
+}
+
+TEST_F(AttrVerifierTest, StatsChannelMeans) {
+  EXPECT_EQ(meansDiagnostic(DenseF64ArrayAttr::get(&context, {0.0, 2.0})), "");
+  EXPECT_EQ(meansDiagnostic(DenseF64ArrayAttr()), "");
+  EXPECT_EQ(meansDiagnostic(DenseF64ArrayAttr::get(&context, {0.5})),
+            "expected one mean per channel, got 1 for 2 channels");
+  EXPECT_EQ(meansDiagnostic(DenseF64ArrayAttr::get(&context, {0.5, 2.5})),
+            "expected the mean of channel 1 within its range [0.000000e+00, "
+            "2.000000e+00], got 2.500000e+00");
+  EXPECT_EQ(meansDiagnostic(DenseF64ArrayAttr::get(
+                &context, {0.5, std::numeric_limits<double>::quiet_NaN()})),
+            "expected the mean of channel 1 within its range [0.000000e+00, "
+            "2.000000e+00], got nan");
+  EXPECT_EQ(meansDiagnostic(DenseF64ArrayAttr::get(&context, {0.5, 1.0}),
+                            /*channels=*/false),
+            "channel means need per-channel statistics");
 }
 
 TEST_F(AttrVerifierTest, StatsPercentilesNeedRanksAndValues) {
@@ -188,15 +223,15 @@ TEST_F(AttrVerifierTest, StatsPercentilesNeedRanksAndValues) {
   EXPECT_EQ(diagnosticOf([&](auto emit) {
               return StatsAttr::getChecked(
                   emit, &context, APFloat(0.0), APFloat(1.0), kNone,
-                  DenseF64ArrayAttr(), DenseF64ArrayAttr(), ranks,
-                  DenseF64ArrayAttr(), DenseFPElementsAttr());
+                  DenseF64ArrayAttr(), DenseF64ArrayAttr(), DenseF64ArrayAttr(),
+                  ranks, DenseF64ArrayAttr(), DenseFPElementsAttr());
             }),
             "percentiles need both ranks and values");
   EXPECT_EQ(diagnosticOf([&](auto emit) {
               return StatsAttr::getChecked(
                   emit, &context, APFloat(0.0), APFloat(1.0), kNone,
-                  DenseF64ArrayAttr(), DenseF64ArrayAttr(), ranks, values,
-                  DenseFPElementsAttr());
+                  DenseF64ArrayAttr(), DenseF64ArrayAttr(), DenseF64ArrayAttr(),
+                  ranks, values, DenseFPElementsAttr());
             }),
             "expected one value per percentile rank");
 }
@@ -206,7 +241,7 @@ TEST_F(AttrVerifierTest, StatsRejectsNaN) {
               return StatsAttr::getChecked(
                   emit, &context, APFloat::getNaN(APFloat::IEEEdouble()),
                   APFloat(1.0), kNone, DenseF64ArrayAttr(), DenseF64ArrayAttr(),
-                  DenseF64ArrayAttr(), DenseF64ArrayAttr(),
+                  DenseF64ArrayAttr(), DenseF64ArrayAttr(), DenseF64ArrayAttr(),
                   DenseFPElementsAttr());
             }),
             "expected finite min <= max, got min = nan, max = 1.000000e+00");

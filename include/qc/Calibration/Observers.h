@@ -44,7 +44,8 @@ enum class Observer { MinMax, MovingAverage, Percentile, Mse, Kl };
 /// "channel_absmax", which smoothing's shift cannot be computed from), and
 /// optionally "rows" (sampled channel vectors: base64 of little-endian
 /// float32, "row_count" of them; files without them serve everything but
-/// smoothing's alpha search).
+/// smoothing's alpha search) and "channel_mean" (files without it serve
+/// everything but bias correction).
 inline constexpr int64_t kStatsFileVersion = 2;
 
 /// Channel vectors calibration keeps per tapped value with a channel axis
@@ -154,6 +155,10 @@ public:
   /// valid range that contains 0, like the per-tensor ranges' [0, 0].
   std::vector<float> channelMin() const { return seenOrZero(channelMin_); }
   std::vector<float> channelMax() const { return seenOrZero(channelMax_); }
+  /// Mean of the finite values per channel along channelAxis() over all
+  /// samples (accumulated in double); 0 in a channel without finite values;
+  /// empty without a channel axis.
+  std::vector<double> channelMean() const;
   /// The vectors sampleRows kept, row-major (channels per row), and their
   /// count.
   const std::vector<float> &sampledRows() const { return rows_; }
@@ -275,6 +280,8 @@ private:
   /// +inf and -inf (the identities) in a channel without finite values yet.
   std::vector<float> channelMin_;
   std::vector<float> channelMax_;
+  std::vector<double> channelSum_;
+  std::vector<uint64_t> channelCount_;
   std::vector<float> rows_;
   /// Whether movingMin_/movingMax_ hold a value (the first sample with a
   /// finite value initializes them).

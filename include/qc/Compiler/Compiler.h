@@ -54,12 +54,13 @@ struct QuantizationOptions {
   /// The observer whose ranges set the scales (qc-calibrate's `observer`).
   std::string observer = "minmax";
   /// qc-quantize's activation-type, activation-symmetric, keep-float,
-  /// tabulate-functions and per-channel-depthwise-inputs.
+  /// tabulate-functions, per-channel-depthwise-inputs and bias-correction.
   std::string activationType = "i8";
   bool activationSymmetric = false;
   std::vector<std::string> keepFloat;
   bool tabulateFunctions = false;
   bool perChannelDepthwiseInputs = false;
+  bool biasCorrection = false;
   /// qc-smooth's options ("method=os_plus,alpha=0.8"; empty: its defaults)
   /// when activations are smoothed before quantization; none: no smoothing.
   std::optional<std::string> smoothing;

@@ -114,7 +114,8 @@ def QC_StatsAttr : QC_Attr<"Stats", "stats"> {
     What calibration observed for one value: its range `[min, max]`,
     optionally the range of each channel along an axis, as `lo : hi` pairs in
     channel order (what smoothing needs: SmoothQuant scales by max(|lo|, |hi|),
-    OS+ also shifts by the midpoint (lo + hi) / 2), and optionally
+    OS+ also shifts by the midpoint (lo + hi) / 2) with, optionally, each
+    channel's mean (what bias correction needs), and optionally
     percentiles of |x| as `rank : value` pairs (rank in (0, 100], ascending;
     values non-decreasing), and optionally `rows`: a sample of the value's
     channel vectors (R x channels f32, each row the channels at one position
@@ -127,11 +128,14 @@ def QC_StatsAttr : QC_Attr<"Stats", "stats"> {
               percentiles = [99.9 : 2.75, 99.99 : 3.0]>
     #qc.stats<min = -1.5, max = 3.25, channels(axis = 1) = [-1.5 : 1.0, -0.25 : 3.25],
               rows = dense<[[-1.5, 3.25], [1.0, -0.25]]> : tensor<2x2xf32>>
+    #qc.stats<min = -1.5, max = 3.25, channels(axis = 1) = [-1.5 : 1.0, -0.25 : 3.25],
+              means = [0.125, 1.5]>
     ```
 
     The channel axis and both per-channel arrays are all present or all
     absent; there is at least one channel, every bound is finite and
-    `lo <= hi` in each channel. Rows need the channels: one f32 column per
+    `lo <= hi` in each channel. Means need the channels: one per channel,
+    within its `[lo, hi]`. Rows need the channels: one f32 column per
     channel, at least one row, finite values.
   }];
   let parameters = (ins
@@ -142,6 +146,8 @@ def QC_StatsAttr : QC_Attr<"Stats", "stats"> {
                       "smallest value per channel along channelAxis">:$channelMin,
     OptionalParameter<"::mlir::DenseF64ArrayAttr",
                       "largest value per channel along channelAxis">:$channelMax,
+    OptionalParameter<"::mlir::DenseF64ArrayAttr",
+                      "mean per channel along channelAxis">:$channelMean,
     OptionalParameter<"::mlir::DenseF64ArrayAttr",
                       "percentile ranks in (0, 100]">:$percentileRanks,
     OptionalParameter<"::mlir::DenseF64ArrayAttr",

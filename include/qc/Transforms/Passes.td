@@ -439,6 +439,13 @@ def QCQuantize : Pass<"qc-quantize"> {
       narrow-range integers of `weight-bits` bits with one scale per output
       channel, `s_c = max|w_c| / qmax`, behind a `qc.dequantize`; biases
       become plain constants (quantized to the accumulator's scale later).
+      With `bias-correction` (Nagel et al., "Data-Free Quantization", 2019,
+      section 4.2, with calibrated rather than batch-norm-derived input
+      means), a convolution whose input has calibrated channel means
+      (`#qc.stats<..., means = [...]>`) gets the bias
+      `b_o - sum_{taps, c} (w_q - w)[o, taps, c] * E[x_c]`: rounding the
+      weights shifts each output channel's mean by that much for inputs of
+      those means (padding, which reads zeros, is not counted).
 
     Ops named in `keep-float` (by their location name: the ONNX node name)
     get the `qc.keep_float` attribute and keep float weights.
@@ -461,6 +468,10 @@ def QCQuantize : Pass<"qc-quantize"> {
            /*default=*/"false",
            "Give the values inside an elementwise function of one 8-bit "
            "tensor no pairs, so the function becomes one table">,
+    Option<"biasCorrection", "bias-correction", "bool", /*default=*/"false",
+           "Subtract from each convolution's bias the mean change its "
+           "weights' rounding makes, from the calibrated input channel "
+           "means">,
     Option<"perChannelDepthwiseInputs", "per-channel-depthwise-inputs",
            "bool", /*default=*/"false",
            "Quantize values read only by depthwise convolutions per channel "
@@ -502,13 +513,15 @@ def QCCalibrate : Pass<"qc-calibrate"> {
     `observer` chose (`minmax`: the values seen; `moving_average`,
     `percentile`, `mse`, `kl`: clipped ranges, see docs/design.md), always
     containing 0; per-channel taps also get each channel's min and max seen,
-    `channels(axis = a) = [lo : hi, ...]`. One calibration run serves every
-    observer: the file holds all their ranges.
+    `channels(axis = a) = [lo : hi, ...]`, and their means where the file
+    has them, `means = [...]`. One calibration run serves every observer:
+    the file holds all their ranges.
 
     File format (version 2): `{"version": 2, "samples": N, "values":
     {"<tag>": {"min": x, "max": x, "ranges": {"minmax": [lo, hi], ...},
-    "channel_axis": a, "channel_min": [...], "channel_max": [...]}}}`, the
-    channel entries only for per-channel taps. Version 1 files (per-channel
+    "channel_axis": a, "channel_min": [...], "channel_max": [...],
+    "channel_mean": [...]}}}`, the channel entries only for per-channel taps
+    (`channel_mean`, and the sampled rows, may be absent). Version 1 files (per-channel
     `channel_absmax` only) are rejected: calibrate again to rewrite them.
 
     A tap without an entry, an unknown observer or a malformed file is an
