@@ -173,8 +173,6 @@ namespace {
 struct QuantizedWeight {
   SmallVector<double> scales;
   std::vector<int8_t> values;
-  /// values * scales, what the integer weights stand for.
-  std::vector<double> dequantized;
 };
 } // namespace
 
@@ -199,15 +197,11 @@ static QuantizedWeight quantizeWeight(const FloatTensor &weight, int64_t axis,
                                 ? static_cast<float>(bound / qmax)
                                 : 1.0);
   result.values.reserve(weight.values.size());
-  result.dequantized.reserve(weight.values.size());
-  for (int64_t linear = 0; linear < weight.getNumElements(); ++linear) {
-    auto scale = static_cast<float>(result.scales[channelOf(linear)]);
-    int32_t q = numerics::quantize(weight.values[linear], scale, 0,
-                                   static_cast<int32_t>(-qmax),
-                                   static_cast<int32_t>(qmax));
-    result.values.push_back(static_cast<int8_t>(q));
-    result.dequantized.push_back(static_cast<double>(q) * scale);
-  }
+  for (int64_t linear = 0; linear < weight.getNumElements(); ++linear)
+    result.values.push_back(static_cast<int8_t>(numerics::quantize(
+        weight.values[linear],
+        static_cast<float>(result.scales[channelOf(linear)]), 0,
+        static_cast<int32_t>(-qmax), static_cast<int32_t>(qmax))));
   return result;
 }
 
@@ -229,13 +223,13 @@ static SmallVector<double> getInputChannelMeans(Operation *op) {
 }
 
 /// The mean change of each output channel of a convolution when `weight`
-/// (OHWI, or HWCM with M = 1 for a depthwise one) becomes its quantized
-/// `dequantized`, for inputs with channel means `means`:
+/// (OHWI, or HWCM with M = 1 for a depthwise one) becomes `quantized` (one
+/// scale per output channel), for inputs with channel means `means`:
 /// sum over taps and input channels of (w_q - w) * E[x_c]. Padding, which
 /// reads zeros at the border, is not counted.
 static SmallVector<double> getQuantizationBias(Operation *op,
                                                const FloatTensor &weight,
-                                               ArrayRef<double> dequantized,
+                                               const QuantizedWeight &quantized,
                                                ArrayRef<double> means) {
   bool depthwise = isa<tosa::DepthwiseConv2DOp>(op);
   int64_t inputChannels = depthwise ? weight.shape[2] : weight.shape[3];
@@ -247,8 +241,9 @@ static SmallVector<double> getQuantizationBias(Operation *op,
     int64_t input = linear % inputChannels;
     int64_t output =
         depthwise ? input : linear / (weight.getNumElements() / outputChannels);
-    shift[output] += (dequantized[linear] - weight.values[linear]) *
-                     means[input];
+    double dequantized =
+        quantized.values[linear] * quantized.scales[output];
+    shift[output] += (dequantized - weight.values[linear]) * means[input];
   }
   return shift;
 }
@@ -403,7 +398,7 @@ private:
     SmallVector<double> shift;
     if (biasCorrection)
       if (SmallVector<double> means = getInputChannelMeans(op); !means.empty())
-        shift = getQuantizationBias(op, *values, quantized.dequantized, means);
+        shift = getQuantizationBias(op, *values, quantized, means);
     Value bias = op->getOperand(2);
     if (shift.empty() && matchPattern(bias, m_Constant()))
       return success();
