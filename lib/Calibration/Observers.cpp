@@ -149,6 +149,7 @@ void TensorObserver::observe(const float *data, size_t count) {
     float x = data[i];
     if (std::isfinite(x)) {
       ++finite_;
+      sumSquares_ += static_cast<double>(x) * x;
       sampleMin = std::min(sampleMin, x);
       sampleMax = std::max(sampleMax, x);
       if (perChannel) {
@@ -204,6 +205,10 @@ std::vector<double> TensorObserver::channelMean() const {
     if (channelCount_[c] > 0)
       mean[c] = channelSum_[c] / static_cast<double>(channelCount_[c]);
   return mean;
+}
+
+double TensorObserver::meanSquare() const {
+  return finite_ > 0 ? sumSquares_ / static_cast<double>(finite_) : 0.0;
 }
 
 std::vector<float>

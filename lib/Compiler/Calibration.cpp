@@ -364,6 +364,7 @@ statisticsToJSON(ArrayRef<Tap> taps,
           rangeToJSON(observer.range(kind));
     llvm::json::Object entry{{"min", observer.min()},
                              {"max", observer.max()},
+                             {"mean_square", observer.meanSquare()},
                              {"ranges", std::move(ranges)}};
     if (std::optional<int64_t> axis = observer.channelAxis()) {
       entry["channel_axis"] = *axis;

@@ -364,9 +364,19 @@ Attribute StatsAttr::parse(AsmParser &parser, Type) {
   std::optional<int64_t> channelAxis;
   DenseF64ArrayAttr channelMin, channelMax, channelMean, ranks, values;
   DenseFPElementsAttr rows;
+  std::optional<double> meanSquare;
   MLIRContext *context = parser.getContext();
   while (succeeded(parser.parseOptionalComma())) {
     SMLoc clauseLoc = parser.getCurrentLocation();
+    if (succeeded(parser.parseOptionalKeyword("mean_square"))) {
+      if (meanSquare) {
+        parser.emitError(clauseLoc, "'mean_square' given twice");
+        return {};
+      }
+      if (parser.parseEqual() || parser.parseFloat(meanSquare.emplace()))
+        return {};
+      continue;
+    }
     if (succeeded(parser.parseOptionalKeyword("rows"))) {
       if (rows) {
         parser.emitError(clauseLoc, "'rows' given twice");
@@ -413,9 +423,13 @@ Attribute StatsAttr::parse(AsmParser &parser, Type) {
   }
   if (parser.parseGreater())
     return {};
+  std::optional<APFloat> meanSquareValue;
+  if (meanSquare)
+    meanSquareValue = APFloat(*meanSquare);
   return parser.getChecked<StatsAttr>(context, APFloat(min), APFloat(max),
                                       channelAxis, channelMin, channelMax,
-                                      channelMean, ranks, values, rows);
+                                      channelMean, ranks, values, rows,
+                                      meanSquareValue);
 }
 
 void StatsAttr::print(AsmPrinter &printer) const {
@@ -442,6 +456,10 @@ void StatsAttr::print(AsmPrinter &printer) const {
   if (getRows()) {
     printer << ", rows = ";
     printer.printAttribute(getRows());
+  }
+  if (getMeanSquare()) {
+    printer << ", mean_square = ";
+    printDouble(printer, getMeanSquare()->convertToDouble());
   }
   printer << '>';
 }
@@ -543,11 +561,16 @@ LogicalResult StatsAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                                 DenseF64ArrayAttr channelMean,
                                 DenseF64ArrayAttr percentileRanks,
                                 DenseF64ArrayAttr percentileValues,
-                                DenseFPElementsAttr rows) {
+                                DenseFPElementsAttr rows,
+                                std::optional<APFloat> meanSquare) {
   double lo = min.convertToDouble(), hi = max.convertToDouble();
   if (!std::isfinite(lo) || !std::isfinite(hi) || lo > hi)
     return emitError() << "expected finite min <= max, got min = " << lo
                        << ", max = " << hi;
+  if (meanSquare && !(std::isfinite(meanSquare->convertToDouble()) &&
+                     meanSquare->convertToDouble() >= 0.0))
+    return emitError() << "expected a finite, non-negative mean square, got "
+                       << meanSquare->convertToDouble();
   if (failed(verifyChannels(emitError, channelAxis, channelMin, channelMax)) ||
       failed(verifyMeans(emitError, channelMin, channelMax, channelMean)) ||
       failed(verifyRows(emitError, channelMin, rows)))

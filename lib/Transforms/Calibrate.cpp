@@ -8,10 +8,11 @@
 //
 // The file: {"version": 2, "samples": N, "values": {"<tag>": {"min": x,
 // "max": x, "ranges": {"<observer>": [lo, hi], ...}, "channel_axis": a,
-// "channel_min": [...], "channel_max": [...], "channel_mean": [...],
-// "row_count": R, "rows": "<base64>"}}} (channel entries only for
-// per-channel taps; the means and the rows, R sampled channel vectors as
-// little-endian float32, may be absent). Version
+// "mean_square": x, "channel_min": [...], "channel_max": [...],
+// "channel_mean": [...], "row_count": R, "rows": "<base64>"}}} (channel
+// entries only for per-channel taps; the mean square, the means and the
+// rows, R sampled channel vectors as little-endian float32, may be
+// absent). Version
 // 1 had "channel_absmax" instead, from which smoothing's per-channel shift
 // cannot be recovered: it is rejected.
 //
@@ -135,11 +136,20 @@ static FailureOr<StatsAttr> readStats(ObserveOp observe,
       readSampledRows(observe, entry, *channelMin);
   if (failed(rows))
     return failure();
+  std::optional<APFloat> meanSquare;
+  if (const llvm::json::Value *value = entry.get("mean_square")) {
+    std::optional<double> number = value->getAsNumber();
+    if (!number)
+      return observe.emitError()
+             << "qc-calibrate: mean_square of tap '" << observe.getTag()
+             << "' is not a number";
+    meanSquare = APFloat(*number);
+  }
   auto emitError = [&] { return observe.emitError(); };
   StatsAttr stats = StatsAttr::getChecked(
       emitError, context, APFloat(*lo), APFloat(*hi), channelAxis, *channelMin,
       *channelMax, *channelMean, DenseF64ArrayAttr(), DenseF64ArrayAttr(),
-      *rows);
+      *rows, meanSquare);
   if (!stats)
     return failure();
   return stats;

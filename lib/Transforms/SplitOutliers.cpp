@@ -186,14 +186,16 @@ static SmallVector<int64_t> getSourceChannels(ArrayRef<int64_t> splitRows,
 
 /// `stats` of an input with `sources`' channels appended along the last
 /// axis: the copies' range is the input's, their channel entries and
-/// sampled columns are their sources'.
+/// sampled columns are their sources'. The mean square over all elements
+/// is dropped: the statistics do not hold the copied channels' share.
 static StatsAttr appendChannelStats(StatsAttr stats, ArrayRef<int64_t> sources,
                                     int64_t rank) {
   if (!stats.getChannelMin() || stats.getChannelAxis() != rank - 1)
     return StatsAttr::get(stats.getContext(), stats.getMin(), stats.getMax(),
                           std::nullopt, nullptr, nullptr, nullptr,
                           stats.getPercentileRanks(),
-                          stats.getPercentileValues(), nullptr);
+                          stats.getPercentileValues(), nullptr,
+                          /*meanSquare=*/std::optional<APFloat>());
   auto appended = [&](DenseF64ArrayAttr perChannel) {
     SmallVector<double> values = llvm::to_vector(perChannel.asArrayRef());
     for (int64_t source : sources)
@@ -224,7 +226,8 @@ static StatsAttr appendChannelStats(StatsAttr stats, ArrayRef<int64_t> sources,
                         stats.getChannelMean() ? appended(stats.getChannelMean())
                                                : nullptr,
                         stats.getPercentileRanks(),
-                        stats.getPercentileValues(), rows);
+                        stats.getPercentileValues(), rows,
+                        /*meanSquare=*/std::optional<APFloat>());
 }
 
 /// Makes `op` read its input followed by copies of its channels `sources`

@@ -181,6 +181,15 @@ func.func @stats_channel_means() attributes {
   return
 }
 
+// The mean square prints last.
+// CHECK-LABEL: func @stats_mean_square()
+// ATTR: {attr = #qc.stats<min = -1.5, max = 3.25, percentiles = [99.0 : 3.0], mean_square = 0.75>}
+func.func @stats_mean_square() attributes {
+    attr = #qc.stats<min = -1.5, max = 3.25, mean_square = 0.75,
+                     percentiles = [99.0 : 3.0]>} {
+  return
+}
+
 // Sampled rows: one column per channel.
 // CHECK-LABEL: func @stats_rows()
 // ATTR: {attr = #qc.stats<min = -1.5, max = 3.25, channels(axis = 2) = [-1.5 : 1.0, -0.25 : 3.25], rows = dense<{{\[}}[-1.500000e+00, 3.250000e+00], [1.000000e+00, -2.500000e-01], [0.000000e+00, 0.000000e+00]]> : tensor<3x2xf32>>}

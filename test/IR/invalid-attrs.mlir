@@ -534,6 +534,16 @@ func.func private @stats_mean_outside() attributes {attr = #qc.stats<min = 0.0, 
 
 // -----
 
+// expected-error@+1 {{'mean_square' given twice}}
+func.func private @stats_mean_square_twice() attributes {attr = #qc.stats<min = 0.0, max = 1.0, mean_square = 0.5, mean_square = 0.5>}
+
+// -----
+
+// expected-error@+1 {{expected a finite, non-negative mean square, got -5.000000e-01}}
+func.func private @stats_mean_square_negative() attributes {attr = #qc.stats<min = 0.0, max = 1.0, mean_square = -0.5>}
+
+// -----
+
 // expected-error@+1 {{'percentiles' given twice}}
 func.func private @stats_percentiles_twice() attributes {attr = #qc.stats<min = 0.0, max = 1.0, percentiles = [50.0 : 0.5], percentiles = [90.0 : 0.9]>}
 

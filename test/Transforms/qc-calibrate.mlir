@@ -25,6 +25,8 @@
 // RUN: not quant-opt %t/input.mlir --qc-calibrate="stats-file=%t/channels-missing.json" 2>&1 | FileCheck %s --check-prefix=REGRESSION-AXIS
 // RUN: not quant-opt %t/input.mlir --qc-calibrate="stats-file=%t/rows-count.json" 2>&1 | FileCheck %s --check-prefix=ROWS-COUNT
 // RUN: not quant-opt %t/input.mlir --qc-calibrate="stats-file=%t/means-count.json" 2>&1 | FileCheck %s --check-prefix=MEANS-COUNT
+// RUN: not quant-opt %t/input.mlir --qc-calibrate="stats-file=%t/mean-square-string.json" 2>&1 | FileCheck %s --check-prefix=MEAN-SQUARE-STRING
+// RUN: not quant-opt %t/input.mlir --qc-calibrate="stats-file=%t/mean-square-negative.json" 2>&1 | FileCheck %s --check-prefix=MEAN-SQUARE-NEGATIVE
 
 // qc-calibrate reads a statistics file (as `quant-compile --calib` writes
 // it, here written by hand: the sections after `//---` are split into files
@@ -128,6 +130,11 @@
 // A channel mean per channel, or the #qc.stats verifier says what is wrong.
 // MEANS-COUNT: error: expected one mean per channel, got 1 for 2 channels
 
+// A mean square that is not a number names the tap; a negative one is
+// rejected by #qc.stats.
+// MEAN-SQUARE-STRING:   error: qc-calibrate: mean_square of tap 'relu' is not a number
+// MEAN-SQUARE-NEGATIVE: error: expected a finite, non-negative mean square, got -2.500000e+00
+
 //--- one-tapped.mlir
 #map = affine_map<(d0) -> (d0)>
 func.func @one_of_two_tapped(%y: tensor<4xf32>) -> (tensor<4xf32>, tensor<4xi1>) {
@@ -148,6 +155,22 @@ func.func @one_of_two_tapped(%y: tensor<4xf32>) -> (tensor<4xf32>, tensor<4xi1>)
 //--- one-tapped.json
 {"version": 2, "samples": 1,
  "values": {"neg": {"min": -4.0, "max": 0.0, "ranges": {"minmax": [-4.0, 0.0]}}}}
+
+//--- mean-square-string.json
+{
+  "version": 2, "samples": 1,
+  "values": {
+    "relu": {"min": 0.0, "max": 4.0, "mean_square": "2.5", "ranges": {"minmax": [0.0, 4.0]}}
+  }
+}
+
+//--- mean-square-negative.json
+{
+  "version": 2, "samples": 1,
+  "values": {
+    "relu": {"min": 0.0, "max": 4.0, "mean_square": -2.5, "ranges": {"minmax": [0.0, 4.0]}}
+  }
+}
 
 //--- means-count.json
 {
@@ -215,18 +238,18 @@ func.func @one_of_two_tapped(%y: tensor<4xf32>) -> (tensor<4xf32>, tensor<4xi1>)
 // CHECK:         tosa.conv2d
 // CHECK-NOT:     qc.stats
 // CHECK:         linalg.generic
-// CHECK-SAME:      qc.stats = #qc.stats<min = 0.0, max = 5.0>
+// CHECK-SAME:      qc.stats = #qc.stats<min = 0.0, max = 5.0, mean_square = 2.5>
 // CHECK-NOT:     qc.observe
 // CHECK:         return
 // The MSE and KL ranges of the same file.
 // MSE-LABEL:   func @main
 // MSE-SAME:      qc.stats = #qc.stats<min = -0.75, max = 2.5>
 // MSE:           tosa.transpose {{.*}}qc.stats = #qc.stats<min = -0.75, max = 2.5, channels(axis = 3) = [-1.5 : -0.5, -0.25 : 3.0], means = [-1.0, 0.5], rows = 
-// MSE:           qc.stats = #qc.stats<min = 0.0, max = 4.25>
+// MSE:           qc.stats = #qc.stats<min = 0.0, max = 4.25, mean_square = 2.5>
 // KL-LABEL:    func @main
 // KL-SAME:       qc.stats = #qc.stats<min = -3.0, max = 3.0>
 // KL:            tosa.transpose {{.*}}qc.stats = #qc.stats<min = -3.0, max = 3.0, channels(axis = 3) = [-1.5 : -0.5, -0.25 : 3.0], means = [-1.0, 0.5], rows = 
-// KL:            qc.stats = #qc.stats<min = 0.0, max = 3.5>
+// KL:            qc.stats = #qc.stats<min = 0.0, max = 3.5, mean_square = 2.5>
 #map = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
 func.func @main(%x: tensor<1x2x4x4xf32> {onnx.name = "x"}) -> tensor<1x4x4x3xf32> {
   qc.observe %x tag("input:x") : tensor<1x2x4x4xf32>
@@ -288,7 +311,7 @@ func.func @two_results(%y: tensor<4xf32>) -> (tensor<4xf32>, tensor<4xf32>) {
                 "channel_axis": 3, "channel_min": [-1.5, -0.25],
                 "channel_max": [-0.5, 3.0], "channel_mean": [-1.0, 0.5],
                 "row_count": 2, "rows": "AADAvwAAQEAAAAC/AACAvg=="},
-    "relu": {"min": 0.25, "max": 4.0,
+    "relu": {"min": 0.25, "max": 4.0, "mean_square": 2.5,
              "ranges": {"minmax": [0.0, 5.0], "moving_average": [0.0, 4.0],
                         "percentile": [0.0, 4.5], "mse": [0.0, 4.25],
                         "kl": [0.0, 3.5]}},

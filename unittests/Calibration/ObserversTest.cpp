@@ -234,6 +234,11 @@ TEST_F(ObserversTest, MinMaxChannelMinMaxHandMade2x3x4) {
     // - 6.125, each over 8 values.
     EXPECT_EQ(o.channelMean(),
               (std::vector<double>{0.0, 6.25 / 8, -11.875 / 8}));
+    // Squares by hand: c0 = 5.25 + 7.25, c1 = 10.0625 + 54, c2 = 17.3125 +
+    // 14.015625, over all 24 values.
+    EXPECT_DOUBLE_EQ(o.meanSquare(),
+                     (5.25 + 7.25 + 10.0625 + 54.0 + 17.3125 + 14.015625) /
+                         24);
     Range r = o.minMaxRange();
     EXPECT_EQ(r.lo, -4.0);
     EXPECT_EQ(r.hi, 7.0);
@@ -593,6 +598,7 @@ TEST_F(ObserversTest, NonFiniteValuesAreCountedNotAbsorbed) {
   // Channel 0 saw 1 and 0.5, channel 1 saw -2 and 3.
   EXPECT_EQ(o.channelMin(), (std::vector<float>{0.5f, -2.0f}));
   EXPECT_EQ(o.channelMax(), (std::vector<float>{1.0f, 3.0f}));
+  EXPECT_EQ(o.meanSquare(), (1.0 + 4.0 + 0.25 + 9.0) / 4);
   // The moving average saw (-2, 1) then (0.5, 3); s3 has no finite value.
   Range ma = o.movingAverageRange();
   EXPECT_NEAR(ma.lo, -2.0 + 0.01 * (0.5 + 2.0), 1e-12);

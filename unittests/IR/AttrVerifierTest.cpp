@@ -49,7 +49,7 @@ protected:
       return StatsAttr::getChecked(emit, &context, APFloat(-4.0), APFloat(4.0),
                                    axis, lo, hi, DenseF64ArrayAttr(),
                                    DenseF64ArrayAttr(), DenseF64ArrayAttr(),
-                                   DenseFPElementsAttr());
+                                   DenseFPElementsAttr(), std::optional<APFloat>());
     });
   }
 
@@ -67,7 +67,7 @@ protected:
     return diagnosticOf([&](auto emit) {
       return StatsAttr::getChecked(emit, &context, APFloat(-4.0), APFloat(4.0),
                                    axis, lo, hi, means, DenseF64ArrayAttr(),
-                                   DenseF64ArrayAttr(), DenseFPElementsAttr());
+                                   DenseF64ArrayAttr(), DenseFPElementsAttr(), std::optional<APFloat>());
     });
   }
 
@@ -190,13 +190,13 @@ TEST_F(AttrVerifierTest, StatsChannelAbsMax) {
       DenseF64ArrayAttr::get(&context, {-3.0, 0.25, -1.0, 0.0}),
       DenseF64ArrayAttr::get(&context, {-2.0, 2.0, 0.5, 0.0}),
       DenseF64ArrayAttr(), DenseF64ArrayAttr(), DenseF64ArrayAttr(),
-      DenseFPElementsAttr());
+      DenseFPElementsAttr(), std::optional<APFloat>());
   EXPECT_EQ(stats.getChannelAbsMax(),
             (SmallVector<double>{3.0, 2.0, 1.0, 0.0}));
   auto perTensor = StatsAttr::get(&context, APFloat(-3.0), APFloat(2.0), kNone,
                                   DenseF64ArrayAttr(), DenseF64ArrayAttr(),
                                   DenseF64ArrayAttr(), DenseF64ArrayAttr(),
-                                  DenseF64ArrayAttr(), DenseFPElementsAttr());
+                                  DenseF64ArrayAttr(), DenseFPElementsAttr(), std::optional<APFloat>());
   EXPECT_TRUE(perTensor.getChannelAbsMax().empty());
 }
 
@@ -217,6 +217,25 @@ TEST_F(AttrVerifierTest, StatsChannelMeans) {
             "channel means need per-channel statistics");
 }
 
+TEST_F(AttrVerifierTest, StatsMeanSquare) {
+  auto meanSquareDiagnostic = [&](double meanSquare) {
+    return diagnosticOf([&](auto emit) {
+      return StatsAttr::getChecked(
+          emit, &context, APFloat(-1.0), APFloat(1.0), kNone,
+          DenseF64ArrayAttr(), DenseF64ArrayAttr(), DenseF64ArrayAttr(),
+          DenseF64ArrayAttr(), DenseF64ArrayAttr(), DenseFPElementsAttr(),
+          std::optional<APFloat>(APFloat(meanSquare)));
+    });
+  };
+  EXPECT_EQ(meanSquareDiagnostic(0.0), "");
+  // Unclipped: the mean square may exceed the clipped range's square.
+  EXPECT_EQ(meanSquareDiagnostic(4.0), "");
+  EXPECT_EQ(meanSquareDiagnostic(-0.5),
+            "expected a finite, non-negative mean square, got -5.000000e-01");
+  EXPECT_EQ(meanSquareDiagnostic(std::numeric_limits<double>::infinity()),
+            "expected a finite, non-negative mean square, got INF");
+}
+
 TEST_F(AttrVerifierTest, StatsPercentilesNeedRanksAndValues) {
   auto ranks = DenseF64ArrayAttr::get(&context, {50.0, 90.0});
   auto values = DenseF64ArrayAttr::get(&context, {0.5});
@@ -224,14 +243,14 @@ TEST_F(AttrVerifierTest, StatsPercentilesNeedRanksAndValues) {
               return StatsAttr::getChecked(
                   emit, &context, APFloat(0.0), APFloat(1.0), kNone,
                   DenseF64ArrayAttr(), DenseF64ArrayAttr(), DenseF64ArrayAttr(),
-                  ranks, DenseF64ArrayAttr(), DenseFPElementsAttr());
+                  ranks, DenseF64ArrayAttr(), DenseFPElementsAttr(), std::optional<APFloat>());
             }),
             "percentiles need both ranks and values");
   EXPECT_EQ(diagnosticOf([&](auto emit) {
               return StatsAttr::getChecked(
                   emit, &context, APFloat(0.0), APFloat(1.0), kNone,
                   DenseF64ArrayAttr(), DenseF64ArrayAttr(), DenseF64ArrayAttr(),
-                  ranks, values, DenseFPElementsAttr());
+                  ranks, values, DenseFPElementsAttr(), std::optional<APFloat>());
             }),
             "expected one value per percentile rank");
 }
@@ -242,7 +261,7 @@ TEST_F(AttrVerifierTest, StatsRejectsNaN) {
                   emit, &context, APFloat::getNaN(APFloat::IEEEdouble()),
                   APFloat(1.0), kNone, DenseF64ArrayAttr(), DenseF64ArrayAttr(),
                   DenseF64ArrayAttr(), DenseF64ArrayAttr(), DenseF64ArrayAttr(),
-                  DenseFPElementsAttr());
+                  DenseFPElementsAttr(), std::optional<APFloat>());
             }),
             "expected finite min <= max, got min = nan, max = 1.000000e+00");
 }

@@ -44,8 +44,9 @@ enum class Observer { MinMax, MovingAverage, Percentile, Mse, Kl };
 /// "channel_absmax", which smoothing's shift cannot be computed from), and
 /// optionally "rows" (sampled channel vectors: base64 of little-endian
 /// float32, "row_count" of them; files without them serve everything but
-/// smoothing's alpha search) and "channel_mean" (files without it serve
-/// everything but bias correction).
+/// smoothing's alpha search), "channel_mean" (files without it serve
+/// everything but bias correction) and "mean_square" (files without it
+/// serve everything but bit-width search).
 inline constexpr int64_t kStatsFileVersion = 2;
 
 /// Channel vectors calibration keeps per tapped value with a channel axis
@@ -159,6 +160,9 @@ public:
   /// samples (accumulated in double); 0 in a channel without finite values;
   /// empty without a channel axis.
   std::vector<double> channelMean() const;
+  /// Mean of x^2 over the finite values of all samples (accumulated in
+  /// double); 0 without finite values. Bit-width search's Hessian trace.
+  double meanSquare() const;
   /// The vectors sampleRows kept, row-major (channels per row), and their
   /// count.
   const std::vector<float> &sampledRows() const { return rows_; }
@@ -275,6 +279,7 @@ private:
   uint64_t samples_ = 0;
   uint64_t finite_ = 0;
   uint64_t nonFinite_ = 0;
+  double sumSquares_ = 0;
   double min_;
   double max_;
   /// +inf and -inf (the identities) in a channel without finite values yet.

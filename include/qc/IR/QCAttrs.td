@@ -115,7 +115,9 @@ def QC_StatsAttr : QC_Attr<"Stats", "stats"> {
     optionally the range of each channel along an axis, as `lo : hi` pairs in
     channel order (what smoothing needs: SmoothQuant scales by max(|lo|, |hi|),
     OS+ also shifts by the midpoint (lo + hi) / 2) with, optionally, each
-    channel's mean (what bias correction needs), and optionally
+    channel's mean (what bias correction needs), optionally the mean of
+    x^2 over all elements (what bit-width search's Hessian trace needs; it
+    is of the observed values, not clipped to `[min, max]`), and optionally
     percentiles of |x| as `rank : value` pairs (rank in (0, 100], ascending;
     values non-decreasing), and optionally `rows`: a sample of the value's
     channel vectors (R x channels f32, each row the channels at one position
@@ -130,12 +132,14 @@ def QC_StatsAttr : QC_Attr<"Stats", "stats"> {
               rows = dense<[[-1.5, 3.25], [1.0, -0.25]]> : tensor<2x2xf32>>
     #qc.stats<min = -1.5, max = 3.25, channels(axis = 1) = [-1.5 : 1.0, -0.25 : 3.25],
               means = [0.125, 1.5]>
+    #qc.stats<min = -1.5, max = 3.25, mean_square = 0.75>
     ```
 
     The channel axis and both per-channel arrays are all present or all
     absent; there is at least one channel, every bound is finite and
     `lo <= hi` in each channel. Means need the channels: one per channel,
-    within its `[lo, hi]`. Rows need the channels: one f32 column per
+    within its `[lo, hi]`. The mean square is finite and non-negative. Rows
+    need the channels: one f32 column per
     channel, at least one row, finite values.
   }];
   let parameters = (ins
@@ -153,7 +157,9 @@ def QC_StatsAttr : QC_Attr<"Stats", "stats"> {
     OptionalParameter<"::mlir::DenseF64ArrayAttr",
                       "|x| at each rank">:$percentileValues,
     OptionalParameter<"::mlir::DenseFPElementsAttr",
-                      "sampled channel vectors, rows x channels">:$rows
+                      "sampled channel vectors, rows x channels">:$rows,
+    OptionalParameter<"std::optional<::llvm::APFloat>",
+                      "mean of x^2 over all elements">:$meanSquare
   );
   let extraClassDeclaration = [{
     /// max(|lo|, |hi|) per channel (what only needs the magnitude, such as

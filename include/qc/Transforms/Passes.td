@@ -514,14 +514,16 @@ def QCCalibrate : Pass<"qc-calibrate"> {
     `percentile`, `mse`, `kl`: clipped ranges, see docs/design.md), always
     containing 0; per-channel taps also get each channel's min and max seen,
     `channels(axis = a) = [lo : hi, ...]`, and their means where the file
-    has them, `means = [...]`. One calibration run serves every observer:
-    the file holds all their ranges.
+    has them, `means = [...]`; every tap gets the mean of x^2 over its
+    elements where the file has it, `mean_square = x`. One calibration run
+    serves every observer: the file holds all their ranges.
 
     File format (version 2): `{"version": 2, "samples": N, "values":
-    {"<tag>": {"min": x, "max": x, "ranges": {"minmax": [lo, hi], ...},
-    "channel_axis": a, "channel_min": [...], "channel_max": [...],
-    "channel_mean": [...]}}}`, the channel entries only for per-channel taps
-    (`channel_mean`, and the sampled rows, may be absent). Version 1 files (per-channel
+    {"<tag>": {"min": x, "max": x, "mean_square": x, "ranges": {"minmax":
+    [lo, hi], ...}, "channel_axis": a, "channel_min": [...], "channel_max":
+    [...], "channel_mean": [...]}}}`, the channel entries only for
+    per-channel taps (`mean_square`, `channel_mean` and the sampled rows may
+    be absent). Version 1 files (per-channel
     `channel_absmax` only) are rejected: calibrate again to rewrite them.
 
     A tap without an entry, an unknown observer or a malformed file is an
