@@ -642,11 +642,26 @@ Attribute BitWidthAttr::parse(AsmParser &parser, Type) {
         << methodName << "'";
     return {};
   }
-  bool pinned = succeeded(parser.parseOptionalComma());
-  if ((pinned && parser.parseKeyword("pinned")) || parser.parseGreater())
+  std::optional<APFloat> sensitivity;
+  bool pinned = false;
+  while (!pinned && succeeded(parser.parseOptionalComma())) {
+    if (!sensitivity &&
+        succeeded(parser.parseOptionalKeyword("sensitivity"))) {
+      double value;
+      if (parser.parseEqual() || parser.parseFloat(value))
+        return {};
+      sensitivity = APFloat(value);
+      continue;
+    }
+    if (parser.parseKeyword("pinned"))
+      return {};
+    pinned = true;
+  }
+  if (parser.parseGreater())
     return {};
   return parser.getChecked<BitWidthAttr>(parser.getContext(), weightBits,
-                                         activationBits, *method, pinned);
+                                         activationBits, *method, sensitivity,
+                                         pinned);
 }
 
 void BitWidthAttr::print(AsmPrinter &printer) const {
@@ -654,6 +669,10 @@ void BitWidthAttr::print(AsmPrinter &printer) const {
   if (getActivationBits())
     printer << ", activations = " << *getActivationBits();
   printer << ", method = " << stringifyBitWidthMethod(getMethod());
+  if (getSensitivity()) {
+    printer << ", sensitivity = ";
+    printDouble(printer, getSensitivity()->convertToDouble());
+  }
   if (getPinned())
     printer << ", pinned";
   printer << '>';
@@ -662,7 +681,8 @@ void BitWidthAttr::print(AsmPrinter &printer) const {
 LogicalResult
 BitWidthAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                      unsigned weightBits, std::optional<unsigned> activationBits,
-                     BitWidthMethod, bool) {
+                     BitWidthMethod, std::optional<APFloat> sensitivity,
+                     bool) {
   auto inRange = [](unsigned bits) {
     return bits >= SchemeAttr::kMinBits && bits <= SchemeAttr::kMaxBits;
   };
@@ -674,6 +694,58 @@ BitWidthAttr::verify(function_ref<InFlightDiagnostic()> emitError,
     return emitError() << "expected activation bits in ["
                        << SchemeAttr::kMinBits << ", " << SchemeAttr::kMaxBits
                        << "], got " << *activationBits;
+  if (sensitivity && !(std::isfinite(sensitivity->convertToDouble()) &&
+                      sensitivity->convertToDouble() >= 0.0))
+    return emitError() << "expected a finite, non-negative sensitivity, got "
+                       << sensitivity->convertToDouble();
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// BitWidthBudgetAttr
+//===----------------------------------------------------------------------===//
+
+Attribute BitWidthBudgetAttr::parse(AsmParser &parser, Type) {
+  StringRef kindName;
+  SMLoc kindLoc;
+  double limit, used;
+  if (parser.parseLess() ||
+      (kindLoc = parser.getCurrentLocation(),
+       parser.parseKeyword(&kindName)))
+    return {};
+  std::optional<BitWidthBudgetKind> kind =
+      symbolizeBitWidthBudgetKind(kindName);
+  if (!kind) {
+    parser.emitError(kindLoc, "expected a budget kind (size, bops, avg_bits "
+                              "or latency), got '")
+        << kindName << "'";
+    return {};
+  }
+  if (parser.parseComma() || parser.parseKeyword("limit") ||
+      parser.parseEqual() || parser.parseFloat(limit) ||
+      parser.parseComma() || parser.parseKeyword("used") ||
+      parser.parseEqual() || parser.parseFloat(used) || parser.parseGreater())
+    return {};
+  return parser.getChecked<BitWidthBudgetAttr>(
+      parser.getContext(), *kind, APFloat(limit), APFloat(used));
+}
+
+void BitWidthBudgetAttr::print(AsmPrinter &printer) const {
+  printer << '<' << stringifyBitWidthBudgetKind(getKind()) << ", limit = ";
+  printDouble(printer, getLimit().convertToDouble());
+  printer << ", used = ";
+  printDouble(printer, getUsed().convertToDouble());
+  printer << '>';
+}
+
+LogicalResult
+BitWidthBudgetAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                           BitWidthBudgetKind, APFloat limit, APFloat used) {
+  double limitValue = limit.convertToDouble(), usedValue = used.convertToDouble();
+  if (!std::isfinite(limitValue) || !std::isfinite(usedValue) ||
+      usedValue < 0.0 || usedValue > limitValue)
+    return emitError() << "expected finite 0 <= used <= limit, got used = "
+                       << usedValue << ", limit = " << limitValue;
   return success();
 }
 

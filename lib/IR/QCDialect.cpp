@@ -91,6 +91,12 @@ LogicalResult QCDialect::verifyOperationAttribute(Operation *op,
                          << "attribute, got " << attr;
     return success();
   }
+  if (name == kBitWidthBudgetAttrName) {
+    if (!isa<BitWidthBudgetAttr>(attr))
+      return emitError() << "'" << name << "' expects a #qc.bitwidth_budget "
+                         << "attribute, got " << attr;
+    return success();
+  }
   if (name == kSmoothingAttrName) {
     if (!isa<SmoothingAttr>(attr))
       return emitError() << "'" << name << "' expects a #qc.smoothing "
@@ -112,7 +118,8 @@ LogicalResult QCDialect::verifyOperationAttribute(Operation *op,
   if (name != kSchemeAttrName && name != kStatsAttrName)
     return emitError() << "unknown qc attribute '" << name
                        << "'; expected qc.scheme, qc.stats, qc.bitwidth, "
-                          "qc.smoothing, qc.outlier_split or qc.keep_float";
+                          "qc.bitwidth_budget, qc.smoothing, "
+                          "qc.outlier_split or qc.keep_float";
   // One annotation for an op with a single result, or one per result.
   if (auto perResult = dyn_cast<ArrayAttr>(attr)) {
     if (perResult.size() != op->getNumResults())

@@ -14,6 +14,7 @@
 #include "QDQ.h"
 #include "QuantizationPlacement.h"
 #include "ScalarFunction.h"
+#include "WeightQuantization.h"
 
 #include "qc/IR/QC.h"
 #include "qc/Numerics/Numerics.h"
@@ -89,11 +90,6 @@ static quant::UniformQuantizedType chooseActivationType(SchemeAttr scheme,
 // Per-channel inputs of depthwise convolutions
 //===----------------------------------------------------------------------===//
 
-/// The calibrated range of each index along `axis` of `value`.
-struct ChannelRanges {
-  std::vector<double> lo, hi;
-};
-
 /// The channel ranges along `axis` of `value`, from its calibration
 /// statistics or from those of a view reading it (calibration observes a
 /// convolution's input after its transpose into NHWC).
@@ -101,11 +97,8 @@ static std::optional<ChannelRanges> getChannelRanges(Value value,
                                                      int64_t axis) {
   if (StatsAttr stats = getValueStats(value);
       stats && stats.getChannelAxis() == axis)
-    return ChannelRanges{
-        std::vector<double>(stats.getChannelMin().asArrayRef().begin(),
-                            stats.getChannelMin().asArrayRef().end()),
-        std::vector<double>(stats.getChannelMax().asArrayRef().begin(),
-                            stats.getChannelMax().asArrayRef().end())};
+    return ChannelRanges{llvm::to_vector(stats.getChannelMin().asArrayRef()),
+                         llvm::to_vector(stats.getChannelMax().asArrayRef())};
   for (Operation *user : value.getUsers())
     if (std::optional<int64_t> resultAxis = getViewResultAxis(user, axis))
       if (std::optional<ChannelRanges> ranges =
@@ -145,12 +138,14 @@ choosePerChannelType(Value value, SchemeAttr scheme) {
     return std::nullopt;
   std::optional<ChannelRanges> ranges = getChannelRanges(value, *axis);
   auto type = cast<RankedTensorType>(value.getType());
-  if (!ranges || static_cast<int64_t>(ranges->lo.size()) !=
+  if (!ranges || static_cast<int64_t>(ranges->min.size()) !=
                      type.getDimSize(*axis))
     return std::nullopt;
   numerics::IntRange range = scheme.getStorageRange();
   numerics::SharedZeroPointScales chosen =
-      numerics::chooseSharedZeroPoint(ranges->lo, ranges->hi, range);
+      numerics::chooseSharedZeroPoint(
+          std::vector<double>(ranges->min.begin(), ranges->min.end()),
+          std::vector<double>(ranges->max.begin(), ranges->max.end()), range);
   SmallVector<double> scales;
   for (double scale : chosen.scales)
     scales.push_back(scale > 0.0 ? static_cast<double>(static_cast<float>(scale))
@@ -168,83 +163,51 @@ choosePerChannelType(Value value, SchemeAttr scheme) {
 // Weights
 //===----------------------------------------------------------------------===//
 
-namespace {
-/// Symmetric per-channel quantization of a constant weight.
-struct QuantizedWeight {
-  SmallVector<double> scales;
-  std::vector<int8_t> values;
-};
-} // namespace
+/// The axis of a linear op's weight that its per-output-channel scales
+/// vary along: OHWI's O, HWCM's C (with M = 1), B [N, K, W]'s W.
+static int64_t getWeightScaleAxis(Operation *op) {
+  return isa<tosa::Conv2DOp>(op) ? 0 : 2;
+}
 
-/// Quantizes `weight` symmetrically into [-qmax, qmax] with one scale per
-/// index along `axis`: s_c = max|w_c| / qmax (1 for an all-zero channel),
-/// q = round_half_even(w / s_c).
-static QuantizedWeight quantizeWeight(const FloatTensor &weight, int64_t axis,
-                                      int64_t qmax) {
-  int64_t channels = weight.shape[axis];
-  int64_t inner = 1;
-  for (size_t dim = axis + 1; dim < weight.shape.size(); ++dim)
-    inner *= weight.shape[dim];
-  auto channelOf = [&](int64_t linear) { return (linear / inner) % channels; };
-  SmallVector<double> absMax(channels, 0.0);
-  for (int64_t linear = 0; linear < weight.getNumElements(); ++linear)
-    absMax[channelOf(linear)] =
-        std::max(absMax[channelOf(linear)],
-                 static_cast<double>(std::fabs(weight.values[linear])));
-  QuantizedWeight result;
-  for (double bound : absMax)
-    result.scales.push_back(bound > 0.0
-                                ? static_cast<float>(bound / qmax)
-                                : 1.0);
-  result.values.reserve(weight.values.size());
-  for (int64_t linear = 0; linear < weight.getNumElements(); ++linear)
-    result.values.push_back(static_cast<int8_t>(numerics::quantize(
-        weight.values[linear],
-        static_cast<float>(result.scales[channelOf(linear)]), 0,
-        static_cast<int32_t>(-qmax), static_cast<int32_t>(qmax))));
-  return result;
+/// The width `op`'s weights get: its #qc.bitwidth's, else `defaultBits`.
+static FailureOr<unsigned> getWeightBits(Operation *op, unsigned defaultBits) {
+  auto decision = op->getAttrOfType<BitWidthAttr>(QCDialect::kBitWidthAttrName);
+  if (!decision)
+    return defaultBits;
+  unsigned bits = decision.getWeightBits();
+  if (bits < kMinWeightBits || bits > kMaxWeightBits)
+    return op->emitOpError() << "qc-quantize: expected weight bits in ["
+                             << kMinWeightBits << ", " << kMaxWeightBits
+                             << "] (held in int8), got " << decision;
+  return bits;
 }
 
 //===----------------------------------------------------------------------===//
 // Bias correction
 //===----------------------------------------------------------------------===//
 
-/// The channel axis of a convolution's NHWC input.
-static constexpr int64_t kConvInputChannelAxis = 3;
-
 /// The mean per input channel of the convolution `op` reads, from the
 /// calibration statistics of its input; empty when they have none.
 static SmallVector<double> getInputChannelMeans(Operation *op) {
   StatsAttr stats = getValueStats(op->getOperand(0));
   if (!stats || !stats.getChannelMean() ||
-      stats.getChannelAxis() != kConvInputChannelAxis)
+      stats.getChannelAxis() != kConvolutionChannelAxis)
     return {};
   return llvm::to_vector(stats.getChannelMean().asArrayRef());
 }
 
-/// The mean change of each output channel of a convolution when `weight`
-/// (OHWI, or HWCM with M = 1 for a depthwise one) becomes `quantized` (one
-/// scale per output channel), for inputs with channel means `means`:
-/// sum over taps and input channels of (w_q - w) * E[x_c]. Padding, which
-/// reads zeros at the border, is not counted.
-static SmallVector<double> getQuantizationBias(Operation *op,
-                                               const FloatTensor &weight,
-                                               const QuantizedWeight &quantized,
+/// The mean change of each output channel of a convolution when `weights`
+/// become `quantized`, for inputs with channel means `means`: sum over taps
+/// and input channels of (w_q - w) * E[x_c]. Padding, which reads zeros at
+/// the border, is not counted.
+static SmallVector<double> getQuantizationBias(const LinearWeights &weights,
+                                               const QuantizedWeights &quantized,
                                                ArrayRef<double> means) {
-  bool depthwise = isa<tosa::DepthwiseConv2DOp>(op);
-  int64_t inputChannels = depthwise ? weight.shape[2] : weight.shape[3];
-  int64_t outputChannels = depthwise ? weight.shape[2] : weight.shape[0];
-  SmallVector<double> shift(outputChannels, 0.0);
-  for (int64_t linear = 0; linear < weight.getNumElements(); ++linear) {
-    // OHWI: the input channel is innermost, the output channel outermost;
-    // HWCM with M = 1: both are C, innermost.
-    int64_t input = linear % inputChannels;
-    int64_t output =
-        depthwise ? input : linear / (weight.getNumElements() / outputChannels);
-    double dequantized =
-        quantized.values[linear] * quantized.scales[output];
-    shift[output] += (dequantized - weight.values[linear]) * means[input];
-  }
+  SmallVector<double> shift(weights.getNumOutputChannels(), 0.0);
+  for (auto [linear, value] : llvm::enumerate(weights.weights.values))
+    shift[weights.outputChannelOf(linear)] +=
+        (quantized.dequantized(weights, linear) - value) *
+        means[weights.inputChannelOf(linear)];
   return shift;
 }
 
@@ -274,7 +237,7 @@ struct QuantizePass : mlir::qc::impl::QCQuantizeBase<QuantizePass> {
     });
     bool failedAny = false;
     getOperation()->walk([&](Operation *op) {
-      if (failed(quantizeWeights(op)))
+      if (failed(quantizeLayerWeights(op)))
         failedAny = true;
     });
     SmallVector<Value> activations;
@@ -356,30 +319,25 @@ private:
 
   /// Replaces the weight of a convolution or matmul by int8 constants
   /// behind a dequantize, and its bias by a plain constant.
-  LogicalResult quantizeWeights(Operation *op) {
-    unsigned weightIndex = 1;
-    int64_t channelAxis;
-    if (isa<tosa::Conv2DOp>(op))
-      channelAxis = 0;
-    else if (isa<tosa::DepthwiseConv2DOp>(op))
-      channelAxis = 2;
-    else if (isa<tosa::MatMulOp>(op))
-      channelAxis = 2;
-    else
-      return success();
+  LogicalResult quantizeLayerWeights(Operation *op) {
     if (op->hasAttr(QCDialect::kKeepFloatAttrName))
       return success();
-    Value weight = op->getOperand(weightIndex);
-    std::optional<FloatTensor> values = evaluateFloatConstant(weight);
-    if (!values)
-      return success(); // An activation times an activation (attention).
+    // Without constant weights (an activation times an activation, as in
+    // attention) there is nothing to do.
+    std::optional<LinearWeights> weights = LinearWeights::read(op);
+    if (!weights)
+      return success();
+    Value weight = op->getOperand(LinearWeights::kWeightOperand);
     auto weightType = cast<RankedTensorType>(weight.getType());
     // Depthwise HWCM weights have one scale per C only when M is 1.
     if (isa<tosa::DepthwiseConv2DOp>(op) && weightType.getDimSize(3) != 1)
       return op->emitError() << "qc-quantize: depthwise convolutions with a "
                                 "channel multiplier are not supported";
-    int64_t qmax = (int64_t{1} << (weightBits - 1)) - 1;
-    QuantizedWeight quantized = quantizeWeight(*values, channelAxis, qmax);
+    FailureOr<unsigned> bits = getWeightBits(op, weightBits);
+    if (failed(bits))
+      return failure();
+    int64_t qmax = getSymmetricBound(*bits);
+    QuantizedWeights quantized = quantizeWeights(*weights, *bits);
     OpBuilder builder(op);
     Location loc = op->getLoc();
     auto storageType = weightType.clone(builder.getI8Type());
@@ -390,16 +348,17 @@ private:
         weightType.getElementType(), 1.0, 0, -qmax, qmax);
     quant::QuantizedType type = buildUniformType(
         like, quantized.scales, SmallVector<int64_t>(quantized.scales.size(), 0),
-        static_cast<int32_t>(channelAxis));
-    op->setOperand(weightIndex, buildDequantize(builder, loc, storage, type,
-                                                weightType.getElementType()));
+        static_cast<int32_t>(getWeightScaleAxis(op)));
+    op->setOperand(LinearWeights::kWeightOperand,
+                   buildDequantize(builder, loc, storage, type,
+                                   weightType.getElementType()));
     if (isa<tosa::MatMulOp>(op))
       return success();
     SmallVector<double> shift;
     if (biasCorrection)
       if (SmallVector<double> means = getInputChannelMeans(op); !means.empty())
-        shift = getQuantizationBias(op, *values, quantized, means);
-    Value bias = op->getOperand(2);
+        shift = getQuantizationBias(*weights, quantized, means);
+    Value bias = op->getOperand(LinearWeights::kBiasOperand);
     if (shift.empty() && matchPattern(bias, m_Constant()))
       return success();
     std::optional<FloatTensor> biasValues = evaluateFloatConstant(bias);
@@ -416,8 +375,9 @@ private:
       for (auto [value, change] : llvm::zip_equal(corrected, shift))
         value = static_cast<float>(value - change);
     }
-    op->setOperand(2, buildFloatConstant(builder, loc, biasType, corrected,
-                                         "bias"));
+    op->setOperand(LinearWeights::kBiasOperand,
+                   buildFloatConstant(builder, loc, biasType, corrected,
+                                      "bias"));
     return success();
   }
 

@@ -262,6 +262,24 @@ func.func @bitwidth_pinned() attributes {
   return
 }
 
+// A search's sensitivity prints before the pin.
+// CHECK-LABEL: func @bitwidth_sensitivity()
+// ATTR: {a = #qc.bitwidth<weights = 4, method = hawq, sensitivity = 0.0125>, b = #qc.bitwidth<weights = 8, method = hawq, sensitivity = 0.0, pinned>}
+func.func @bitwidth_sensitivity() attributes {
+    a = #qc.bitwidth<weights = 4, method = hawq, sensitivity = 0.0125>,
+    b = #qc.bitwidth<weights = 8, method = hawq, sensitivity = 0.0, pinned>} {
+  return
+}
+
+// A search's budget, on the function.
+// CHECK-LABEL: func @bitwidth_budget()
+// ATTR: {a = #qc.bitwidth_budget<size, limit = 1.5, used = 1.375>, b = #qc.bitwidth_budget<avg_bits, limit = 5.0, used = 5.0>}
+func.func @bitwidth_budget() attributes {
+    a = #qc.bitwidth_budget<size, limit = 1.5, used = 1.375>,
+    b = #qc.bitwidth_budget<avg_bits, limit = 5.0, used = 5.0>} {
+  return
+}
+
 // The bounds of both widths: 1 and 16.
 // CHECK-LABEL: func @bitwidth_bounds()
 // ATTR: {a = #qc.bitwidth<weights = 1, activations = 16, method = mixquant>, b = #qc.bitwidth<weights = 16, activations = 1, method = manual>}

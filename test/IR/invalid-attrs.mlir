@@ -477,7 +477,7 @@ func.func private @bitwidth_activations_first() attributes {attr = #qc.bitwidth<
 
 // -----
 
-// Only 'pinned' may follow the method, once.
+// Only a sensitivity and 'pinned' may follow the method.
 // expected-error@+1 {{expected 'pinned'}}
 func.func private @bitwidth_bad_flag() attributes {attr = #qc.bitwidth<weights = 8, method = hawq, fixed>}
 
@@ -661,3 +661,33 @@ func.func private @stats_rows_nan() attributes {attr = #qc.stats<min = 0.0, max 
 
 // expected-error@+1 {{'rows' given twice}}
 func.func private @stats_rows_twice() attributes {attr = #qc.stats<min = 0.0, max = 1.0, channels(axis = 0) = [0.0 : 1.0], rows = dense<0.5> : tensor<1x1xf32>, rows = dense<0.5> : tensor<1x1xf32>>}
+
+// -----
+
+// expected-error@+1 {{expected a finite, non-negative sensitivity, got -1.000000e+00}}
+func.func private @bitwidth_negative_sensitivity() attributes {attr = #qc.bitwidth<weights = 4, method = hawq, sensitivity = -1.0>}
+
+// -----
+
+// The pin comes last.
+// expected-error@+1 {{expected '>'}}
+func.func private @bitwidth_pinned_first() attributes {attr = #qc.bitwidth<weights = 4, method = hawq, pinned, sensitivity = 1.0>}
+
+// -----
+
+//===----------------------------------------------------------------------===//
+// #qc.bitwidth_budget
+//===----------------------------------------------------------------------===//
+
+// expected-error@+1 {{expected a budget kind (size, bops, avg_bits or latency), got 'energy'}}
+func.func private @budget_bad_kind() attributes {attr = #qc.bitwidth_budget<energy, limit = 1.0, used = 0.5>}
+
+// -----
+
+// expected-error@+1 {{expected finite 0 <= used <= limit, got used = 2.000000e+00, limit = 1.000000e+00}}
+func.func private @budget_overspent() attributes {attr = #qc.bitwidth_budget<size, limit = 1.0, used = 2.0>}
+
+// -----
+
+// expected-error@+1 {{'func.func' op 'qc.bitwidth_budget' expects a #qc.bitwidth_budget attribute, got 1.000000e+00 : f64}}
+func.func private @budget_wrong_attr() attributes {qc.bitwidth_budget = 1.0}

@@ -442,7 +442,7 @@ func.func @bitwidth_array(%x: tensor<4xf32>) {
 // -----
 
 func.func @unknown_qc_attribute(%x: tensor<4xf32>) {
-  // expected-error@+1 {{'arith.addf' op unknown qc attribute 'qc.foo'; expected qc.scheme, qc.stats, qc.bitwidth, qc.smoothing, qc.outlier_split or qc.keep_float}}
+  // expected-error@+1 {{'arith.addf' op unknown qc attribute 'qc.foo'; expected qc.scheme, qc.stats, qc.bitwidth, qc.bitwidth_budget, qc.smoothing, qc.outlier_split or qc.keep_float}}
   %0 = arith.addf %x, %x {qc.foo = 4 : i64} : tensor<4xf32>
   return
 }

@@ -490,6 +490,37 @@ func.func @conv_weights(%x: tensor<1x4x4x2xf32> {qc.stats = #qc.stats<min = -1.0
 
 // -----
 
+// A layer's #qc.bitwidth (a search's or the user's decision) overrides
+// weight-bits: the same weights as @conv_weights at 4 bits under every
+// option, W4 included.
+// CHECK-LABEL: func @bitwidth_decision
+// CHECK:         arith.constant dense<{{\[}}[{{\[}}[7, 0]]], [{{\[}}[-7, 0]]], [{{\[}}[0, 0]]], [{{\[}}[7, 2]]]]> : tensor<4x1x1x2xi8>
+// CHECK:         quant.scast %{{.+}} : tensor<4x1x1x2xi8> to tensor<4x1x1x2x!quant.uniform<i8<-7:7>:f32:0, {0.2834821343421936,0.56696426868438721,1.000000e+00,0.1428571492433548}>>
+// CHECK:         tosa.conv2d {{.*}}qc.bitwidth = #qc.bitwidth<weights = 4, method = hawq>
+// W4-LABEL:    func @bitwidth_decision
+// W4:            quant.scast %{{.+}} : tensor<4x1x1x2xi8> to tensor<4x1x1x2x!quant.uniform<i8<-7:7>:f32:0,
+func.func @bitwidth_decision(%x: tensor<1x4x4x2xf32> {qc.stats = #qc.stats<min = -1.0, max = 3.0>}) -> tensor<1x4x4x4xf32> {
+  %w = arith.constant dense<[[[[1.984375, 0.0390625]]], [[[-3.96875, 0.109375]]], [[[0.0, 0.0]]], [[[1.0, 0.25]]]]> : tensor<4x1x1x2xf32>
+  %b = arith.constant dense<0.0> : tensor<4xf32>
+  %zp = arith.constant dense<0.0> : tensor<1xf32>
+  %c = tosa.conv2d %x, %w, %b, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>, qc.bitwidth = #qc.bitwidth<weights = 4, method = hawq>, qc.stats = #qc.stats<min = -5.0, max = 5.0>} : (tensor<1x4x4x2xf32>, tensor<4x1x1x2xf32>, tensor<4xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x4x4x4xf32>
+  return %c : tensor<1x4x4x4xf32>
+}
+
+// -----
+
+// Weights are held in int8: a decision of more bits is an error.
+func.func @bitwidth_too_wide(%x: tensor<1x4x4x2xf32> {qc.stats = #qc.stats<min = -1.0, max = 3.0>}) -> tensor<1x4x4x4xf32> {
+  %w = arith.constant dense<1.0> : tensor<4x1x1x2xf32>
+  %b = arith.constant dense<0.0> : tensor<4xf32>
+  %zp = arith.constant dense<0.0> : tensor<1xf32>
+  // expected-error@+1 {{'tosa.conv2d' op qc-quantize: expected weight bits in [2, 8] (held in int8), got #qc.bitwidth<weights = 16, method = manual>}}
+  %c = tosa.conv2d %x, %w, %b, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>, qc.bitwidth = #qc.bitwidth<weights = 16, method = manual>, qc.stats = #qc.stats<min = -5.0, max = 5.0>} : (tensor<1x4x4x2xf32>, tensor<4x1x1x2xf32>, tensor<4xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x4x4x4xf32>
+  return %c : tensor<1x4x4x4xf32>
+}
+
+// -----
+
 // The importer's weights: an OIHW constant behind a transpose to OHWI. The
 // quantized constant is in OHWI order: OIHW [o0: i0 [127, 10], i1 [-20, 30];
 // o1: i0 [1, 2], i1 [3, -127]] in units of 1/64 (o0) and 1/32 (o1) is OHWI

@@ -172,11 +172,15 @@ def QC_BitWidthAttr : QC_Attr<"BitWidth", "bitwidth"> {
   let summary = "The bit width chosen for a layer";
   let description = [{
     The decision of a bit-width search (or of the user) for one layer: weight
-    bits, optionally activation bits, the method that chose it, and whether it
-    is pinned (searches must keep it).
+    bits, optionally activation bits, the method that chose it, optionally
+    the sensitivity the search assigned to that width (HAWQ-V3's Omega, or
+    MixQuant's weight round-off error), and whether it is pinned (searches
+    must keep it). `qc-quantize` quantizes the layer's weights to
+    `weights` bits; editing the attribute by hand changes that decision.
 
     ```mlir
     #qc.bitwidth<weights = 4, activations = 8, method = hawq>
+    #qc.bitwidth<weights = 4, method = hawq, sensitivity = 0.0125>
     #qc.bitwidth<weights = 8, method = manual, pinned>
     ```
   }];
@@ -184,7 +188,27 @@ def QC_BitWidthAttr : QC_Attr<"BitWidth", "bitwidth"> {
     "unsigned":$weightBits,
     OptionalParameter<"std::optional<unsigned>">:$activationBits,
     "::mlir::qc::BitWidthMethod":$method,
+    OptionalParameter<"std::optional<::llvm::APFloat>">:$sensitivity,
     "bool":$pinned
+  );
+}
+
+def QC_BitWidthBudgetAttr : QC_Attr<"BitWidthBudget", "bitwidth_budget"> {
+  let summary = "The budget a bit-width search met";
+  let description = [{
+    On a function after `qc-search-bitwidth`: what the budget limited
+    (`size` in MB of weights, `bops` in G bit operations, `avg_bits` per
+    weight, `latency` in ms), its limit, and how much of it the chosen
+    widths use (at most the limit).
+
+    ```mlir
+    #qc.bitwidth_budget<size, limit = 1.5, used = 1.375>
+    ```
+  }];
+  let parameters = (ins
+    "::mlir::qc::BitWidthBudgetKind":$kind,
+    APFloatParameter<"the largest total allowed">:$limit,
+    APFloatParameter<"the chosen widths' total">:$used
   );
 }
 

@@ -49,6 +49,9 @@ def QC_Dialect : Dialect {
     static constexpr ::llvm::StringLiteral kSchemeAttrName = "qc.scheme";
     static constexpr ::llvm::StringLiteral kStatsAttrName = "qc.stats";
     static constexpr ::llvm::StringLiteral kBitWidthAttrName = "qc.bitwidth";
+    /// #qc.bitwidth_budget on a function whose layers a search sized.
+    static constexpr ::llvm::StringLiteral kBitWidthBudgetAttrName =
+        "qc.bitwidth_budget";
     /// #qc.smoothing on the op producing a smoothed activation.
     static constexpr ::llvm::StringLiteral kSmoothingAttrName = "qc.smoothing";
     /// #qc.outlier_split on a linear op whose input channels were split.

@@ -60,6 +60,16 @@ def QC_BitWidthMethod : I32EnumAttr<"BitWidthMethod",
   let cppNamespace = "::mlir::qc";
 }
 
+def QC_BitWidthBudgetKind : I32EnumAttr<"BitWidthBudgetKind",
+    "what a bit-width search's budget limits", [
+      I32EnumAttrCase<"size", 0>,
+      I32EnumAttrCase<"bops", 1>,
+      I32EnumAttrCase<"avg_bits", 2>,
+      I32EnumAttrCase<"latency", 3>,
+    ]> {
+  let cppNamespace = "::mlir::qc";
+}
+
 def QC_SmoothingMethod : I32EnumAttr<"SmoothingMethod",
     "what chose an activation's smoothing factors", [
       I32EnumAttrCase<"manual", 0>,

@@ -1,0 +1,67 @@
+//===- WeightQuantization.cpp - The grid of a linear op's weights ---------===//
+
+#include "WeightQuantization.h"
+
+#include "qc/Numerics/Numerics.h"
+
+#include <cassert>
+#include <cmath>
+
+using namespace mlir;
+using namespace mlir::qc;
+namespace numerics = ::qc::numerics;
+
+/// The scale of an all-zero channel, whose integers are all 0 anyway.
+static constexpr double kZeroChannelScale = 1.0;
+
+int64_t mlir::qc::getSymmetricBound(unsigned bits) {
+  return (int64_t{1} << (bits - 1)) - 1;
+}
+
+/// max|w_c| / qmax per output channel, rounded to f32 as the quantized
+/// type stores it.
+static SmallVector<double> getChannelScales(const LinearWeights &weights,
+                                            int64_t qmax) {
+  SmallVector<double> absMax(weights.getNumOutputChannels(), 0.0);
+  for (auto [linear, value] : llvm::enumerate(weights.weights.values)) {
+    double &bound = absMax[weights.outputChannelOf(linear)];
+    bound = std::max(bound, static_cast<double>(std::fabs(value)));
+  }
+  SmallVector<double> scales;
+  for (double bound : absMax)
+    scales.push_back(bound > 0.0 ? static_cast<float>(bound / qmax)
+                                 : kZeroChannelScale);
+  return scales;
+}
+
+/// round_half_even(w / s) clamped into [-qmax, qmax].
+static int32_t roundToGrid(float value, double scale, int64_t qmax) {
+  return numerics::quantize(value, static_cast<float>(scale), 0,
+                            static_cast<int32_t>(-qmax),
+                            static_cast<int32_t>(qmax));
+}
+
+QuantizedWeights mlir::qc::quantizeWeights(const LinearWeights &weights,
+                                           unsigned bits) {
+  assert(bits >= kMinWeightBits && bits <= kMaxWeightBits &&
+         "weights are stored in int8");
+  int64_t qmax = getSymmetricBound(bits);
+  QuantizedWeights result;
+  result.scales = getChannelScales(weights, qmax);
+  result.values.reserve(weights.weights.values.size());
+  for (auto [linear, value] : llvm::enumerate(weights.weights.values))
+    result.values.push_back(static_cast<int8_t>(roundToGrid(
+        value, result.scales[weights.outputChannelOf(linear)], qmax)));
+  return result;
+}
+
+double mlir::qc::getRoundingError(const LinearWeights &weights,
+                                  unsigned bits) {
+  QuantizedWeights quantized = quantizeWeights(weights, bits);
+  double error = 0.0;
+  for (auto [linear, value] : llvm::enumerate(weights.weights.values)) {
+    double difference = quantized.dequantized(weights, linear) - value;
+    error += difference * difference;
+  }
+  return error;
+}
