@@ -167,10 +167,8 @@ private:
 //===----------------------------------------------------------------------===//
 
 /// The ONNX node name of `op` (its location's name), or "".
-static std::string getNodeName(Operation *op) {
-  if (auto name = dyn_cast<NameLoc>(op->getLoc()))
-    return name.getName().str();
-  return "";
+static std::string getNodeNameOrEmpty(Operation *op) {
+  return getNodeName(op).value_or("").str();
 }
 
 /// The quantized element type of `value`'s tensor type.
@@ -323,7 +321,7 @@ private:
 
   /// Lists `op` with the other ops of its node.
   void addFloatOp(Operation *op) {
-    std::string node = getNodeName(op);
+    std::string node = getNodeNameOrEmpty(op);
     std::string kind = op->getName().getStringRef().str();
     auto entry = llvm::find_if(report.floatOps,
                                [&](const FloatOpReport &listed) {
@@ -354,7 +352,7 @@ private:
     row.kind = LayerReport::Kind::Activation;
     Value value = quantize.getInput();
     if (Operation *producer = value.getDefiningOp()) {
-      row.node = getNodeName(producer);
+      row.node = getNodeNameOrEmpty(producer);
       row.op = producer->getName().getStringRef().str();
     } else {
       row.op = kModelInputOp.str();
@@ -398,7 +396,7 @@ private:
       Operation *user = use.getOwner();
       LayerReport row{};
       row.kind = LayerReport::Kind::Weight;
-      row.node = getNodeName(user);
+      row.node = getNodeNameOrEmpty(user);
       row.op = user->getName().getStringRef().str();
       row.name = row.node.empty() ? row.op : row.node;
       if (failed(describeType(type, dequantize.getLoc(), row)))

@@ -743,9 +743,10 @@ BitWidthBudgetAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                            BitWidthBudgetKind, APFloat limit, APFloat used) {
   double limitValue = limit.convertToDouble(), usedValue = used.convertToDouble();
   if (!std::isfinite(limitValue) || !std::isfinite(usedValue) ||
-      usedValue < 0.0 || usedValue > limitValue)
-    return emitError() << "expected finite 0 <= used <= limit, got used = "
-                       << usedValue << ", limit = " << limitValue;
+      limitValue < 0.0 || usedValue < 0.0)
+    return emitError() << "expected a finite, non-negative limit and use, "
+                          "got limit = "
+                       << limitValue << ", used = " << usedValue;
   return success();
 }
 

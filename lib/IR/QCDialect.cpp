@@ -212,6 +212,12 @@ LogicalResult QCDialect::verifyRegionResultAttribute(Operation *op, unsigned,
 // Statistics of values
 //===----------------------------------------------------------------------===//
 
+std::optional<StringRef> mlir::qc::getNodeName(Operation *op) {
+  if (auto name = dyn_cast<NameLoc>(op->getLoc()))
+    return name.getName().strref();
+  return std::nullopt;
+}
+
 StatsAttr mlir::qc::getValueStats(Value value) {
   Attribute attr;
   if (auto argument = dyn_cast<BlockArgument>(value)) {

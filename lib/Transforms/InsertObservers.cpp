@@ -47,9 +47,9 @@ static std::string getBaseName(Value value) {
     return "input:" + std::to_string(argument.getArgNumber());
   }
   Operation *producer = value.getDefiningOp();
-  if (auto name = dyn_cast<NameLoc>(producer->getLoc()))
-    return name.getName().str();
-  return producer->getName().getStringRef().str();
+  return getNodeName(producer)
+      .value_or(producer->getName().getStringRef())
+      .str();
 }
 
 /// The activation operands of `op` that smoothing measures per channel,

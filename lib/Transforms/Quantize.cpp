@@ -215,13 +215,6 @@ static SmallVector<double> getQuantizationBias(const LinearWeights &weights,
 // Pass
 //===----------------------------------------------------------------------===//
 
-/// The name users give an op: the ONNX node name of its location.
-static std::optional<StringRef> getNodeName(Operation *op) {
-  if (auto name = dyn_cast<NameLoc>(op->getLoc()))
-    return name.getName().strref();
-  return std::nullopt;
-}
-
 namespace {
 struct QuantizePass : mlir::qc::impl::QCQuantizeBase<QuantizePass> {
   using Base::Base;

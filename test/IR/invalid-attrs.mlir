@@ -684,8 +684,8 @@ func.func private @budget_bad_kind() attributes {attr = #qc.bitwidth_budget<ener
 
 // -----
 
-// expected-error@+1 {{expected finite 0 <= used <= limit, got used = 2.000000e+00, limit = 1.000000e+00}}
-func.func private @budget_overspent() attributes {attr = #qc.bitwidth_budget<size, limit = 1.0, used = 2.0>}
+// expected-error@+1 {{expected a finite, non-negative limit and use, got limit = -1.000000e+00, used = 0.000000e+00}}
+func.func private @budget_negative() attributes {attr = #qc.bitwidth_budget<size, limit = -1.0, used = 0.0>}
 
 // -----
 

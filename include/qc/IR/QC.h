@@ -34,6 +34,10 @@ namespace mlir::qc {
 ::qc::numerics::RequantRounding toNumerics(RequantRounding rounding);
 ::qc::numerics::FloatRounding toNumerics(FloatRounding rounding);
 
+/// The name users give `op`: its location's name (the importer's ONNX node
+/// name); none for ops without one.
+std::optional<StringRef> getNodeName(Operation *op);
+
 /// The #qc.stats of `value`: its function argument attribute, or its
 /// producer's qc.stats (an array with one entry per result when the producer
 /// has several; `unit` marks a result without statistics). Null when none.

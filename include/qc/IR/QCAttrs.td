@@ -199,7 +199,8 @@ def QC_BitWidthBudgetAttr : QC_Attr<"BitWidthBudget", "bitwidth_budget"> {
     On a function after `qc-search-bitwidth`: what the budget limited
     (`size` in MB of weights, `bops` in G bit operations, `avg_bits` per
     weight, `latency` in ms), its limit, and how much of it the chosen
-    widths use (at most the limit).
+    widths use (a search stays within the limit up to its solver's
+    tolerance; both are finite and non-negative).
 
     ```mlir
     #qc.bitwidth_budget<size, limit = 1.5, used = 1.375>

@@ -3,6 +3,7 @@
 #ifndef QC_TRANSFORMS_PASSES_H
 #define QC_TRANSFORMS_PASSES_H
 
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Pass/Pass.h"
 
 namespace mlir {

@@ -484,6 +484,81 @@ def QCQuantize : Pass<"qc-quantize"> {
   ];
 }
 
+def QCSearchBitWidth : Pass<"qc-search-bitwidth", "::mlir::func::FuncOp"> {
+  let summary = "Choose each layer's weight bit width under a budget";
+  let description = [{
+    Chooses the weight width of every layer (`tosa.conv2d`,
+    `tosa.depthwise_conv2d` and `tosa.matmul` with constant weights, not
+    `qc.keep_float`) among `candidates` and writes it on the layer as
+    `qc.bitwidth = #qc.bitwidth<weights = b, method = ..., sensitivity = x>`,
+    which `qc-quantize` follows (and a user may edit). Activations stay
+    8-bit. The weight grid is `qc-quantize`'s: symmetric, narrow range, one
+    scale per output channel.
+
+    `method=hawq` (HAWQ-V3, Yao et al. 2021) minimizes the summed
+    sensitivity `sum_i Omega_i(b_i)` under the budget, exactly, as a 0-1
+    integer program solved by GLPK:
+    `Omega_i(b) = Tr(H_i) / n_i * ||Q_b(W_i) - W_i||^2`. QC takes `H_i`
+    as the Hessian of the layer's reconstruction error `||W X - W' X||^2`
+    on the calibration data, `2 X X^T` per output channel (as GPTQ does),
+    not the Hessian of the task loss that the paper estimates with
+    Hutchinson's method, which needs gradients a compiler does not have. Its
+    trace per weight is `Tr(H_i) / n_i = 2 P_i E[x^2]`: `P_i` the output
+    positions each weight is applied at (N H W of a convolution's output,
+    the rows M of a matmul's), `E[x^2]` the calibrated mean square of the
+    layer's input (`#qc.stats<..., mean_square = x>`; zero padding is not
+    counted). `Omega` is then the layer's expected output error per
+    sample when its weight errors are uncorrelated with its inputs.
+
+    `method=mixquant` (MixQuant, Kloberdanz and Le 2023) needs no data:
+    each layer takes the smallest candidate `b` whose round-off error
+    `E(b) = ||Q_b(W) - W||^2` is at most `qem * E(8)`, the largest
+    candidate where none is. With a budget instead of `qem`, the search
+    takes the smallest `qem` whose choice fits the budget.
+
+    `budget` is `size:<MB>` (weights at their widths, MB = 2^20 bytes as in
+    HAWQ-V3's code), `bops:<G>` (sum of MACs * weight bits * 8 activation
+    bits, in 10^9), `avg-bits:<x>` (bits per weight over all layers) or
+    `latency:<ms>` (the sum of per-layer latencies from `latency-table`, a
+    JSON file `{"<layer>": {"<bits>": ms, ...}, ...}` measured on the
+    target). The function gets `qc.bitwidth_budget =
+    #qc.bitwidth_budget<kind, limit = x, used = y>`. A budget no choice
+    fits is an error that names the smallest budget that would fit.
+
+    Layers are named by their ONNX node name (the location's name; a
+    repeated name gets `#k`, as calibration's tags), else `layer<i>` in
+    program order. `pin=<layer>:<bits>,...` fixes widths by hand, as does a
+    `#qc.bitwidth<..., pinned>` already on a layer; `pin-first-last`
+    (default on, as in HAWQ-V3) keeps the first and last layer at 8 bits.
+    The two branches into one residual addition take the same width
+    (HAWQ-V3's ties): where both operands of a `tosa.add` are, through data
+    movement, clamps, bias additions and positive scalings, results of
+    layers, those layers are tied (MixQuant gives both the wider of their
+    widths).
+  }];
+  let options = [
+    Option<"method", "method", "std::string", /*default=*/"\"hawq\"",
+           "How widths are chosen: hawq (least summed sensitivity under the "
+           "budget) or mixquant (per-layer round-off error rule)">,
+    ListOption<"candidates", "candidates", "unsigned",
+               "Weight widths to choose from, 2 to 8 (default 2,3,4,8)">,
+    Option<"budgetText", "budget", "std::string", /*default=*/"",
+           "size:<MB>, bops:<G>, avg-bits:<x> or latency:<ms>; required by "
+           "hawq, or instead of qem by mixquant">,
+    Option<"qem", "qem", "double", /*default=*/"0.0",
+           "MixQuant's quantization error multiplier (> 0): each layer takes "
+           "the smallest width with E(b) <= qem * E(8)">,
+    ListOption<"pins", "pin", "std::string",
+               "Widths fixed by hand, as <layer>:<bits>">,
+    Option<"pinFirstLast", "pin-first-last", "bool", /*default=*/"true",
+           "Keep the first and the last layer at 8 bits">,
+    Option<"latencyTable", "latency-table", "std::string", /*default=*/"",
+           "JSON file of per-layer latencies in ms per width, for "
+           "budget=latency:<ms>">,
+  ];
+  let dependentDialects = ["::mlir::qc::QCDialect"];
+}
+
 def QCInsertObservers : Pass<"qc-insert-observers"> {
   let summary = "Tap the values calibration must measure with qc.observe";
   let description = [{
