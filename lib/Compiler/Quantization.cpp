@@ -195,8 +195,19 @@ LogicalResult mlir::qc::quantizeModel(ModuleOp module,
 
   if (!quantization.calibrationDirectory.empty() && failed(calibrate()))
     return failure();
+  std::unique_ptr<Pass> search;
+  if (quantization.bitWidthSearch) {
+    search = createQCSearchBitWidth();
+    if (failed(search->initializeOptions(
+            *quantization.bitWidthSearch, [&](const Twine &message) {
+              return fail() << "--search-bitwidth: " << message;
+            })))
+      return failure();
+  }
   if (failed(runPasses(module, [&](OpPassManager &pm) {
         attachStatistics(pm);
+        if (search)
+          pm.addPass(std::move(search));
         QCQuantizeOptions quantize;
         quantize.activationType = quantization.activationType;
         quantize.activationSymmetric = quantization.activationSymmetric;

@@ -289,6 +289,12 @@ public:
     report.recipe = quantization.recipe;
     report.observer = quantization.observer;
     WalkResult walk = quantized.walk([&](Operation *op) {
+      if (auto budget = op->getAttrOfType<BitWidthBudgetAttr>(
+              QCDialect::kBitWidthBudgetAttrName))
+        report.bitWidthBudget = BitWidthBudgetReport{
+            stringifyBitWidthBudgetKind(budget.getKind()).str(),
+            budget.getLimit().convertToDouble(),
+            budget.getUsed().convertToDouble()};
       if (isKeptFloat(op))
         addFloatOp(op);
       if (auto quantize = dyn_cast<QuantizeOp>(op))
@@ -401,6 +407,15 @@ private:
       row.name = row.node.empty() ? row.op : row.node;
       if (failed(describeType(type, dequantize.getLoc(), row)))
         return failure();
+      if (auto decision = user->getAttrOfType<BitWidthAttr>(
+              QCDialect::kBitWidthAttrName)) {
+        std::optional<double> sensitivity;
+        if (decision.getSensitivity())
+          sensitivity = decision.getSensitivity()->convertToDouble();
+        row.bitWidth = LayerReport::BitWidthDecision{
+            stringifyBitWidthMethod(decision.getMethod()).str(), sensitivity,
+            decision.getPinned()};
+      }
       if (Operation *original = floatOriginals.lookupOrNull(user))
         row.sqnrDecibels = measureWeight(
             storage, type, original->getOperand(use.getOperandNumber()));
@@ -536,6 +551,27 @@ static std::string getStorageName(const LayerReport &row) {
   return (row.isSigned ? "i" : "u") + std::to_string(row.bits);
 }
 
+static llvm::json::Value
+bitWidthToJSON(const std::optional<LayerReport::BitWidthDecision> &decision) {
+  if (!decision)
+    return nullptr;
+  return llvm::json::Object{
+      {"method", decision->method},
+      {"sensitivity", decision->sensitivity
+                          ? llvm::json::Value(*decision->sensitivity)
+                          : nullptr},
+      {"pinned", decision->pinned}};
+}
+
+static llvm::json::Value
+budgetToJSON(const std::optional<BitWidthBudgetReport> &budget) {
+  if (!budget)
+    return nullptr;
+  return llvm::json::Object{{"kind", budget->kind},
+                            {"limit", budget->limit},
+                            {"used", budget->used}};
+}
+
 static llvm::json::Value layerToJSON(const LayerReport &row) {
   bool perTensor = !row.axis;
   llvm::json::Value scale =
@@ -569,6 +605,7 @@ static llvm::json::Value layerToJSON(const LayerReport &row) {
       {"storage_max", row.storageMax},
       {"observer", optionalString(row.observer)},
       {"sqnr_db", decibelsToJSON(row.sqnrDecibels)},
+      {"bitwidth", bitWidthToJSON(row.bitWidth)},
   };
 }
 
@@ -591,6 +628,7 @@ llvm::json::Value mlir::qc::toJSON(const QuantizationReport &report) {
        report.samples ? llvm::json::Value(*report.samples) : nullptr},
       {"layers", std::move(layers)},
       {"float_ops", std::move(floatOps)},
+      {"bitwidth_budget", budgetToJSON(report.bitWidthBudget)},
   };
 }
 
@@ -637,6 +675,14 @@ static SmallVector<std::string> formatRow(const LayerReport &row) {
     sqnr = std::isinf(*row.sqnrDecibels)
                ? (*row.sqnrDecibels > 0 ? "inf" : "-inf")
                : llvm::formatv("{0:f1}", *row.sqnrDecibels).str();
+  std::string bitWidth = "-";
+  if (row.bitWidth) {
+    bitWidth = row.bitWidth->method;
+    if (row.bitWidth->sensitivity)
+      bitWidth += " " + formatScale(*row.bitWidth->sensitivity, kScaleRangeDigits);
+    if (row.bitWidth->pinned)
+      bitWidth += " pinned";
+  }
   return {row.name,
           row.op,
           getKindName(row.kind).str(),
@@ -645,7 +691,8 @@ static SmallVector<std::string> formatRow(const LayerReport &row) {
           zeroPoint,
           storage,
           row.observer.empty() ? "-" : row.observer,
-          sqnr};
+          sqnr,
+          bitWidth};
 }
 
 /// Prints `rows` as columns padded to their widest cell, two spaces apart.
@@ -677,9 +724,13 @@ void mlir::qc::printReportTable(const QuantizationReport &report,
   else
     os << "SQNR: weights only; activations need calibration samples "
           "(--calib), a statistics file alone has none\n\n";
+  if (report.bitWidthBudget)
+    os << "Weight widths searched under a " << report.bitWidthBudget->kind
+       << " budget of " << report.bitWidthBudget->limit << ", using "
+       << report.bitWidthBudget->used << "\n\n";
   SmallVector<SmallVector<std::string>> rows = {
       {"layer", "op", "what", "scheme", "scale", "zero point", "storage",
-       "observer", "SQNR dB"}};
+       "observer", "SQNR dB", "width by (sensitivity)"}};
   for (const LayerReport &row : report.layers)
     rows.push_back(formatRow(row));
   printColumns(rows, os);

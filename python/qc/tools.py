@@ -93,7 +93,8 @@ def compile(model, output, input_shapes=None, emit=None, target=None,
             vectorize=None, recipe=None, calib=None, calib_stats=None,
             observer=None, integer_only=None, keep_float=None, report=None,
             smooth=None, split_outliers=None, tabulate_functions=None,
-            per_channel_depthwise_inputs=None, bias_correction=None):
+            per_channel_depthwise_inputs=None, bias_correction=None,
+            search_bitwidth=None):
     """Compiles an ONNX or MLIR model with quant-compile; returns `output`.
 
     ``input_shapes`` maps graph input names to static shapes (sequences of
@@ -120,6 +121,9 @@ def compile(model, output, input_shapes=None, emit=None, target=None,
     each one table. ``per_channel_depthwise_inputs=True`` quantizes values
     only depthwise convolutions read per channel. ``bias_correction=True``
     corrects convolution biases for the mean shift of weight rounding.
+    ``search_bitwidth`` chooses each layer's weight width under a budget
+    (qc-search-bitwidth): its options separated by spaces, e.g.
+    ``"method=hawq budget=avg-bits:5"``.
     """
     args = [str(model), "-o", str(output)]
     if smooth is not None:
@@ -127,6 +131,8 @@ def compile(model, output, input_shapes=None, emit=None, target=None,
     if split_outliers is not None:
         args.append(f"--split-outliers={split_outliers}" if split_outliers
                     else "--split-outliers")
+    if search_bitwidth is not None:
+        args.append(f"--search-bitwidth={search_bitwidth}")
     for name, shape in (input_shapes or {}).items():
         args.append(f"--input-shape={name}=" + "x".join(str(d) for d in shape))
     for flag, value in (("emit", emit), ("target", target), ("cpu", cpu),

@@ -41,7 +41,7 @@ CONV_SHAPE = (1, 8, 6, 6)
 
 ROW_KEYS = {"name", "node", "op", "what", "scheme", "granularity", "axis",
             "scale", "zero_point", "bits", "storage", "narrow_range",
-            "storage_min", "storage_max", "observer", "sqnr_db"}
+            "storage_min", "storage_max", "observer", "sqnr_db", "bitwidth"}
 
 
 def conv_model():
@@ -164,6 +164,7 @@ def test_json_layout(tiny, samples):
     assert report["observer"] == "minmax"
     assert report["sqnr_samples"] == len(samples)
     assert report["float_ops"] == []
+    assert report["bitwidth_budget"] is None
     # Program order: the input, each weight before the layer output it
     # feeds. The convolution's output only reaches the ReLU, so the pair
     # (and the row) is after the ReLU; "fc#1" is the Gemm's bias add.
@@ -173,6 +174,7 @@ def test_json_layout(tiny, samples):
     for row in report["layers"]:
         assert set(row) == ROW_KEYS, row["name"]
         assert row["bits"] == 8 and row["storage"] == "i8"
+        assert row["bitwidth"] is None
 
 
 def test_activation_rows_match_the_statistics(tiny):

@@ -15,6 +15,8 @@
 //                            alpha-search]]
 //                  [--split-outliers[=ratio=R,target=weights|activations,
 //                                     grid-aware]]
+//                  [--search-bitwidth="method=hawq|mixquant budget=KIND:X
+//                                      candidates=2,3,4,8 qem=Q pin=L:B"]
 //                  [--report=report.json]]
 //
 // A thin driver over the registered pipelines: quant-translate --import-onnx
@@ -165,6 +167,17 @@ static cl::opt<std::string> splitOutliers(
              "--split-outliers=ratio=0.05,target=activations); the split "
              "model is calibrated again, so --calib is needed"),
     cl::value_desc("option=value,..."), cl::cat(quantizationCategory));
+static cl::opt<std::string> searchBitWidth(
+    "search-bitwidth",
+    cl::desc("Choose each layer's weight width under a budget "
+             "(qc-search-bitwidth, on the final calibration), with its "
+             "options separated by spaces: method=hawq|mixquant, "
+             "budget=size:<MB>|bops:<G>|avg-bits:<x>|latency:<ms>, "
+             "candidates=2,3,4,8, qem=Q, pin=<layer>:<bits>,..., "
+             "pin-first-last=false, latency-table=FILE (e.g. "
+             "--search-bitwidth=\"budget=avg-bits:5\"); the recipe's width "
+             "is then only that of layers the search does not size"),
+    cl::value_desc("\"option=value ...\""), cl::cat(quantizationCategory));
 static cl::opt<bool> integerOnly(
     "integer-only",
     cl::desc("Fail where a float op remains between quantized values "
@@ -229,6 +242,8 @@ int main(int argc, char **argv) {
     quantization.smoothing = smooth;
   if (splitOutliers.getNumOccurrences())
     quantization.outlierSplitting = splitOutliers;
+  if (searchBitWidth.getNumOccurrences())
+    quantization.bitWidthSearch = searchBitWidth;
   quantization.rounding = rounding;
   quantization.integerOnly = integerOnly;
   quantization.reportFile = reportFile;

@@ -68,6 +68,11 @@ struct QuantizationOptions {
   /// defaults) when input channels are split (after smoothing); none: no
   /// splitting.
   std::optional<std::string> outlierSplitting;
+  /// qc-search-bitwidth's options, as in a pass pipeline ("method=hawq
+  /// budget=avg-bits:5 candidates=2,4,8"), when the weight widths are
+  /// searched per layer (on the final calibration, before qc-quantize);
+  /// none: every layer takes the recipe's width.
+  std::optional<std::string> bitWidthSearch;
   /// Rounding of the requantizations (qc-lower-to-integer's `rounding`).
   std::string rounding = "gemmlowp";
   /// Fail where a float op remains between quantized values; false: such

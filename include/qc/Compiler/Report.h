@@ -59,6 +59,22 @@ struct LayerReport {
   std::string observer;
   /// 10 log10(sum x^2 / sum (x - x_quant)^2); none: not measured.
   std::optional<double> sqnrDecibels;
+  /// Weights of a layer with a #qc.bitwidth decision: what chose the width
+  /// ("hawq", "mixquant", "manual"), the sensitivity the search gave the
+  /// width, and whether it was pinned.
+  struct BitWidthDecision {
+    std::string method;
+    std::optional<double> sensitivity;
+    bool pinned;
+  };
+  std::optional<BitWidthDecision> bitWidth;
+};
+
+/// The budget a bit-width search met (#qc.bitwidth_budget).
+struct BitWidthBudgetReport {
+  /// "size" (MB), "bops" (G), "avg_bits" or "latency" (ms).
+  std::string kind;
+  double limit, used;
 };
 
 /// An ONNX node the recipe left in float.
@@ -80,6 +96,8 @@ struct QuantizationReport {
   /// One row per quantized activation and weight, in program order.
   std::vector<LayerReport> layers;
   std::vector<FloatOpReport> floatOps;
+  /// The budget of the bit-width search, if one sized the layers.
+  std::optional<BitWidthBudgetReport> bitWidthBudget;
 };
 
 /// The report as JSON (docs/design.md, "Quantization report").
