@@ -2,7 +2,8 @@
 """Accuracy against average weight bits: uniform widths, MixQuant and HAWQ.
 
     /usr/bin/python3 bench/bitwidth_accuracy.py [--model fashion-mnist]...
-        [--bits 8,6,5,4,3] [--base-flags="--bias-correction"]
+        [--bits 8,6,5,4,3] [--candidates 2,3,4,8]
+        [--base-flags="--bias-correction"]
         [--svg docs/bitwidth_accuracy.svg] [--json FILE] [--no-cache]
 
 For each model (fashion-mnist: top-1 on the 10,000 test images; char-lm:
@@ -15,8 +16,8 @@ accuracy on 300 lines of Moby-Dick) and each average weight width X of
 * hawq: `--search-bitwidth="budget=avg-bits:X"` (HAWQ-V3's program on
   QC's Hessian trace).
 
-Both searches choose among 2, 3, 4 and 8 bits with the first and last layer
-at 8 (qc-search-bitwidth's defaults). At X = 8 the only choice is 8 bits
+Both searches choose among --candidates (default 2, 3, 4 and 8 bits,
+qc-search-bitwidth's) with the first and last layer at 8. At X = 8 the only choice is 8 bits
 everywhere, the uniform model, so only uniform runs there. A budget the
 pinned layers alone exceed is reported as infeasible with the smallest
 feasible average (qc-search-bitwidth's error). Activations are 8-bit
@@ -137,15 +138,15 @@ class Rec(Task):
 TASKS = {task.name: task for task in (FashionMnist, CharLm, Rec)}
 
 
-def configuration(method, bits, base):
+def configuration(method, bits, candidates, base):
     if method == "uniform":
         return [f"--recipe=w{bits}a8", *base]
     search = ("method=mixquant " if method == "mixquant" else "") + \
-        f"budget=avg-bits:{bits}"
+        f"budget=avg-bits:{bits} candidates={candidates}"
     return ["--recipe=w8a8", f"--search-bitwidth={search}", *base]
 
 
-def sweep(task, bit_widths, base, use_cache):
+def sweep(task, bit_widths, candidates, base, use_cache):
     """{"float": metric, "uniform"/"mixquant"/"hawq": {bits: metric or
     None (infeasible or failed)}}."""
     library = compile_cached(task.model, list(task.model_flags), use_cache,
@@ -159,7 +160,7 @@ def sweep(task, bit_widths, base, use_cache):
             if method != "uniform" and bits == max(bit_widths) == 8:
                 continue  # The searches' only choice: uniform 8 bits.
             library = compile_configuration(
-                task.model, configuration(method, bits, base),
+                task.model, configuration(method, bits, candidates, base),
                 task.calibration, task.cache, use_cache, task.name,
                 task.model_flags)
             value = None if library is None else task.evaluate(library)
@@ -269,6 +270,8 @@ def main():
     parser.add_argument("--model", action="append", choices=sorted(TASKS),
                         help="repeatable; default all three")
     parser.add_argument("--bits", default="8,6,5,4,3")
+    parser.add_argument("--candidates", default="2,3,4,8",
+                        help="the searches' candidate widths")
     parser.add_argument("--base-flags", default="--bias-correction",
                         help="quant-compile flags of every configuration")
     parser.add_argument("--svg", type=Path)
@@ -284,10 +287,10 @@ def main():
     tasks = [TASKS[name](external) for name in (args.model or list(TASKS))]
     all_results = {}
     for task in tasks:
-        all_results[task.name] = sweep(task, bit_widths, base,
-                                       not args.no_cache)
+        all_results[task.name] = sweep(task, bit_widths, args.candidates,
+                                       base, not args.no_cache)
     print(f"base flags: {args.base_flags or '(none)'}; searches choose "
-          "among 2, 3, 4, 8 bits, first and last layer at 8\n")
+          f"among {args.candidates} bits, first and last layer at 8\n")
     for task in tasks:
         print(markdown(task, all_results[task.name], bit_widths) + "\n")
     if args.svg:
