@@ -338,8 +338,10 @@ struct SearchBitWidthPass
   }
 
 private:
+  /// An error about the whole search, at the function's location without
+  /// the function attached (printing a model's IR would bury it).
   InFlightDiagnostic emitOptionError() {
-    return getOperation()->emitError() << "qc-search-bitwidth: ";
+    return mlir::emitError(getOperation()->getLoc()) << "qc-search-bitwidth: ";
   }
 
   LogicalResult parseOptions() {
