@@ -638,12 +638,13 @@ llvm::json::Value mlir::qc::toJSON(const QuantizationReport &report) {
 
 /// Significant digits of the scales in the table (float32 has about 7).
 static constexpr int kScaleDigits = 6;
-/// Significant digits of per-channel scale ranges, which are a summary.
+/// Significant digits of per-channel scale ranges and of sensitivities,
+/// which are summaries.
 static constexpr int kScaleRangeDigits = 3;
 
-static std::string formatScale(double scale, int digits) {
+static std::string formatSignificant(double value, int digits) {
   std::string text;
-  llvm::raw_string_ostream(text) << llvm::format("%.*g", digits, scale);
+  llvm::raw_string_ostream(text) << llvm::format("%.*g", digits, value);
   return text;
 }
 
@@ -654,8 +655,8 @@ static SmallVector<std::string> formatRow(const LayerReport &row) {
   if (row.axis) {
     scheme += llvm::formatv(" per-channel (axis {0})", *row.axis).str();
     scale = llvm::formatv("{0}..{1} x{2}",
-                          formatScale(row.scaleMin, kScaleRangeDigits),
-                          formatScale(row.scaleMax, kScaleRangeDigits),
+                          formatSignificant(row.scaleMin, kScaleRangeDigits),
+                          formatSignificant(row.scaleMax, kScaleRangeDigits),
                           row.scaleCount);
     zeroPoint = row.zeroPointMin == row.zeroPointMax
                     ? std::to_string(row.zeroPointMin)
@@ -664,7 +665,7 @@ static SmallVector<std::string> formatRow(const LayerReport &row) {
                           .str();
   } else {
     scheme += " per-tensor";
-    scale = formatScale(row.scaleMin, kScaleDigits);
+    scale = formatSignificant(row.scaleMin, kScaleDigits);
     zeroPoint = std::to_string(row.zeroPointMin);
   }
   std::string storage = getStorageName(row);
@@ -679,7 +680,8 @@ static SmallVector<std::string> formatRow(const LayerReport &row) {
   if (row.bitWidth) {
     bitWidth = row.bitWidth->method;
     if (row.bitWidth->sensitivity)
-      bitWidth += " " + formatScale(*row.bitWidth->sensitivity, kScaleRangeDigits);
+      bitWidth += " " + formatSignificant(*row.bitWidth->sensitivity,
+                                          kScaleRangeDigits);
     if (row.bitWidth->pinned)
       bitWidth += " pinned";
   }

@@ -307,21 +307,19 @@ struct SearchBitWidthPass
     SmallVector<Layer> layers = collectLayers(function);
     if (layers.empty())
       return;
-    for (Layer &layer : layers) {
-      for (unsigned bits : candidateBits)
-        layer.roundingError.push_back(getRoundingError(layer.weights, bits));
-      layer.referenceError = getRoundingError(layer.weights, kReferenceBits);
-    }
+    measureRoundingErrors(layers);
     std::vector<std::pair<size_t, size_t>> ties =
         findResidualTies(function, layers);
-    FailureOr<SmallVector<SmallVector<double>>> costs;
-    FailureOr<std::vector<size_t>> choice;
-    if (failed(pinLayers(layers)) || failed(costs = getCosts(layers)))
+    if (failed(pinLayers(layers)))
+      return signalPassFailure();
+    FailureOr<SmallVector<SmallVector<double>>> costs = getCosts(layers);
+    if (failed(costs))
       return signalPassFailure();
     FailureOr<SmallVector<SmallVector<double>>> sensitivities =
         getSensitivities(layers);
     if (failed(sensitivities))
       return signalPassFailure();
+    FailureOr<std::vector<size_t>> choice;
     if (method == "hawq")
       choice = solveProgram(layers, *costs, *sensitivities, ties);
     else
@@ -389,6 +387,20 @@ private:
       latencies = std::move(*table);
     }
     return success();
+  }
+
+  /// Each layer's ||Q_b(W) - W||^2 at every candidate and at
+  /// kReferenceBits, each width quantized once.
+  void measureRoundingErrors(MutableArrayRef<Layer> layers) {
+    const unsigned *reference = llvm::find(candidateBits, kReferenceBits);
+    for (Layer &layer : layers) {
+      for (unsigned bits : candidateBits)
+        layer.roundingError.push_back(getRoundingError(layer.weights, bits));
+      layer.referenceError =
+          reference != candidateBits.end()
+              ? layer.roundingError[reference - candidateBits.begin()]
+              : getRoundingError(layer.weights, kReferenceBits);
+    }
   }
 
   /// The candidate index of `bits`; an error naming `what` where it is not
