@@ -91,3 +91,63 @@ void qc::numerics::unpackBits(const uint8_t *in, size_t count, unsigned bits,
     out[i] = isSigned ? signExtend(field, bits) : static_cast<int32_t>(field);
   }
 }
+
+std::vector<BitPlane> qc::numerics::getBitPlanes(unsigned bits) {
+  assert(isValidPackedBits(bits) && "unsupported bit width");
+  std::vector<BitPlane> planes;
+  unsigned offset = 0;
+  for (unsigned width = kMaxPackedBits; width > 0; width /= 2) {
+    if ((bits & width) == 0)
+      continue;
+    planes.push_back({width, offset});
+    offset += width;
+  }
+  return planes;
+}
+
+bool qc::numerics::packBitPlanes(const int32_t *values, size_t count,
+                                 unsigned bits, bool isSigned, uint8_t *out) {
+  assert(count % kPlaneBlockSize == 0 && "count is not a whole number of blocks");
+  const IntRange range = storageRange(bits, isSigned);
+  if (!std::all_of(values, values + count, [&](int32_t v) {
+        return v >= range.min && v <= range.max;
+      }))
+    return false;
+  const std::vector<BitPlane> planes = getBitPlanes(bits);
+  int32_t fields[kPlaneBlockSize];
+  for (size_t block = 0; block < count / kPlaneBlockSize; ++block) {
+    const int32_t *blockValues = values + block * kPlaneBlockSize;
+    uint8_t *blockBytes = out + block * bits;
+    for (const BitPlane &plane : planes) {
+      for (size_t j = 0; j < kPlaneBlockSize; ++j)
+        fields[j] = static_cast<int32_t>(
+            (static_cast<uint32_t>(blockValues[j]) >> plane.offset) &
+            lowBitsMask(plane.width));
+      // A plane of one block is the bit stream of its fields.
+      packBits(fields, kPlaneBlockSize, plane.width, /*isSigned=*/false,
+               blockBytes + plane.offset);
+    }
+  }
+  return true;
+}
+
+void qc::numerics::unpackBitPlanes(const uint8_t *in, size_t count,
+                                   unsigned bits, bool isSigned, int32_t *out) {
+  assert(count % kPlaneBlockSize == 0 && "count is not a whole number of blocks");
+  const std::vector<BitPlane> planes = getBitPlanes(bits);
+  int32_t fields[kPlaneBlockSize];
+  for (size_t block = 0; block < count / kPlaneBlockSize; ++block) {
+    const uint8_t *blockBytes = in + block * bits;
+    uint32_t assembled[kPlaneBlockSize] = {};
+    for (const BitPlane &plane : planes) {
+      unpackBits(blockBytes + plane.offset, kPlaneBlockSize, plane.width,
+                 /*isSigned=*/false, fields);
+      for (size_t j = 0; j < kPlaneBlockSize; ++j)
+        assembled[j] |= static_cast<uint32_t>(fields[j]) << plane.offset;
+    }
+    for (size_t j = 0; j < kPlaneBlockSize; ++j)
+      out[block * kPlaneBlockSize + j] =
+          isSigned ? signExtend(assembled[j], bits)
+                   : static_cast<int32_t>(assembled[j]);
+  }
+}

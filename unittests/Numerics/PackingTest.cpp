@@ -2,7 +2,8 @@
 //
 // packBits / unpackBits against a bit-at-a-time reference of the documented
 // little-endian layout: exhaustively over every value of every width at every
-// bit offset, on hand-derived byte patterns, and on random streams.
+// bit offset, on hand-derived byte patterns, and on random streams. The same
+// for the bit-plane layout of packBitPlanes / unpackBitPlanes.
 //
 //===----------------------------------------------------------------------===//
 
@@ -250,6 +251,117 @@ TEST(PackBitsTest, RandomStreamsMatchReference) {
     ASSERT_EQ(packed, referencePack(values, bits)) << bits << " bits";
     ASSERT_EQ(unpack(packed, values.size(), bits, isSigned), values)
         << bits << " bits";
+  }
+}
+
+//===----------------------------------------------------------------------===//
+// Bit planes
+//===----------------------------------------------------------------------===//
+
+/// The plane layout written out bit by bit: bit i of value j of a block lies
+/// in the plane covering i, at bit j * width + (i - offset) of that plane's
+/// bytes, which start `offset` bytes into the block.
+Bytes referencePackPlanes(const Values &values, unsigned bits) {
+  Bytes bytes(values.size() * bits / kBitsPerByte, 0);
+  for (size_t index = 0; index < values.size(); ++index) {
+    const size_t block = index / kPlaneBlockSize, j = index % kPlaneBlockSize;
+    for (unsigned i = 0; i < bits; ++i) {
+      if (((static_cast<uint32_t>(values[index]) >> i) & 1) == 0)
+        continue;
+      for (const BitPlane &plane : getBitPlanes(bits)) {
+        if (i < plane.offset || i >= plane.offset + plane.width)
+          continue;
+        const size_t bit = j * plane.width + (i - plane.offset);
+        bytes[block * bits + plane.offset + bit / kBitsPerByte] |=
+            uint8_t(1) << (bit % kBitsPerByte);
+      }
+    }
+  }
+  return bytes;
+}
+
+Bytes packPlanes(const Values &values, unsigned bits, bool isSigned) {
+  Bytes bytes(values.size() * bits / kBitsPerByte, kGuardByte);
+  EXPECT_TRUE(packBitPlanes(values.data(), values.size(), bits, isSigned,
+                            bytes.data()));
+  return bytes;
+}
+
+Values unpackPlanes(const Bytes &bytes, size_t count, unsigned bits,
+                    bool isSigned) {
+  Values values(count);
+  unpackBitPlanes(bytes.data(), count, bits, isSigned, values.data());
+  return values;
+}
+
+TEST(BitPlanesTest, PlanesArePowersOfTwoWidestFirstCoveringEveryBit) {
+  for (unsigned bits = kMinBits; bits <= kMaxBits; ++bits) {
+    unsigned covered = 0;
+    unsigned previousWidth = kMaxBits + 1;
+    for (const BitPlane &plane : getBitPlanes(bits)) {
+      EXPECT_EQ(plane.width & (plane.width - 1), 0u) << bits << " bits";
+      EXPECT_LT(plane.width, previousWidth) << bits << " bits";
+      EXPECT_EQ(plane.offset, covered) << bits << " bits";
+      covered += plane.width;
+      previousWidth = plane.width;
+    }
+    EXPECT_EQ(covered, bits);
+  }
+  EXPECT_EQ(getBitPlanes(3).size(), 2u);
+  EXPECT_EQ(getBitPlanes(7).size(), 3u);
+  EXPECT_EQ(getBitPlanes(4).size(), 1u);
+}
+
+TEST(BitPlanesTest, HandDerivedLayout) {
+  // 3 bits = a 2-bit plane (the low bits, one 16-bit word) then a 1-bit
+  // plane (the high bits, one byte). Values 0..7: low bits 0,1,2,3,0,1,2,3
+  // make the word 0b11100100'11100100 = 0xE4E4, high bits 0,0,0,0,1,1,1,1
+  // the byte 0xF0.
+  EXPECT_EQ(packPlanes({0, 1, 2, 3, 4, 5, 6, 7}, 3, false),
+            (Bytes{0xE4, 0xE4, 0xF0}));
+  // Signed: -1 = 0b111 and -4 = 0b100 in value 0 and 7.
+  EXPECT_EQ(packPlanes({-1, 0, 0, 0, 0, 0, 0, -4}, 3, true),
+            (Bytes{0x03, 0x00, 0x81}));
+}
+
+TEST(BitPlanesTest, SinglePlaneWidthsAreTheBitStream) {
+  ref::Inputs inputs;
+  for (unsigned bits : {1u, 2u, 4u, 8u}) {
+    const IntRange range = storageRange(bits, /*isSigned=*/true);
+    Values values(64);
+    for (int32_t &v : values)
+      v = static_cast<int32_t>(inputs.uniform(range.min, range.max));
+    EXPECT_EQ(packPlanes(values, bits, true), pack(values, bits, true))
+        << bits << " bits";
+  }
+}
+
+TEST(BitPlanesTest, RandomBlocksMatchReferenceAndRoundTrip) {
+  ref::Inputs inputs;
+  for (int i = 0; i < kRandomStreams; ++i) {
+    const auto bits = static_cast<unsigned>(inputs.uniform(kMinBits, kMaxBits));
+    const bool isSigned = inputs.coin();
+    const IntRange range = storageRange(bits, isSigned);
+    Values values(kPlaneBlockSize *
+                  static_cast<size_t>(inputs.uniform(0, 64)));
+    for (int32_t &v : values)
+      v = static_cast<int32_t>(inputs.uniform(range.min, range.max));
+    const Bytes packed = packPlanes(values, bits, isSigned);
+    ASSERT_EQ(packed, referencePackPlanes(values, bits)) << bits << " bits";
+    ASSERT_EQ(unpackPlanes(packed, values.size(), bits, isSigned), values)
+        << bits << " bits";
+  }
+}
+
+TEST(BitPlanesTest, RejectsOutOfRangeValuesWithoutWriting) {
+  for (unsigned bits = kMinBits; bits <= kMaxBits; ++bits) {
+    const IntRange range = storageRange(bits, /*isSigned=*/true);
+    Values values(2 * kPlaneBlockSize, static_cast<int32_t>(range.min));
+    values.back() = static_cast<int32_t>(range.max + 1);
+    Bytes buffer(values.size() * bits / kBitsPerByte, kGuardByte);
+    EXPECT_FALSE(packBitPlanes(values.data(), values.size(), bits, true,
+                               buffer.data()));
+    EXPECT_EQ(buffer, Bytes(buffer.size(), kGuardByte)) << bits << " bits";
   }
 }
 

@@ -215,6 +215,38 @@ bool packBits(const int32_t *values, size_t count, unsigned bits, bool isSigned,
 void unpackBits(const uint8_t *in, size_t count, unsigned bits, bool isSigned,
                 int32_t *out);
 
+/// Values per block of the bit-plane layout below.
+constexpr size_t kPlaneBlockSize = 8;
+
+/// One bit plane of a `bits`-bit value: bits [offset, offset + width) of its
+/// two's complement. In a block of kPlaneBlockSize values the plane is a
+/// little-endian word of kPlaneBlockSize * width bits (width bytes) holding
+/// value j's field at bits [j * width, (j + 1) * width).
+struct BitPlane {
+  unsigned width;
+  unsigned offset;
+};
+
+/// The planes of a `bits`-bit value (1 <= bits <= 8): the powers of two
+/// summing to `bits`, widest first, the widest holding the lowest bits
+/// (3 -> {2 at 0, 1 at 2}). A plane's offset in bits is also its byte offset
+/// within a block, as every plane of a block fills `width` whole bytes.
+std::vector<BitPlane> getBitPlanes(unsigned bits);
+
+/// Packs values in blocks of kPlaneBlockSize: each block is `bits` bytes,
+/// its planes (getBitPlanes) one after another. Every value is read where it
+/// lies within whole bytes, which is what lets a vectorized kernel unpack a
+/// block with shifts and masks of one word per plane; for 1, 2, 4 and 8 bits
+/// (a single plane) the layout is packBits'. `count` must be a multiple of
+/// kPlaneBlockSize and `out` must hold count * bits / 8 bytes. Returns false
+/// (and writes nothing) if a value does not fit the range of `bits`.
+bool packBitPlanes(const int32_t *values, size_t count, unsigned bits,
+                   bool isSigned, uint8_t *out);
+
+/// Inverse of packBitPlanes: sign-extends when isSigned.
+void unpackBitPlanes(const uint8_t *in, size_t count, unsigned bits,
+                     bool isSigned, int32_t *out);
+
 } // namespace qc::numerics
 
 #endif // QC_NUMERICS_NUMERICS_H
