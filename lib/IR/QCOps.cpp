@@ -13,6 +13,7 @@
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
+#include "mlir/IR/TypeUtilities.h"
 
 #include <cstdlib>
 #include <functional>
@@ -331,6 +332,129 @@ OpFoldResult RequantOp::fold(FoldAdaptor adaptor) {
   if (isIdentity())
     return getInput();
   return {};
+}
+
+//===----------------------------------------------------------------------===//
+// PackedMatMulOp
+//===----------------------------------------------------------------------===//
+
+/// Largest shared shift of group multipliers: with multipliers at most 2^S
+/// (< 2^31), the i64 sum of multiplier times i32 partial sum stays below
+/// 2^62.
+static constexpr int64_t kMaxGroupShift = 31;
+/// Largest |input - input_zp| of an i8 input with an i8 zero point.
+static constexpr int64_t kMaxCenteredInput = 255;
+
+int64_t PackedMatMulOp::getNumGroups() {
+  std::optional<int64_t> groupSize = getGroupSize();
+  return groupSize ? getReductionSize() / *groupSize : 1;
+}
+
+LogicalResult PackedMatMulOp::verify() {
+  RankedTensorType inputType = getInput().getType();
+  RankedTensorType weightType = getWeight().getType();
+  RankedTensorType resultType = getResult().getType();
+  int64_t k = inputType.getDimSize(1);
+  int64_t rows = weightType.getDimSize(0);
+  if (ShapedType::isDynamic(k) || !weightType.hasStaticShape())
+    return emitOpError() << "expected a static K (input dimension 1) and a "
+                            "statically shaped weight, got "
+                         << inputType << " and " << weightType;
+  if (k % static_cast<int64_t>(numerics::kPlaneBlockSize) != 0)
+    return emitOpError() << "expected K (input dimension 1) to be a multiple "
+                            "of "
+                         << numerics::kPlaneBlockSize
+                         << ", the packing block, got " << k;
+  int64_t bits = static_cast<int64_t>(getBits());
+  if (weightType.getDimSize(1) != k * bits / 8)
+    return emitOpError() << "expected weight rows of K * bits / 8 = "
+                         << k * bits / 8 << " bytes, got "
+                         << weightType.getDimSize(1);
+  if (failed(verifyCompatibleShape(
+          resultType, RankedTensorType::get({inputType.getDimSize(0), rows},
+                                            resultType.getElementType()))))
+    return emitOpError() << "expected a result of shape [M, N] = ["
+                         << inputType.getDimSize(0) << ", " << rows
+                         << "], got " << resultType;
+  numerics::IntRange inputRange = numerics::storageRange(8, /*isSigned=*/true);
+  if (getInputZp() < inputRange.min || getInputZp() > inputRange.max)
+    return emitOpError() << "input_zp " << getInputZp()
+                         << " is outside i8's range";
+
+  std::optional<int64_t> groupSize = getGroupSize();
+  if (groupSize.has_value() != getGroupMultipliers().has_value() ||
+      groupSize.has_value() != getGroupShift().has_value())
+    return emitOpError()
+           << "expected group_size, group_multipliers and group_shift together";
+  int64_t groupLength = groupSize.value_or(k);
+  int64_t maxPartialSum = groupLength * kMaxCenteredInput *
+                          (int64_t{1} << (bits - 1));
+  if (maxPartialSum > std::numeric_limits<int32_t>::max())
+    return emitOpError() << "partial sums over " << groupLength
+                         << " products of " << bits
+                         << "-bit weights may overflow i32";
+  if (!groupSize)
+    return success();
+  if (k % groupLength != 0 ||
+      groupLength % static_cast<int64_t>(numerics::kPlaneBlockSize) != 0)
+    return emitOpError() << "expected a group size dividing K = " << k
+                         << " and a multiple of "
+                         << numerics::kPlaneBlockSize << ", got " << groupLength;
+  int64_t shift = *getGroupShift();
+  if (shift > kMaxGroupShift)
+    return emitOpError() << "expected a group shift of at most "
+                         << kMaxGroupShift << ", got " << shift;
+  ArrayRef<int32_t> multipliers = *getGroupMultipliers();
+  if (static_cast<int64_t>(multipliers.size()) != rows * getNumGroups())
+    return emitOpError() << "expected N * K / group_size = "
+                         << rows * getNumGroups() << " group multipliers, got "
+                         << multipliers.size();
+  // Ratios of a group's scale to the row's reference scale are at most 1,
+  // which keeps the result within the partial sums' range.
+  for (int32_t multiplier : multipliers)
+    if (multiplier < 0 || multiplier > (int64_t{1} << shift))
+      return emitOpError() << "expected group multipliers in [0, 2^"
+                           << shift << "], got " << multiplier;
+  return success();
+}
+
+OpFoldResult PackedMatMulOp::fold(FoldAdaptor adaptor) {
+  auto input = dyn_cast_if_present<DenseIntElementsAttr>(adaptor.getInput());
+  auto weight = dyn_cast_if_present<DenseIntElementsAttr>(adaptor.getWeight());
+  if (!input || !weight || !getType().hasStaticShape())
+    return {};
+  int64_t rows = getNumRows(), k = getReductionSize();
+  int64_t depth = getInput().getType().getDimSize(0);
+  int64_t groupSize = getGroupSize().value_or(k);
+  unsigned bits = static_cast<unsigned>(getBits());
+  SmallVector<uint8_t> packed;
+  for (const APInt &byte : weight.getValues<APInt>())
+    packed.push_back(static_cast<uint8_t>(byte.getZExtValue()));
+  std::vector<int32_t> weights(rows * k);
+  int64_t rowBytes = k * bits / 8;
+  for (int64_t row = 0; row < rows; ++row)
+    numerics::unpackBitPlanes(packed.data() + row * rowBytes, k, bits,
+                              /*isSigned=*/true, weights.data() + row * k);
+  SmallVector<int64_t> centered;
+  for (const APInt &x : input.getValues<APInt>())
+    centered.push_back(x.getSExtValue() - getInputZp());
+  SmallVector<APInt> results;
+  for (int64_t m = 0; m < depth; ++m) {
+    for (int64_t row = 0; row < rows; ++row) {
+      int64_t total = 0;
+      for (int64_t group = 0; group < getNumGroups(); ++group) {
+        int64_t partial = 0;
+        for (int64_t i = group * groupSize; i < (group + 1) * groupSize; ++i)
+          partial += centered[m * k + i] * weights[row * k + i];
+        total += getGroupSize() ? getGroupMultiplier(row, group) * partial
+                                : partial;
+      }
+      if (int64_t shift = getGroupShift().value_or(0); shift > 0)
+        total = (total + (int64_t{1} << (shift - 1))) >> shift;
+      results.push_back(APInt(32, total, /*isSigned=*/true));
+    }
+  }
+  return DenseElementsAttr::get(getType(), results);
 }
 
 //===----------------------------------------------------------------------===//

@@ -998,3 +998,37 @@ func.func @quantize_dequantize_f16_i8(%q: tensor<4x!quant.uniform<i8:f16, 0.1:10
   %0 = qc.quantize %d : tensor<4xf16> -> tensor<4x!quant.uniform<i8:f16, 0.1:100>>
   return %0 : tensor<4x!quant.uniform<i8:f16, 0.1:100>>
 }
+
+// -----
+
+// qc.packed_matmul folds with the numerics library's unpacking.
+// 4 bits, input_zp 1: row 0 is [1, -1, 2, -2, 3, -3, 7, -8] (bytes 0xF1,
+// 0xE2, 0xD3, 0x87: value 2i in the low nibble), row 1 all ones (0x11).
+// x - 1 = [0, 1, 2, 3, 4, 5, 6, 7]: row 0 gives -1 + 4 - 6 + 12 - 15 + 42 -
+// 56 = -20, row 1 gives 28; x - 1 = [-2, -1 x 6, 8]: -2 + 1 - 2 + 2 - 3 + 3
+// - 7 - 64 = -72 and -2 - 6 + 8 = 0.
+// CHECK-LABEL: func @packed_matmul_fold
+// CHECK: arith.constant dense<{{\[}}[-20, 28], [-72, 0]]> : tensor<2x2xi32>
+func.func @packed_matmul_fold() -> tensor<2x2xi32> {
+  %x = arith.constant dense<[[1, 2, 3, 4, 5, 6, 7, 8], [-1, 0, 0, 0, 0, 0, 0, 9]]> : tensor<2x8xi8>
+  %w = arith.constant dense<[[-15, -30, -45, -121], [17, 17, 17, 17]]> : tensor<2x4xi8>
+  %0 = qc.packed_matmul %x, %w bits(4) input_zp(1) : tensor<2x8xi8>, tensor<2x4xi8> -> tensor<2x2xi32>
+  return %0 : tensor<2x2xi32>
+}
+
+// -----
+
+// 3 bits in groups of 8 with multipliers 1 * 2^-2 (a quarter of the sum,
+// rounded half up). In the plane layout a block of 8 is a 16-bit word of the
+// low two bits and a byte of the high bits. Row 0: group 0 all 1 (0x5555,
+// 0x00), group 1 [-1, -1, 0 x 6] (0x000F, 0x03); row 1: group 0 all -1
+// (0xFFFF, 0xFF), group 1 [1, 1, 0 x 6] (0x0005, 0x00). With x all ones the
+// sums are 8 - 2 = 6 -> 1.5 -> 2 and -8 + 2 = -6 -> -1.5 -> -1.
+// CHECK-LABEL: func @packed_matmul_fold_groups
+// CHECK: arith.constant dense<{{\[}}[2, -1]]> : tensor<1x2xi32>
+func.func @packed_matmul_fold_groups() -> tensor<1x2xi32> {
+  %x = arith.constant dense<1> : tensor<1x16xi8>
+  %w = arith.constant dense<[[85, 85, 0, 15, 0, 3], [-1, -1, -1, 5, 0, 0]]> : tensor<2x6xi8>
+  %0 = qc.packed_matmul %x, %w bits(3) groups(8, [1, 1, 1, 1], shift 2) : tensor<1x16xi8>, tensor<2x6xi8> -> tensor<1x2xi32>
+  return %0 : tensor<1x2xi32>
+}

@@ -760,3 +760,106 @@ func.func @layer_norm_statistics_type(%x: tensor<2x5xf32>, %g: tensor<5xf32>) {
   %y, %m, %i = qc.layer_norm %x, %g axis(1) epsilon(1.0e-05) : (tensor<2x5xf32>, tensor<5xf32>) -> (tensor<2x5xf32>, tensor<2xf32>, tensor<2x1xf32>)
   return
 }
+
+// -----
+
+//===----------------------------------------------------------------------===//
+// qc.packed_matmul
+//===----------------------------------------------------------------------===//
+
+// K is not a whole number of packing blocks.
+func.func @packed_matmul_0(%x: tensor<2x12xi8>, %w: tensor<3x6xi8>) {
+  // expected-error@+1 {{'qc.packed_matmul' op expected K (input dimension 1) to be a multiple of 8, the packing block, got 12}}
+  %0 = qc.packed_matmul %x, %w bits(4) : tensor<2x12xi8>, tensor<3x6xi8> -> tensor<2x3xi32>
+  return
+}
+
+// -----
+
+// The weight rows must be K * bits / 8 bytes.
+func.func @packed_matmul_1(%x: tensor<2x16xi8>, %w: tensor<3x8xi8>) {
+  // expected-error@+1 {{'qc.packed_matmul' op expected weight rows of K * bits / 8 = 6 bytes, got 8}}
+  %0 = qc.packed_matmul %x, %w bits(3) : tensor<2x16xi8>, tensor<3x8xi8> -> tensor<2x3xi32>
+  return
+}
+
+// -----
+
+// The result is M x N.
+func.func @packed_matmul_2(%x: tensor<2x16xi8>, %w: tensor<3x8xi8>) {
+  // expected-error@+1 {{'qc.packed_matmul' op expected a result of shape [M, N] = [2, 3], got 'tensor<2x4xi32>'}}
+  %0 = qc.packed_matmul %x, %w bits(4) : tensor<2x16xi8>, tensor<3x8xi8> -> tensor<2x4xi32>
+  return
+}
+
+// -----
+
+// The weight's shape must be static.
+func.func @packed_matmul_3(%x: tensor<2x16xi8>, %w: tensor<?x8xi8>) {
+  // expected-error@+1 {{'qc.packed_matmul' op expected a static K (input dimension 1) and a statically shaped weight, got 'tensor<2x16xi8>' and 'tensor<?x8xi8>'}}
+  %0 = qc.packed_matmul %x, %w bits(4) : tensor<2x16xi8>, tensor<?x8xi8> -> tensor<2x3xi32>
+  return
+}
+
+// -----
+
+// bits is 1 to 8.
+func.func @packed_matmul_4(%x: tensor<2x16xi8>, %w: tensor<3x18xi8>) {
+  // expected-error@+1 {{'qc.packed_matmul' op attribute 'bits' failed to satisfy constraint: 64-bit signless integer attribute whose minimum value is 1 whose maximum value is 8}}
+  %0 = qc.packed_matmul %x, %w bits(9) : tensor<2x16xi8>, tensor<3x18xi8> -> tensor<2x3xi32>
+  return
+}
+
+// -----
+
+// The zero point is an i8.
+func.func @packed_matmul_5(%x: tensor<2x16xi8>, %w: tensor<3x8xi8>) {
+  // expected-error@+1 {{'qc.packed_matmul' op input_zp 200 is outside i8's range}}
+  %0 = qc.packed_matmul %x, %w bits(4) input_zp(200) : tensor<2x16xi8>, tensor<3x8xi8> -> tensor<2x3xi32>
+  return
+}
+
+// -----
+
+// Partial sums must fit i32: 65856 * 255 * 128 > 2^31 - 1.
+func.func @packed_matmul_6(%x: tensor<1x65856xi8>, %w: tensor<1x65856xi8>) {
+  // expected-error@+1 {{'qc.packed_matmul' op partial sums over 65856 products of 8-bit weights may overflow i32}}
+  %0 = qc.packed_matmul %x, %w bits(8) : tensor<1x65856xi8>, tensor<1x65856xi8> -> tensor<1x1xi32>
+  return
+}
+
+// -----
+
+// A group size that does not divide K.
+func.func @packed_matmul_7(%x: tensor<2x48xi8>, %w: tensor<1x24xi8>) {
+  // expected-error@+1 {{'qc.packed_matmul' op expected a group size dividing K = 48 and a multiple of 8, got 32}}
+  %0 = qc.packed_matmul %x, %w bits(4) groups(32, [1, 1], shift 0) : tensor<2x48xi8>, tensor<1x24xi8> -> tensor<2x1xi32>
+  return
+}
+
+// -----
+
+// One multiplier per row and group.
+func.func @packed_matmul_8(%x: tensor<2x64xi8>, %w: tensor<2x32xi8>) {
+  // expected-error@+1 {{'qc.packed_matmul' op expected N * K / group_size = 4 group multipliers, got 3}}
+  %0 = qc.packed_matmul %x, %w bits(4) groups(32, [1, 1, 1], shift 0) : tensor<2x64xi8>, tensor<2x32xi8> -> tensor<2x2xi32>
+  return
+}
+
+// -----
+
+// Multipliers are ratios of at most 1.
+func.func @packed_matmul_9(%x: tensor<2x64xi8>, %w: tensor<1x32xi8>) {
+  // expected-error@+1 {{'qc.packed_matmul' op expected group multipliers in [0, 2^2], got 5}}
+  %0 = qc.packed_matmul %x, %w bits(4) groups(32, [4, 5], shift 2) : tensor<2x64xi8>, tensor<1x32xi8> -> tensor<2x1xi32>
+  return
+}
+
+// -----
+
+// The shift keeps the i64 sum in range.
+func.func @packed_matmul_10(%x: tensor<2x64xi8>, %w: tensor<1x32xi8>) {
+  // expected-error@+1 {{'qc.packed_matmul' op expected a group shift of at most 31, got 32}}
+  %0 = qc.packed_matmul %x, %w bits(4) groups(32, [4, 4], shift 32) : tensor<2x64xi8>, tensor<1x32xi8> -> tensor<2x1xi32>
+  return
+}

@@ -217,6 +217,21 @@ func.func @requant_widths(%a: tensor<4xi32>, %b: tensor<4xi16>) {
 }
 
 //===----------------------------------------------------------------------===//
+// qc.packed_matmul
+//===----------------------------------------------------------------------===//
+
+// Per channel with an input zero point, and per group of 32 with one
+// multiplier per row and group; the zero point 0 is not printed.
+// CHECK-LABEL: func @packed_matmul
+// CHECK: qc.packed_matmul %{{.+}}, %{{.+}} bits(4) input_zp(-3) : tensor<?x64xi8>, tensor<3x32xi8> -> tensor<?x3xi32>
+// CHECK: qc.packed_matmul %{{.+}}, %{{.+}} bits(3) groups(32, [1073741824, 536870912, 1073741824, 805306368], shift 30) : tensor<2x64xi8>, tensor<2x24xi8> -> tensor<2x2xi32>
+func.func @packed_matmul(%x: tensor<?x64xi8>, %w: tensor<3x32xi8>, %y: tensor<2x64xi8>, %w3: tensor<2x24xi8>) {
+  %a = qc.packed_matmul %x, %w bits(4) input_zp(-3) : tensor<?x64xi8>, tensor<3x32xi8> -> tensor<?x3xi32>
+  %b = qc.packed_matmul %y, %w3 bits(3) input_zp(0) groups(32, [1073741824, 536870912, 1073741824, 805306368], shift 30) : tensor<2x64xi8>, tensor<2x24xi8> -> tensor<2x2xi32>
+  return
+}
+
+//===----------------------------------------------------------------------===//
 // qc.observe
 //===----------------------------------------------------------------------===//
 

@@ -151,6 +151,81 @@ def QC_RequantOp : QC_Op<"requant", [Pure, SameOperandsAndResultShape]> {
 }
 
 //===----------------------------------------------------------------------===//
+// PackedMatMulOp
+//===----------------------------------------------------------------------===//
+
+def QC_PackedMatMulOp : QC_Op<"packed_matmul", [Pure]> {
+  let summary = "Integer matmul against bit-packed weights, per channel or group";
+  let description = [{
+    `input` (M x K, i8) times the transpose of `weight` (N rows of K
+    `bits`-bit signed integers, packed), accumulated exactly in integers:
+
+    `P[m, n, g] = sum over k in group g of (input[m, k] - input_zp) * w[n, k]`
+
+    Without groups there is one group of all K and `result = P`. With
+    `groups(G, [multipliers], shift S)` each row's K splits into K / G
+    groups of G, and the partial sums, exact in i32, are combined in i64 by
+    one multiplier per row and group, `mult[n * K / G + g]`, sharing the
+    right shift S:
+
+    `result[m, n] = (sum_g mult[n * K / G + g] * P[m, n, g] + 2^(S-1)) >> S`
+
+    (an arithmetic shift: rounding half up; no offset when S = 0). This is
+    how weights quantized with one scale per group meet one accumulator scale
+    per output channel: `mult / 2^S` approximates the ratio of a group's scale
+    to the row's reference scale (see docs/design.md for the error bound).
+
+    `weight` holds each row's K values in numerics' bit-plane layout
+    (`packBitPlanes`): blocks of 8 values of `bits` bytes, the planes widest
+    first, each a little-endian word of its fields; for 1, 2, 4 and 8 bits
+    this is the plain little-endian bit stream (4 bits: two values per byte,
+    value 0 in the low nibble). So K is a multiple of 8 and `weight` is
+    N x (K * bits / 8) bytes.
+
+    The CPU back end (`qc-lower-packed-matmul`) unpacks the weights in
+    registers; the packed bytes are what the binary stores.
+
+    ```mlir
+    %a = qc.packed_matmul %x, %w bits(4) input_zp(-3)
+        : tensor<16x64xi8>, tensor<32x32xi8> -> tensor<16x32xi32>
+    %b = qc.packed_matmul %x, %w3 bits(3)
+        groups(32, [1073741824, 536870912, 1073741824, 805306368], shift 30)
+        : tensor<16x64xi8>, tensor<2x24xi8> -> tensor<16x2xi32>
+    ```
+  }];
+  let arguments = (ins
+    2DTensorOf<[I8]>:$input,
+    2DTensorOf<[I8]>:$weight,
+    ConfinedAttr<I64Attr, [IntMinValue<1>, IntMaxValue<8>]>:$bits,
+    DefaultValuedAttr<QC_ZeroPointAttr, "0">:$input_zp,
+    OptionalAttr<ConfinedAttr<I64Attr, [IntPositive]>>:$group_size,
+    OptionalAttr<DenseI32ArrayAttr>:$group_multipliers,
+    OptionalAttr<ConfinedAttr<I64Attr, [IntNonNegative]>>:$group_shift
+  );
+  let results = (outs 2DTensorOf<[I32]>:$result);
+  let assemblyFormat = [{
+    $input `,` $weight `bits` `(` $bits `)`
+    (`input_zp` `(` $input_zp^ `)`)?
+    (`groups` `(` $group_size^ `,` $group_multipliers `,` `shift` $group_shift `)`)?
+    attr-dict `:` type($input) `,` type($weight) `->` type($result)
+  }];
+  let extraClassDeclaration = [{
+    /// The reduction length K.
+    int64_t getReductionSize() { return getInput().getType().getDimSize(1); }
+    /// The number of output channels N.
+    int64_t getNumRows() { return getWeight().getType().getDimSize(0); }
+    /// Groups per row: K / G, or 1 without groups.
+    int64_t getNumGroups();
+    /// The multiplier of row `row` and group `group`.
+    int32_t getGroupMultiplier(int64_t row, int64_t group) {
+      return (*getGroupMultipliers())[row * getNumGroups() + group];
+    }
+  }];
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
+//===----------------------------------------------------------------------===//
 // SoftmaxOp
 //===----------------------------------------------------------------------===//
 
