@@ -53,6 +53,7 @@ void mlir::qc::buildLowerToLLVMPipeline(OpPassManager &pm,
   pm.addNestedPass<func::FuncOp>(tosa::createTosaToLinalg());
   pm.addNestedPass<func::FuncOp>(createTosaToArithPass());
   pm.addNestedPass<func::FuncOp>(createTosaToTensorPass());
+  pm.addPass(createQCLowerPackedMatMul());
   pm.addPass(createQCLowerQuantOps());
   pm.addPass(quant::createStripFuncQuantTypes());
   pm.addPass(createCanonicalizerPass());

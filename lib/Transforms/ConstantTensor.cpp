@@ -196,6 +196,24 @@ Value mlir::qc::buildIntConstant(OpBuilder &builder, Location loc,
   return buildConstant(builder, loc, type, values, blobName);
 }
 
+Value mlir::qc::buildIntConstant(OpBuilder &builder, Location loc,
+                                 RankedTensorType type,
+                                 ArrayRef<int16_t> values, StringRef blobName) {
+  return buildConstant(builder, loc, type, values, blobName);
+}
+
+Value mlir::qc::buildIntConstant(OpBuilder &builder, Location loc,
+                                 RankedTensorType type,
+                                 ArrayRef<int32_t> values, StringRef blobName) {
+  return buildConstant(builder, loc, type, values, blobName);
+}
+
+Value mlir::qc::buildIntConstant(OpBuilder &builder, Location loc,
+                                 RankedTensorType type,
+                                 ArrayRef<int64_t> values, StringRef blobName) {
+  return buildConstant(builder, loc, type, values, blobName);
+}
+
 Value mlir::qc::buildNoMulShift(OpBuilder &builder, Location loc) {
   auto type = RankedTensorType::get({1}, builder.getI8Type());
   return tosa::ConstOp::create(

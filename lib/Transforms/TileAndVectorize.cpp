@@ -54,6 +54,9 @@ constexpr int64_t kAccumulatorVectorsPerRow = 2;
 /// Input channels a convolution tile consumes per step (outer products
 /// unrolled per filter tap).
 constexpr int64_t kConvChannelStep = 8;
+/// Longest innermost reduction of a blocked contraction (the lanes of one
+/// packed weight word), vectorized whole.
+constexpr int64_t kMaxBlockLanes = 8;
 /// Vectors per elementwise tile: enough independent work to hide latency.
 constexpr int64_t kElementwiseVectors = 4;
 /// Reductions up to this many elements are vectorized whole.
@@ -86,6 +89,29 @@ std::optional<unsigned> getContiguousOutputLoop(linalg::LinalgOp op) {
   return dim.getPosition();
 }
 
+/// The innermost reduction loop of `op`, if it has one.
+std::optional<unsigned> getInnermostReduction(linalg::LinalgOp op) {
+  SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
+  for (unsigned loop = iterators.size(); loop > 0; --loop)
+    if (iterators[loop - 1] == utils::IteratorType::reduction)
+      return loop - 1;
+  return std::nullopt;
+}
+
+/// Whether `op` is a blocked contraction: a generic with two or more
+/// reduction loops, the innermost of them over at most kMaxBlockLanes
+/// elements, as in qc-lower-packed-matmul's generic, whose lane loop walks
+/// the values of one packed weight word. It tiles like a contraction that
+/// steps one block at a time: each word is loaded and unpacked once per step
+/// and serves every row of accumulators.
+bool isBlockedContraction(linalg::LinalgOp op) {
+  std::optional<unsigned> lanes = getInnermostReduction(op);
+  if (!isa<linalg::GenericOp>(op) || !lanes || op.getNumReductionLoops() < 2)
+    return false;
+  int64_t extent = op.getStaticLoopRanges()[*lanes];
+  return !ShapedType::isDynamic(extent) && extent <= kMaxBlockLanes;
+}
+
 bool isWindowed(linalg::LinalgOp op) {
   return isa<linalg::Conv2DNhwcHwcfOp, linalg::DepthwiseConv2DNhwcHwcOp,
              linalg::PoolingNhwcSumOp, linalg::PoolingNhwcMaxOp>(op);
@@ -116,7 +142,7 @@ std::optional<VectorLoop> getVectorLoop(linalg::LinalgOp op,
   std::optional<unsigned> contiguous = getContiguousOutputLoop(op);
   if (!contiguous)
     return std::nullopt;
-  if (linalg::isaContractionOpInterface(op))
+  if (linalg::isaContractionOpInterface(op) || isBlockedContraction(op))
     return VectorLoop{*contiguous, vectorWidth * kAccumulatorVectorsPerRow};
   int64_t budget =
       kMaxVectorizedIterations / getReductionTileVolume(op, extents);
@@ -157,6 +183,24 @@ getContractionTileSizes(linalg::LinalgOp op, ArrayRef<int64_t> extents,
   return sizes;
 }
 
+/// Tile sizes of a blocked contraction: kAccumulatorRows along the
+/// outermost parallel loop other than `vectorLoop`, one block per step, the
+/// block's lanes whole.
+SmallVector<int64_t> getBlockedContractionTileSizes(linalg::LinalgOp op,
+                                                    ArrayRef<int64_t> extents,
+                                                    unsigned vectorLoop) {
+  SmallVector<int64_t> sizes(extents.size(), 1);
+  for (auto [loop, iterator] : llvm::enumerate(op.getIteratorTypesArray())) {
+    if (iterator == utils::IteratorType::parallel && loop != vectorLoop) {
+      sizes[loop] = largestDivisorAtMost(extents[loop], kAccumulatorRows);
+      break;
+    }
+  }
+  unsigned lanes = *getInnermostReduction(op);
+  sizes[lanes] = extents[lanes];
+  return sizes;
+}
+
 /// Tile sizes of any other op: reductions whole when small.
 SmallVector<int64_t> getGenericTileSizes(linalg::LinalgOp op,
                                          ArrayRef<int64_t> extents) {
@@ -185,6 +229,8 @@ std::optional<SmallVector<int64_t>> getRegisterTileSizes(linalg::LinalgOp op,
   else if (linalg::isaContractionOpInterface(op))
     sizes = vectorLoop ? getContractionTileSizes(op, extents, vectorLoop->loop)
                        : std::nullopt;
+  else if (isBlockedContraction(op) && vectorLoop)
+    sizes = getBlockedContractionTileSizes(op, extents, vectorLoop->loop);
   else
     sizes = getGenericTileSizes(op, extents);
   if (sizes && vectorLoop)
@@ -235,6 +281,21 @@ getParallelTileSizes(linalg::LinalgOp op, ArrayRef<int64_t> registerTiles) {
   return std::nullopt;
 }
 
+/// The loops of `op`, parallel ones first, each kind in its order: tile
+/// loops nested this way keep a tile's accumulators in registers across the
+/// reduction (loop-invariant subset hoisting) whatever order the op's loops
+/// come in.
+SmallVector<int64_t> getParallelLoopsFirst(linalg::LinalgOp op) {
+  SmallVector<int64_t> order;
+  SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
+  for (utils::IteratorType kind :
+       {utils::IteratorType::parallel, utils::IteratorType::reduction})
+    for (auto [loop, iterator] : llvm::enumerate(iterators))
+      if (iterator == kind)
+        order.push_back(static_cast<int64_t>(loop));
+  return order;
+}
+
 /// Tiles `op` by `sizes` (0: not tiled) with loops of `loopType`; returns
 /// the tiled op, or `op` itself when every size covers its loop.
 FailureOr<linalg::LinalgOp>
@@ -249,6 +310,7 @@ tile(RewriterBase &rewriter, linalg::LinalgOp op, ArrayRef<int64_t> sizes,
   scf::SCFTilingOptions options;
   options.setLoopType(loopType);
   options.setTileSizes(getAsIndexOpFoldResult(op.getContext(), sizes));
+  options.setInterchange(getParallelLoopsFirst(op));
   rewriter.setInsertionPoint(op);
   FailureOr<scf::SCFTilingResult> tiled =
       scf::tileUsingSCF(rewriter, cast<TilingInterface>(*op), options);

@@ -53,6 +53,12 @@ Value buildFloatConstant(OpBuilder &builder, Location loc,
                          StringRef blobName);
 Value buildIntConstant(OpBuilder &builder, Location loc, RankedTensorType type,
                        ArrayRef<int8_t> values, StringRef blobName);
+Value buildIntConstant(OpBuilder &builder, Location loc, RankedTensorType type,
+                       ArrayRef<int16_t> values, StringRef blobName);
+Value buildIntConstant(OpBuilder &builder, Location loc, RankedTensorType type,
+                       ArrayRef<int32_t> values, StringRef blobName);
+Value buildIntConstant(OpBuilder &builder, Location loc, RankedTensorType type,
+                       ArrayRef<int64_t> values, StringRef blobName);
 
 /// tosa.mul's shift operand for products without a shift (float and i32
 /// products): an i8 zero.

@@ -5,6 +5,41 @@
 
 include "mlir/Pass/PassBase.td"
 
+def QCLowerPackedMatMul : Pass<"qc-lower-packed-matmul"> {
+  let summary = "Lower qc.packed_matmul to linalg that unpacks weights in registers";
+  let description = [{
+    Rewrites each `qc.packed_matmul` with a constant weight into
+    `linalg.generic` ops on tensors that read the packed weights as they are
+    stored and unpack them in the loop body:
+
+    * each bit plane of the weights (numerics' `getBitPlanes`) becomes one
+      constant of words, `i8`/`i16`/`i32`/`i64` for planes of 1/2/4/8 bits,
+      laid out [K / G, G / 8, N] so that consecutive output channels are
+      consecutive words (vectors run along N). Together the planes hold
+      exactly the packed bytes: the binary stores `bits` bits per weight;
+    * the input is viewed as [M, K / G, G / 8, 8] (a reshape, no copy);
+    * one generic over (m, g, n, block, lane) accumulates the i32 partial
+      sums: each lane shifts its field out of the plane words, assembles the
+      value and sign-extends it, all in registers, then multiplies and adds.
+      The input zero point enters as the initial value `-zp * sum(w)` of each
+      row and group (a constant), so the loop body never subtracts it;
+    * with groups, a second generic combines the partial sums in i64 with the
+      group multipliers, starting from the rounding term `2^(S-1)`, and an
+      arithmetic shift right by S gives the i32 result.
+
+    Without groups G is K. `qc-tile-and-vectorize` recognizes the first
+    generic as a blocked contraction (see there).
+
+    A `qc.packed_matmul` whose weight is not a constant is an error: the
+    planes are made at compile time.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::linalg::LinalgDialect",
+    "::mlir::tensor::TensorDialect",
+  ];
+}
+
 def QCLowerQuantOps : Pass<"qc-lower-quant-ops"> {
   let summary = "Lower qc.quantize, qc.dequantize and qc.requant to linalg";
   let description = [{

@@ -1,0 +1,357 @@
+//===- LowerPackedMatMul.cpp - qc.packed_matmul to linalg -----------------===//
+//
+// Lowers qc.packed_matmul with constant weights to linalg.generic ops that
+// read the weights' bit planes as stored and unpack each lane's value in the
+// loop body, so vectorized code unpacks in registers and memory only ever
+// holds the packed bytes.
+//
+//===----------------------------------------------------------------------===//
+
+#include "qc/IR/QC.h"
+#include "qc/Numerics/Numerics.h"
+#include "qc/Transforms/ConstantTensor.h"
+#include "qc/Transforms/Passes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/Matchers.h"
+#include "mlir/IR/PatternMatch.h"
+
+namespace mlir::qc {
+#define GEN_PASS_DEF_QCLOWERPACKEDMATMUL
+#include "qc/Transforms/Passes.h.inc"
+} // namespace mlir::qc
+
+using namespace mlir;
+using namespace mlir::qc;
+namespace numerics = ::qc::numerics;
+
+/// Width of the partial sums and of the result.
+static constexpr unsigned kAccumulatorBits = 32;
+/// Width in which group multipliers combine the partial sums.
+static constexpr unsigned kCombinedBits = 64;
+static constexpr int64_t kBlock = numerics::kPlaneBlockSize;
+
+namespace {
+/// A packed_matmul's weights as the kernel reads them.
+struct UnpackedWeights {
+  /// Row-major [N, K] values.
+  std::vector<int32_t> values;
+  /// One constant of words per bit plane, [K / G, G / 8, N].
+  SmallVector<Value> planes;
+};
+
+/// The loops of the partial-sum generic and the sizes it works with.
+struct PackedShape {
+  int64_t rows;      // N
+  int64_t reduction; // K
+  int64_t groups;    // K / G
+  int64_t blocksPerGroup;
+};
+} // namespace
+
+static PackedShape getPackedShape(PackedMatMulOp op) {
+  int64_t groupSize = op.getGroupSize().value_or(op.getReductionSize());
+  return {op.getNumRows(), op.getReductionSize(), op.getNumGroups(),
+          groupSize / kBlock};
+}
+
+/// The word of `width` bytes at `bytes`, little-endian.
+static uint64_t readLittleEndianWord(const uint8_t *bytes, unsigned width) {
+  uint64_t word = 0;
+  for (unsigned byte = 0; byte < width; ++byte)
+    word |= static_cast<uint64_t>(bytes[byte]) << (8 * byte);
+  return word;
+}
+
+/// Plane `plane`'s words [K / G, G / 8, N] (block-major, rows innermost)
+/// from the packed rows, as a constant of i(8 * width).
+template <typename Word>
+static Value buildPlaneConstant(OpBuilder &builder, Location loc,
+                                const PackedShape &shape,
+                                ArrayRef<uint8_t> packed, unsigned bits,
+                                numerics::BitPlane plane) {
+  int64_t blocks = shape.reduction / kBlock;
+  int64_t rowBytes = blocks * bits;
+  std::vector<Word> words(blocks * shape.rows);
+  for (int64_t block = 0; block < blocks; ++block)
+    for (int64_t row = 0; row < shape.rows; ++row)
+      words[block * shape.rows + row] = static_cast<Word>(readLittleEndianWord(
+          packed.data() + row * rowBytes + block * bits + plane.offset,
+          plane.width));
+  auto type = RankedTensorType::get(
+      {shape.groups, shape.blocksPerGroup, shape.rows},
+      builder.getIntegerType(plane.width * 8));
+  return buildIntConstant(builder, loc, type, ArrayRef<Word>(words),
+                          "packed_weight_plane");
+}
+
+static Value buildPlane(OpBuilder &builder, Location loc,
+                        const PackedShape &shape, ArrayRef<uint8_t> packed,
+                        unsigned bits, numerics::BitPlane plane) {
+  switch (plane.width) {
+  case 1:
+    return buildPlaneConstant<int8_t>(builder, loc, shape, packed, bits, plane);
+  case 2:
+    return buildPlaneConstant<int16_t>(builder, loc, shape, packed, bits,
+                                       plane);
+  case 4:
+    return buildPlaneConstant<int32_t>(builder, loc, shape, packed, bits,
+                                       plane);
+  default:
+    return buildPlaneConstant<int64_t>(builder, loc, shape, packed, bits,
+                                       plane);
+  }
+}
+
+/// The weights of `op`, or failure when they are not a constant.
+static FailureOr<UnpackedWeights> readWeights(OpBuilder &builder,
+                                              PackedMatMulOp op) {
+  ElementsAttr attr;
+  if (!matchPattern(op.getWeight(), m_Constant(&attr)))
+    return failure();
+  SmallVector<uint8_t> packed;
+  if (auto dense = dyn_cast<DenseIntElementsAttr>(attr); dense && dense.isSplat())
+    packed.assign(dense.getNumElements(),
+                  static_cast<uint8_t>(dense.getSplatValue<APInt>().getZExtValue()));
+  else if (std::optional<ArrayRef<char>> bytes = getDenseBytes(attr))
+    packed.assign(bytes->begin(), bytes->end());
+  else
+    return failure();
+  PackedShape shape = getPackedShape(op);
+  unsigned bits = static_cast<unsigned>(op.getBits());
+  UnpackedWeights weights;
+  weights.values.resize(shape.rows * shape.reduction);
+  int64_t rowBytes = shape.reduction * bits / 8;
+  for (int64_t row = 0; row < shape.rows; ++row)
+    numerics::unpackBitPlanes(packed.data() + row * rowBytes, shape.reduction,
+                              bits, /*isSigned=*/true,
+                              weights.values.data() + row * shape.reduction);
+  for (numerics::BitPlane plane : numerics::getBitPlanes(bits))
+    weights.planes.push_back(
+        buildPlane(builder, op.getLoc(), shape, packed, bits, plane));
+  return weights;
+}
+
+/// The partial sums' initial values [M, K / G, N]: -zp * (sum of the row's
+/// weights in the group), so that the loop adds x * w only.
+static Value buildPartialSumInit(OpBuilder &builder, Location loc,
+                                 PackedMatMulOp op, const PackedShape &shape,
+                                 ArrayRef<int32_t> weights) {
+  Type i32 = builder.getI32Type();
+  SmallVector<OpFoldResult> sizes = {
+      tensor::getMixedSize(builder, loc, op.getInput(), 0),
+      builder.getIndexAttr(shape.groups), builder.getIndexAttr(shape.rows)};
+  Value empty = tensor::EmptyOp::create(builder, loc, sizes, i32);
+  int64_t zeroPoint = op.getInputZp();
+  if (zeroPoint == 0) {
+    Value zero = arith::ConstantOp::create(builder, loc,
+                                           builder.getI32IntegerAttr(0));
+    return linalg::FillOp::create(builder, loc, zero, empty).getResult(0);
+  }
+  int64_t groupSize = shape.blocksPerGroup * kBlock;
+  std::vector<int32_t> corrections(shape.groups * shape.rows, 0);
+  for (int64_t row = 0; row < shape.rows; ++row)
+    for (int64_t k = 0; k < shape.reduction; ++k)
+      corrections[(k / groupSize) * shape.rows + row] -=
+          static_cast<int32_t>(zeroPoint * weights[row * shape.reduction + k]);
+  Value correction = buildIntConstant(
+      builder, loc, RankedTensorType::get({shape.groups, shape.rows}, i32),
+      ArrayRef<int32_t>(corrections), "packed_weight_zero_point_correction");
+  return linalg::BroadcastOp::create(builder, loc, correction, empty,
+                                     ArrayRef<int64_t>{0})
+      .getResult()[0];
+}
+
+/// The value of lane `lane` of a block: its field from each plane word,
+/// assembled and sign-extended from `bits` to i32.
+static Value unpackLane(OpBuilder &builder, Location loc, Value lane,
+                        ValueRange words, unsigned bits) {
+  Type i32 = builder.getI32Type();
+  auto constant = [&](Type type, int64_t value) -> Value {
+    return arith::ConstantOp::create(builder, loc,
+                                     builder.getIntegerAttr(type, value));
+  };
+  Value assembled;
+  for (auto [plane, word] :
+       llvm::zip_equal(numerics::getBitPlanes(bits), words)) {
+    Type wordType = word.getType();
+    Value laneInWord = arith::IndexCastUIOp::create(builder, loc, wordType, lane);
+    Value shift = arith::MulIOp::create(builder, loc, laneInWord,
+                                        constant(wordType, plane.width));
+    Value field = arith::AndIOp::create(
+        builder, loc, arith::ShRUIOp::create(builder, loc, word, shift),
+        constant(wordType, (int64_t{1} << plane.width) - 1));
+    if (wordType.getIntOrFloatBitWidth() < kAccumulatorBits)
+      field = arith::ExtUIOp::create(builder, loc, i32, field);
+    else if (wordType.getIntOrFloatBitWidth() > kAccumulatorBits)
+      field = arith::TruncIOp::create(builder, loc, i32, field);
+    if (plane.offset != 0)
+      field = arith::ShLIOp::create(builder, loc, field,
+                                    constant(i32, plane.offset));
+    assembled = assembled ? arith::OrIOp::create(builder, loc, assembled, field)
+                          : field;
+  }
+  Value signShift = constant(i32, kAccumulatorBits - bits);
+  return arith::ShRSIOp::create(
+      builder, loc, arith::ShLIOp::create(builder, loc, assembled, signShift),
+      signShift);
+}
+
+/// The i32 partial sums [M, K / G, N] over loops (m, g, block, lane, n):
+/// with N innermost, vectors run along output channels and the lanes of a
+/// word reduce by plain vector adds.
+static Value buildPartialSums(OpBuilder &builder, Location loc,
+                              PackedMatMulOp op, const PackedShape &shape,
+                              const UnpackedWeights &weights) {
+  MLIRContext *context = builder.getContext();
+  auto inputType = op.getInput().getType();
+  auto blockedType = RankedTensorType::get(
+      {inputType.getDimSize(0), shape.groups, shape.blocksPerGroup, kBlock},
+      inputType.getElementType());
+  Value blocked = tensor::ExpandShapeOp::create(
+      builder, loc, blockedType, op.getInput(),
+      ArrayRef<ReassociationIndices>{{0}, {1, 2, 3}});
+  Value init = buildPartialSumInit(builder, loc, op, shape, weights.values);
+  AffineExpr m, g, block, lane, n;
+  bindDims(context, m, g, block, lane, n);
+  auto map = [&](ArrayRef<AffineExpr> results) {
+    return AffineMap::get(5, 0, results, context);
+  };
+  SmallVector<Value> inputs = {blocked};
+  SmallVector<AffineMap> maps = {map({m, g, block, lane})};
+  for (Value plane : weights.planes) {
+    inputs.push_back(plane);
+    maps.push_back(map({g, block, n}));
+  }
+  maps.push_back(map({m, g, n}));
+  SmallVector<utils::IteratorType> iterators = {
+      utils::IteratorType::parallel, utils::IteratorType::parallel,
+      utils::IteratorType::reduction, utils::IteratorType::reduction,
+      utils::IteratorType::parallel};
+  unsigned bits = static_cast<unsigned>(op.getBits());
+  auto generic = linalg::GenericOp::create(
+      builder, loc, TypeRange{init.getType()}, inputs, ValueRange{init}, maps,
+      iterators, [&](OpBuilder &nested, Location nestedLoc, ValueRange args) {
+        Value laneIndex = linalg::IndexOp::create(nested, nestedLoc, 3);
+        Value weight = unpackLane(nested, nestedLoc, laneIndex,
+                                  args.slice(1, weights.planes.size()), bits);
+        Value input = arith::ExtSIOp::create(nested, nestedLoc,
+                                             nested.getI32Type(), args.front());
+        Value product = arith::MulIOp::create(nested, nestedLoc, input, weight);
+        linalg::YieldOp::create(
+            nested, nestedLoc,
+            ValueRange{arith::AddIOp::create(nested, nestedLoc, args.back(),
+                                             product)});
+      });
+  return generic.getResult(0);
+}
+
+/// sum_g mult[n, g] * P[m, g, n] in i64 from 2^(S-1), shifted right by S.
+static Value combineGroups(OpBuilder &builder, Location loc, PackedMatMulOp op,
+                           const PackedShape &shape, Value partialSums) {
+  MLIRContext *context = builder.getContext();
+  Type i32 = builder.getI32Type(), i64 = builder.getI64Type();
+  SmallVector<int32_t> multipliers(shape.groups * shape.rows);
+  for (int64_t row = 0; row < shape.rows; ++row)
+    for (int64_t group = 0; group < shape.groups; ++group)
+      multipliers[group * shape.rows + row] =
+          op.getGroupMultiplier(row, group);
+  Value multiplierTensor = buildIntConstant(
+      builder, loc, RankedTensorType::get({shape.groups, shape.rows}, i32),
+      ArrayRef<int32_t>(multipliers), "packed_weight_group_multipliers");
+  int64_t shift = *op.getGroupShift();
+  SmallVector<OpFoldResult> sizes = {
+      tensor::getMixedSize(builder, loc, op.getInput(), 0),
+      builder.getIndexAttr(shape.rows)};
+  Value empty = tensor::EmptyOp::create(builder, loc, sizes, i64);
+  Value rounding = arith::ConstantOp::create(
+      builder, loc,
+      builder.getI64IntegerAttr(shift > 0 ? int64_t{1} << (shift - 1) : 0));
+  Value init = linalg::FillOp::create(builder, loc, rounding, empty).getResult(0);
+  AffineExpr m, n, g;
+  bindDims(context, m, n, g);
+  SmallVector<AffineMap> maps = {AffineMap::get(3, 0, {m, g, n}, context),
+                                 AffineMap::get(3, 0, {g, n}, context),
+                                 AffineMap::get(3, 0, {m, n}, context)};
+  SmallVector<utils::IteratorType> iterators = {
+      utils::IteratorType::parallel, utils::IteratorType::parallel,
+      utils::IteratorType::reduction};
+  Value combined =
+      linalg::GenericOp::create(
+          builder, loc, TypeRange{init.getType()},
+          ValueRange{partialSums, multiplierTensor}, ValueRange{init}, maps,
+          iterators,
+          [&](OpBuilder &nested, Location nestedLoc, ValueRange args) {
+            Value partial = arith::ExtSIOp::create(nested, nestedLoc, i64, args[0]);
+            Value multiplier =
+                arith::ExtSIOp::create(nested, nestedLoc, i64, args[1]);
+            Value product =
+                arith::MulIOp::create(nested, nestedLoc, partial, multiplier);
+            linalg::YieldOp::create(
+                nested, nestedLoc,
+                ValueRange{
+                    arith::AddIOp::create(nested, nestedLoc, args[2], product)});
+          })
+          .getResult(0);
+  // The shift, elementwise into the i32 result.
+  Value result = tensor::EmptyOp::create(builder, loc, sizes, i32);
+  AffineMap identity = builder.getMultiDimIdentityMap(2);
+  return linalg::GenericOp::create(
+             builder, loc, TypeRange{result.getType()}, ValueRange{combined},
+             ValueRange{result}, ArrayRef<AffineMap>{identity, identity},
+             ArrayRef<utils::IteratorType>{utils::IteratorType::parallel,
+                                           utils::IteratorType::parallel},
+             [&](OpBuilder &nested, Location nestedLoc, ValueRange args) {
+               Value amount = arith::ConstantOp::create(
+                   nested, nestedLoc, nested.getI64IntegerAttr(shift));
+               Value shifted =
+                   arith::ShRSIOp::create(nested, nestedLoc, args[0], amount);
+               linalg::YieldOp::create(
+                   nested, nestedLoc,
+                   ValueRange{arith::TruncIOp::create(nested, nestedLoc, i32,
+                                                      shifted)});
+             })
+      .getResult(0);
+}
+
+/// Replaces `op` by its linalg form; fails when its weight is not a
+/// constant.
+static LogicalResult lowerPackedMatMul(RewriterBase &rewriter,
+                                       PackedMatMulOp op) {
+  rewriter.setInsertionPoint(op);
+  Location loc = op.getLoc();
+  FailureOr<UnpackedWeights> weights = readWeights(rewriter, op);
+  if (failed(weights))
+    return op.emitOpError()
+           << "qc-lower-packed-matmul: expected a constant weight, whose bit "
+              "planes are laid out at compile time";
+  PackedShape shape = getPackedShape(op);
+  Value partialSums = buildPartialSums(rewriter, loc, op, shape, *weights);
+  Value result;
+  if (op.getGroupSize()) {
+    result = combineGroups(rewriter, loc, op, shape, partialSums);
+  } else {
+    // One group: [M, 1, N] is the result.
+    result = tensor::CollapseShapeOp::create(
+        rewriter, loc, op.getType(), partialSums,
+        ArrayRef<ReassociationIndices>{{0, 1}, {2}});
+  }
+  rewriter.replaceOp(op, result);
+  return success();
+}
+
+namespace {
+struct LowerPackedMatMulPass
+    : mlir::qc::impl::QCLowerPackedMatMulBase<LowerPackedMatMulPass> {
+  void runOnOperation() override {
+    SmallVector<PackedMatMulOp> ops;
+    getOperation()->walk([&](PackedMatMulOp op) { ops.push_back(op); });
+    IRRewriter rewriter(&getContext());
+    for (PackedMatMulOp op : ops)
+      if (failed(lowerPackedMatMul(rewriter, op)))
+        return signalPassFailure();
+  }
+};
+} // namespace
