@@ -218,6 +218,7 @@ LogicalResult mlir::qc::quantizeModel(ModuleOp module,
         quantize.perChannelDepthwiseInputs =
             quantization.perChannelDepthwiseInputs;
         quantize.biasCorrection = quantization.biasCorrection;
+        quantize.weightGroupSize = quantization.weightGroupSize;
         pm.addPass(createQCQuantize(quantize));
       })))
     return failure();

@@ -248,3 +248,33 @@ mlir::qc::readPerChannelConstant(Value value, int64_t channelAxis,
     return std::nullopt;
   return SmallVector<double>(constant->values.begin(), constant->values.end());
 }
+
+std::optional<SmallVector<int64_t>> mlir::qc::readIntConstant(Value value) {
+  ElementsAttr attr;
+  if (!value || !matchPattern(value, m_Constant(&attr)))
+    return std::nullopt;
+  SmallVector<int64_t> values;
+  if (auto dense = dyn_cast<DenseIntElementsAttr>(attr)) {
+    for (const APInt &element : dense.getValues<APInt>())
+      values.push_back(element.getSExtValue());
+    return values;
+  }
+  std::optional<ArrayRef<char>> bytes = getDenseBytes(attr);
+  Type elementType = cast<ShapedType>(attr.getType()).getElementType();
+  if (!bytes)
+    return std::nullopt;
+  if (elementType.isInteger(8)) {
+    for (char byte : *bytes)
+      values.push_back(static_cast<int8_t>(byte));
+    return values;
+  }
+  if (!elementType.isInteger(32))
+    return std::nullopt;
+  for (size_t offset = 0; offset + sizeof(int32_t) <= bytes->size();
+       offset += sizeof(int32_t)) {
+    int32_t element;
+    std::memcpy(&element, bytes->data() + offset, sizeof(element));
+    values.push_back(element);
+  }
+  return values;
+}

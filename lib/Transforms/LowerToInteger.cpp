@@ -34,6 +34,7 @@
 
 #include "ChannelAxis.h"
 #include "IntegerNormalizations.h"
+#include "PackedLinear.h"
 #include "QDQ.h"
 #include "QuantizationPlacement.h"
 #include "ScalarFunction.h"
@@ -380,38 +381,6 @@ static bool hasWeightGranularity(const DequantizedValue &weight,
   if (weight.params.isPerTensor())
     return true;
   return *weight.params.axis == channelAxis && !weight.params.hasZeroPoints();
-}
-
-/// The values of an integer constant (inline, splat or in a resource blob)
-/// of 8 or 32 bits, row-major.
-static std::optional<SmallVector<int64_t>> readIntConstant(Value value) {
-  ElementsAttr attr;
-  if (!value || !matchPattern(value, m_Constant(&attr)))
-    return std::nullopt;
-  SmallVector<int64_t> values;
-  if (auto dense = dyn_cast<DenseIntElementsAttr>(attr)) {
-    for (const APInt &element : dense.getValues<APInt>())
-      values.push_back(element.getSExtValue());
-    return values;
-  }
-  std::optional<ArrayRef<char>> bytes = getDenseBytes(attr);
-  Type elementType = cast<ShapedType>(attr.getType()).getElementType();
-  if (!bytes)
-    return std::nullopt;
-  if (elementType.isInteger(8)) {
-    for (char byte : *bytes)
-      values.push_back(static_cast<int8_t>(byte));
-    return values;
-  }
-  if (!elementType.isInteger(32))
-    return std::nullopt;
-  for (size_t offset = 0; offset + sizeof(int32_t) <= bytes->size();
-       offset += sizeof(int32_t)) {
-    int32_t element;
-    std::memcpy(&element, bytes->data() + offset, sizeof(element));
-    values.push_back(element);
-  }
-  return values;
 }
 
 namespace {
@@ -1454,6 +1423,7 @@ struct LowerToIntegerPass
                  ConvertReduceSum, ConvertAveragePool, FoldStorageCastPair>(
         context);
     populateIntegerNormalizationPatterns(patterns);
+    populatePackedLinearPatterns(patterns);
     // The residual add and tables must see their op before the requantize
     // pattern could take a neighbouring quantize.
     patterns.add<ConvertResidualAdd, ConvertFunctionToTable, ConvertConcat>(

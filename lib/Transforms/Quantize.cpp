@@ -261,6 +261,14 @@ private:
     if (failed(verifyWeightBitsOption(getOperation(), getArgument(),
                                       weightBits)))
       return failure();
+    if (weightGroupSize < 0 ||
+        weightGroupSize % static_cast<int64_t>(numerics::kPlaneBlockSize) != 0)
+      return getOperation()->emitError()
+             << "qc-quantize: weight-group-size must be 0 or a positive "
+                "multiple of "
+             << numerics::kPlaneBlockSize
+             << " (the weight packing block), got "
+             << static_cast<int64_t>(weightGroupSize);
     defaultScheme = SchemeAttr::get(
         context, /*bits=*/8, /*isSigned=*/activationType == "i8",
         activationSymmetric, /*narrowRange=*/false, std::nullopt,
@@ -330,18 +338,16 @@ private:
     if (failed(bits))
       return failure();
     int64_t qmax = getSymmetricBound(*bits);
-    QuantizedWeights quantized = quantizeWeights(*weights, *bits);
+    int64_t groupSize =
+        canQuantizePerGroup(*weights, weightGroupSize) ? weightGroupSize : 0;
+    QuantizedWeights quantized = quantizeWeights(*weights, *bits, groupSize);
     OpBuilder builder(op);
     Location loc = op->getLoc();
     auto storageType = weightType.clone(builder.getI8Type());
     Value storage = buildIntConstant(builder, loc, storageType,
                                      quantized.values, "quantized_weight");
-    auto like = quant::UniformQuantizedType::get(
-        quant::QuantizationFlags::Signed, builder.getI8Type(),
-        weightType.getElementType(), 1.0, 0, -qmax, qmax);
-    quant::QuantizedType type = buildUniformType(
-        like, quantized.scales, SmallVector<int64_t>(quantized.scales.size(), 0),
-        static_cast<int32_t>(getWeightScaleAxis(op)));
+    quant::QuantizedType type =
+        buildWeightType(op, weightType, quantized, qmax);
     op->setOperand(LinearWeights::kWeightOperand,
                    buildDequantize(builder, loc, storage, type,
                                    weightType.getElementType()));
@@ -372,6 +378,52 @@ private:
                    buildFloatConstant(builder, loc, biasType, corrected,
                                       "bias"));
     return success();
+  }
+
+  /// The type of `op`'s weights quantized as `quantized`: per output
+  /// channel, or per output channel and group of input channels (a
+  /// sub-channel type whose blocks are 1 output channel by G input
+  /// channels).
+  static quant::QuantizedType buildWeightType(Operation *op,
+                                              RankedTensorType weightType,
+                                              const QuantizedWeights &quantized,
+                                              int64_t qmax) {
+    Type i8 = IntegerType::get(op->getContext(), 8);
+    Type floatType = weightType.getElementType();
+    int32_t channelAxis = static_cast<int32_t>(getWeightScaleAxis(op));
+    if (!quantized.groupSize) {
+      auto like = quant::UniformQuantizedType::get(
+          quant::QuantizationFlags::Signed, i8, floatType, 1.0, 0, -qmax, qmax);
+      return buildUniformType(like, quantized.scales,
+                              SmallVector<int64_t>(quantized.scales.size(), 0),
+                              channelAxis);
+    }
+    // OHWI: [O, 1, 1, I / G] blocks of [1, H, W, G]; B [1, K, N]:
+    // [1, K / G, N] blocks of [1, G, 1], so the scales transpose.
+    bool isConvolution = channelAxis == 0;
+    int32_t groupAxis = isConvolution ? 3 : 1;
+    int64_t channels = static_cast<int64_t>(quantized.scales.size()) /
+                       quantized.groupsPerChannel;
+    SmallVector<int64_t> scaleShape(weightType.getRank(), 1);
+    scaleShape[channelAxis] = channels;
+    scaleShape[groupAxis] = quantized.groupsPerChannel;
+    SmallVector<float> scales;
+    for (int64_t index = 0; index < channels * quantized.groupsPerChannel;
+         ++index) {
+      int64_t channel = isConvolution ? index / quantized.groupsPerChannel
+                                      : index % channels;
+      int64_t group = isConvolution ? index % quantized.groupsPerChannel
+                                    : index / channels;
+      scales.push_back(static_cast<float>(
+          quantized.scales[channel * quantized.groupsPerChannel + group]));
+    }
+    auto scaleType = RankedTensorType::get(scaleShape, floatType);
+    auto zeroPointType = RankedTensorType::get(scaleShape, i8);
+    return quant::UniformQuantizedSubChannelType::get(
+        quant::QuantizationFlags::Signed, i8, floatType,
+        DenseElementsAttr::get(scaleType, ArrayRef<float>(scales)),
+        DenseElementsAttr::get(zeroPointType, APInt(8, 0)),
+        {channelAxis, groupAxis}, {1, quantized.groupSize}, -qmax, qmax);
   }
 
   SchemeAttr defaultScheme;

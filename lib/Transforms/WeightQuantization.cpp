@@ -2,6 +2,8 @@
 
 #include "WeightQuantization.h"
 
+#include "mlir/Dialect/Tosa/IR/TosaOps.h"
+
 #include "qc/Numerics/Numerics.h"
 
 #include <cassert>
@@ -18,13 +20,15 @@ int64_t mlir::qc::getSymmetricBound(unsigned bits) {
   return (int64_t{1} << (bits - 1)) - 1;
 }
 
-/// max|w_c| / qmax per output channel, rounded to f32 as the quantized
-/// type stores it.
-static SmallVector<double> getChannelScales(const LinearWeights &weights,
-                                            int64_t qmax) {
-  SmallVector<double> absMax(weights.getNumOutputChannels(), 0.0);
+/// max|w| / qmax per output channel and group, rounded to f32 as the
+/// quantized type stores it.
+static SmallVector<double> getScales(const LinearWeights &weights,
+                                     const QuantizedWeights &layout,
+                                     int64_t qmax) {
+  SmallVector<double> absMax(
+      weights.getNumOutputChannels() * layout.groupsPerChannel, 0.0);
   for (auto [linear, value] : llvm::enumerate(weights.weights.values)) {
-    double &bound = absMax[weights.outputChannelOf(linear)];
+    double &bound = absMax[layout.scaleIndexOf(weights, linear)];
     bound = std::max(bound, static_cast<double>(std::fabs(value)));
   }
   SmallVector<double> scales;
@@ -32,6 +36,23 @@ static SmallVector<double> getChannelScales(const LinearWeights &weights,
     scales.push_back(bound > 0.0 ? static_cast<float>(bound / qmax)
                                  : kZeroChannelScale);
   return scales;
+}
+
+/// Input channels of a convolution or matmul weight: OHWI's I, B's K.
+static std::optional<int64_t> getNumInputChannels(const LinearWeights &weights) {
+  ArrayRef<int64_t> shape = weights.weights.shape;
+  if (isa<tosa::Conv2DOp>(weights.op))
+    return shape[3];
+  if (isa<tosa::MatMulOp>(weights.op))
+    return shape[1];
+  return std::nullopt;
+}
+
+bool mlir::qc::canQuantizePerGroup(const LinearWeights &weights,
+                                   int64_t groupSize) {
+  std::optional<int64_t> channels = getNumInputChannels(weights);
+  return groupSize > 0 && channels && *channels > groupSize &&
+         *channels % groupSize == 0;
 }
 
 /// round_half_even(w / s) clamped into [-qmax, qmax].
@@ -42,16 +63,22 @@ static int32_t roundToGrid(float value, double scale, int64_t qmax) {
 }
 
 QuantizedWeights mlir::qc::quantizeWeights(const LinearWeights &weights,
-                                           unsigned bits) {
+                                           unsigned bits, int64_t groupSize) {
   assert(bits >= kMinWeightBits && bits <= kMaxWeightBits &&
          "weights are stored in int8");
+  assert((groupSize == 0 || canQuantizePerGroup(weights, groupSize)) &&
+         "input channels do not split into groups");
   int64_t qmax = getSymmetricBound(bits);
   QuantizedWeights result;
-  result.scales = getChannelScales(weights, qmax);
+  if (groupSize) {
+    result.groupSize = groupSize;
+    result.groupsPerChannel = *getNumInputChannels(weights) / groupSize;
+  }
+  result.scales = getScales(weights, result, qmax);
   result.values.reserve(weights.weights.values.size());
   for (auto [linear, value] : llvm::enumerate(weights.weights.values))
     result.values.push_back(static_cast<int8_t>(roundToGrid(
-        value, result.scales[weights.outputChannelOf(linear)], qmax)));
+        value, result.scales[result.scaleIndexOf(weights, linear)], qmax)));
   return result;
 }
 

@@ -94,7 +94,7 @@ def compile(model, output, input_shapes=None, emit=None, target=None,
             observer=None, integer_only=None, keep_float=None, report=None,
             smooth=None, split_outliers=None, tabulate_functions=None,
             per_channel_depthwise_inputs=None, bias_correction=None,
-            search_bitwidth=None):
+            search_bitwidth=None, weight_group_size=None):
     """Compiles an ONNX or MLIR model with quant-compile; returns `output`.
 
     ``input_shapes`` maps graph input names to static shapes (sequences of
@@ -123,7 +123,8 @@ def compile(model, output, input_shapes=None, emit=None, target=None,
     corrects convolution biases for the mean shift of weight rounding.
     ``search_bitwidth`` chooses each layer's weight width under a budget
     (qc-search-bitwidth): its options separated by spaces, e.g.
-    ``"method=hawq budget=avg-bits:5"``.
+    ``"method=hawq budget=avg-bits:5"``. ``weight_group_size`` gives
+    weights one scale per group of that many input channels (32, 64, 128).
     """
     args = [str(model), "-o", str(output)]
     if smooth is not None:
@@ -138,7 +139,8 @@ def compile(model, output, input_shapes=None, emit=None, target=None,
     for flag, value in (("emit", emit), ("target", target), ("cpu", cpu),
                         ("features", features), ("recipe", recipe),
                         ("calib", calib), ("calib-stats", calib_stats),
-                        ("observer", observer), ("report", report)):
+                        ("observer", observer), ("report", report),
+                        ("weight-group-size", weight_group_size)):
         if value is not None:
             args.append(f"--{flag}={value}")
     if keep_float:

@@ -10,6 +10,7 @@
 //                  [--activation-type=i8|u8] [--activation-symmetric]
 //                  [--keep-float=node,...] [--tabulate-functions]
 //                  [--per-channel-depthwise-inputs] [--bias-correction]
+//                  [--weight-group-size=G]
 //                  [--rounding=gemmlowp|...]
 //                  [--smooth[=method=smoothquant|os_plus,alpha=A,
 //                            alpha-search]]
@@ -103,7 +104,9 @@ static cl::opt<std::string> recipe(
     "recipe",
     cl::desc("none (float), or w8a8: int8 weights per output channel, 8-bit "
              "activations per tensor, integer-only code; w6a8, w4a8 (any "
-             "w<N>a8, N from 2 to 8): N-bit weights, held in int8"),
+             "w<N>a8, N from 2 to 8): N-bit weights, packed N bits each "
+             "where a layer's input length is a multiple of 8 (else held "
+             "in int8)"),
     cl::init("none"), cl::cat(quantizationCategory));
 static cl::opt<std::string> calibrationDirectory(
     "calib",
@@ -149,6 +152,13 @@ static cl::opt<bool> biasCorrection(
     cl::desc("Correct convolution biases for the mean shift of weight "
              "rounding (qc-quantize's bias-correction)"),
     cl::init(false), cl::cat(quantizationCategory));
+static cl::opt<int64_t> weightGroupSize(
+    "weight-group-size",
+    cl::desc("Input channels sharing one weight scale, for convolutions and "
+             "matmuls whose input channels split into such groups (a "
+             "multiple of 8: 32, 64, 128; qc-quantize's weight-group-size); "
+             "0 (default): one scale per output channel"),
+    cl::value_desc("G"), cl::init(0), cl::cat(quantizationCategory));
 static cl::opt<std::string> smooth(
     "smooth", cl::ValueOptional,
     cl::desc("Smooth activation channels into the weights before quantizing "
@@ -238,6 +248,7 @@ int main(int argc, char **argv) {
   quantization.tabulateFunctions = tabulateFunctions;
   quantization.perChannelDepthwiseInputs = perChannelDepthwiseInputs;
   quantization.biasCorrection = biasCorrection;
+  quantization.weightGroupSize = weightGroupSize;
   if (smooth.getNumOccurrences())
     quantization.smoothing = smooth;
   if (splitOutliers.getNumOccurrences())

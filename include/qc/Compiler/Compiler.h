@@ -54,13 +54,15 @@ struct QuantizationOptions {
   /// The observer whose ranges set the scales (qc-calibrate's `observer`).
   std::string observer = "minmax";
   /// qc-quantize's activation-type, activation-symmetric, keep-float,
-  /// tabulate-functions, per-channel-depthwise-inputs and bias-correction.
+  /// tabulate-functions, per-channel-depthwise-inputs, bias-correction and
+  /// weight-group-size.
   std::string activationType = "i8";
   bool activationSymmetric = false;
   std::vector<std::string> keepFloat;
   bool tabulateFunctions = false;
   bool perChannelDepthwiseInputs = false;
   bool biasCorrection = false;
+  int64_t weightGroupSize = 0;
   /// qc-smooth's options ("method=os_plus,alpha=0.8"; empty: its defaults)
   /// when activations are smoothed before quantization; none: no smoothing.
   std::optional<std::string> smoothing;

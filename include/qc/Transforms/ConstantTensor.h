@@ -21,6 +21,10 @@ namespace mlir::qc {
 /// splats and elements that are not whole bytes of an integer or float.
 std::optional<ArrayRef<char>> getDenseBytes(ElementsAttr value);
 
+/// The values of an integer constant (inline, splat or in a resource blob)
+/// of 8 or 32 bits, row-major.
+std::optional<SmallVector<int64_t>> readIntConstant(Value value);
+
 /// A row-major f32 tensor computed at compile time.
 struct FloatTensor {
   SmallVector<int64_t> shape;

@@ -481,6 +481,14 @@ def QCQuantize : Pass<"qc-quantize"> {
       `b_o - sum_{taps, c} (w_q - w)[o, taps, c] * E[x_c]`: rounding the
       weights shifts each output channel's mean by that much for inputs of
       those means (padding, which reads zeros, is not counted).
+      With `weight-group-size=G` (32, 64 or 128 are typical), weights of
+      `tosa.conv2d` and `tosa.matmul` whose input channels (OHWI's I, B's
+      K) split into groups of G get one scale per output channel and group
+      instead, `s = max|w| / qmax` over the group, as an upstream
+      sub-channel type (`!quant.uniform<i8<-7:7>:f32:{0:1, 3:32}, ...>`);
+      other layers (depthwise ones, or input channels that G does not
+      divide) stay per channel. `qc-lower-to-integer` packs such weights
+      (and any narrower than 8 bits) into `qc.packed_matmul`.
 
     Ops named in `keep-float` (by their location name: the ONNX node name)
     get the `qc.keep_float` attribute and keep float weights.
@@ -497,6 +505,10 @@ def QCQuantize : Pass<"qc-quantize"> {
            "of the range for u8) instead of affinely">,
     Option<"weightBits", "weight-bits", "int64_t", /*default=*/"8",
            "Bits of the symmetric per-channel weights (2 to 8)">,
+    Option<"weightGroupSize", "weight-group-size", "int64_t",
+           /*default=*/"0",
+           "Input channels sharing one weight scale (0: one scale per "
+           "output channel)">,
     ListOption<"keepFloat", "keep-float", "std::string",
                "Names of ops (ONNX node names) to keep in floating point">,
     Option<"tabulateFunctions", "tabulate-functions", "bool",
