@@ -29,15 +29,13 @@ namespace numerics = ::qc::numerics;
 
 /// Width of the partial sums and of the result.
 static constexpr unsigned kAccumulatorBits = 32;
-/// Width in which group multipliers combine the partial sums.
-static constexpr unsigned kCombinedBits = 64;
 static constexpr int64_t kBlock = numerics::kPlaneBlockSize;
 
 namespace {
-/// A packed_matmul's weights as the kernel reads them.
-struct UnpackedWeights {
-  /// Row-major [N, K] values.
-  std::vector<int32_t> values;
+/// A packed_matmul's weights: as stored, and as the kernel reads them.
+struct PackedWeights {
+  /// The op's packed rows, [N, K * bits / 8] bytes.
+  SmallVector<uint8_t> bytes;
   /// One constant of words per bit plane, [K / G, G / 8, N].
   SmallVector<Value> planes;
 };
@@ -106,31 +104,25 @@ static Value buildPlane(OpBuilder &builder, Location loc,
 }
 
 /// The weights of `op`, or failure when they are not a constant.
-static FailureOr<UnpackedWeights> readWeights(OpBuilder &builder,
-                                              PackedMatMulOp op) {
+static FailureOr<PackedWeights> readWeights(OpBuilder &builder,
+                                            PackedMatMulOp op) {
   ElementsAttr attr;
   if (!matchPattern(op.getWeight(), m_Constant(&attr)))
     return failure();
-  SmallVector<uint8_t> packed;
+  PackedWeights weights;
   if (auto dense = dyn_cast<DenseIntElementsAttr>(attr); dense && dense.isSplat())
-    packed.assign(dense.getNumElements(),
-                  static_cast<uint8_t>(dense.getSplatValue<APInt>().getZExtValue()));
+    weights.bytes.assign(
+        dense.getNumElements(),
+        static_cast<uint8_t>(dense.getSplatValue<APInt>().getZExtValue()));
   else if (std::optional<ArrayRef<char>> bytes = getDenseBytes(attr))
-    packed.assign(bytes->begin(), bytes->end());
+    weights.bytes.assign(bytes->begin(), bytes->end());
   else
     return failure();
   PackedShape shape = getPackedShape(op);
   unsigned bits = static_cast<unsigned>(op.getBits());
-  UnpackedWeights weights;
-  weights.values.resize(shape.rows * shape.reduction);
-  int64_t rowBytes = shape.reduction * bits / 8;
-  for (int64_t row = 0; row < shape.rows; ++row)
-    numerics::unpackBitPlanes(packed.data() + row * rowBytes, shape.reduction,
-                              bits, /*isSigned=*/true,
-                              weights.values.data() + row * shape.reduction);
   for (numerics::BitPlane plane : numerics::getBitPlanes(bits))
     weights.planes.push_back(
-        buildPlane(builder, op.getLoc(), shape, packed, bits, plane));
+        buildPlane(builder, op.getLoc(), shape, weights.bytes, bits, plane));
   return weights;
 }
 
@@ -138,7 +130,7 @@ static FailureOr<UnpackedWeights> readWeights(OpBuilder &builder,
 /// weights in the group), so that the loop adds x * w only.
 static Value buildPartialSumInit(OpBuilder &builder, Location loc,
                                  PackedMatMulOp op, const PackedShape &shape,
-                                 ArrayRef<int32_t> weights) {
+                                 ArrayRef<uint8_t> packed) {
   Type i32 = builder.getI32Type();
   SmallVector<OpFoldResult> sizes = {
       tensor::getMixedSize(builder, loc, op.getInput(), 0),
@@ -151,11 +143,17 @@ static Value buildPartialSumInit(OpBuilder &builder, Location loc,
     return linalg::FillOp::create(builder, loc, zero, empty).getResult(0);
   }
   int64_t groupSize = shape.blocksPerGroup * kBlock;
+  unsigned bits = static_cast<unsigned>(op.getBits());
+  int64_t rowBytes = shape.reduction * bits / 8;
+  std::vector<int32_t> row(shape.reduction);
   std::vector<int32_t> corrections(shape.groups * shape.rows, 0);
-  for (int64_t row = 0; row < shape.rows; ++row)
+  for (int64_t n = 0; n < shape.rows; ++n) {
+    numerics::unpackBitPlanes(packed.data() + n * rowBytes, shape.reduction,
+                              bits, /*isSigned=*/true, row.data());
     for (int64_t k = 0; k < shape.reduction; ++k)
-      corrections[(k / groupSize) * shape.rows + row] -=
-          static_cast<int32_t>(zeroPoint * weights[row * shape.reduction + k]);
+      corrections[(k / groupSize) * shape.rows + n] -=
+          static_cast<int32_t>(zeroPoint * row[k]);
+  }
   Value correction = buildIntConstant(
       builder, loc, RankedTensorType::get({shape.groups, shape.rows}, i32),
       ArrayRef<int32_t>(corrections), "packed_weight_zero_point_correction");
@@ -204,7 +202,7 @@ static Value unpackLane(OpBuilder &builder, Location loc, Value lane,
 /// word reduce by plain vector adds.
 static Value buildPartialSums(OpBuilder &builder, Location loc,
                               PackedMatMulOp op, const PackedShape &shape,
-                              const UnpackedWeights &weights) {
+                              const PackedWeights &weights) {
   MLIRContext *context = builder.getContext();
   auto inputType = op.getInput().getType();
   auto blockedType = RankedTensorType::get(
@@ -213,7 +211,7 @@ static Value buildPartialSums(OpBuilder &builder, Location loc,
   Value blocked = tensor::ExpandShapeOp::create(
       builder, loc, blockedType, op.getInput(),
       ArrayRef<ReassociationIndices>{{0}, {1, 2, 3}});
-  Value init = buildPartialSumInit(builder, loc, op, shape, weights.values);
+  Value init = buildPartialSumInit(builder, loc, op, shape, weights.bytes);
   AffineExpr m, g, block, lane, n;
   bindDims(context, m, g, block, lane, n);
   auto map = [&](ArrayRef<AffineExpr> results) {
@@ -322,7 +320,7 @@ static LogicalResult lowerPackedMatMul(RewriterBase &rewriter,
                                        PackedMatMulOp op) {
   rewriter.setInsertionPoint(op);
   Location loc = op.getLoc();
-  FailureOr<UnpackedWeights> weights = readWeights(rewriter, op);
+  FailureOr<PackedWeights> weights = readWeights(rewriter, op);
   if (failed(weights))
     return op.emitOpError()
            << "qc-lower-packed-matmul: expected a constant weight, whose bit "
