@@ -54,8 +54,8 @@ constexpr int64_t kAccumulatorVectorsPerRow = 2;
 /// Input channels a convolution tile consumes per step (outer products
 /// unrolled per filter tap).
 constexpr int64_t kConvChannelStep = 8;
-/// Longest innermost reduction of a blocked contraction (the lanes of one
-/// packed weight word), vectorized whole.
+/// Longest innermost reduction that makes a generic a blocked contraction
+/// (the lanes of one packed weight word).
 constexpr int64_t kMaxBlockLanes = 8;
 /// Vectors per elementwise tile: enough independent work to hide latency.
 constexpr int64_t kElementwiseVectors = 4;
@@ -102,8 +102,10 @@ std::optional<unsigned> getInnermostReduction(linalg::LinalgOp op) {
 /// reduction loops, the innermost of them over at most kMaxBlockLanes
 /// elements, as in qc-lower-packed-matmul's generic, whose lane loop walks
 /// the values of one packed weight word. It tiles like a contraction that
-/// steps one block at a time: each word is loaded and unpacked once per step
-/// and serves every row of accumulators.
+/// steps one lane at a time: each step unpacks one field of a word vector
+/// and multiplies it into every row of accumulators (an outer product).
+/// Vectorizing the lanes whole instead makes them a vector reduction that
+/// LLVM lowers to horizontal adds, several times slower.
 bool isBlockedContraction(linalg::LinalgOp op) {
   std::optional<unsigned> lanes = getInnermostReduction(op);
   if (!isa<linalg::GenericOp>(op) || !lanes || op.getNumReductionLoops() < 2)
@@ -184,8 +186,8 @@ getContractionTileSizes(linalg::LinalgOp op, ArrayRef<int64_t> extents,
 }
 
 /// Tile sizes of a blocked contraction: kAccumulatorRows along the
-/// outermost parallel loop other than `vectorLoop`, one block per step, the
-/// block's lanes whole.
+/// outermost parallel loop other than `vectorLoop`, every reduction loop
+/// one step at a time.
 SmallVector<int64_t> getBlockedContractionTileSizes(linalg::LinalgOp op,
                                                     ArrayRef<int64_t> extents,
                                                     unsigned vectorLoop) {
@@ -196,8 +198,6 @@ SmallVector<int64_t> getBlockedContractionTileSizes(linalg::LinalgOp op,
       break;
     }
   }
-  unsigned lanes = *getInnermostReduction(op);
-  sizes[lanes] = extents[lanes];
   return sizes;
 }
 

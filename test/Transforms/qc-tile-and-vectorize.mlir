@@ -84,6 +84,53 @@ func.func @matmul_large(%a: tensor<256x64xf32>, %b: tensor<64x256xf32>, %c: tens
 
 // -----
 
+// A blocked contraction (qc-lower-packed-matmul's form: rows m, block b, lane
+// l, columns n, each 4-bit lane shifted out of a word of 8): 8 rows by two
+// vectors per tile, block and lane one step at a time, so each step unpacks
+// one lane of a 32-word vector and multiplies it into all 8 rows.
+// CHECK-LABEL: func @blocked_contraction(
+// CHECK-SAME:    %[[X:.+]]: tensor<16x4x8xi32>, %[[W:.+]]: tensor<4x64xi32>, %[[C:.+]]: tensor<16x64xi32>)
+// CHECK-DAG:     %[[C1:.+]] = arith.constant 1 : index
+// CHECK-DAG:     %[[C4:.+]] = arith.constant 4 : index
+// CHECK-DAG:     %[[C8:.+]] = arith.constant 8 : index
+// CHECK-DAG:     %[[C16:.+]] = arith.constant 16 : index
+// CHECK-DAG:     %[[C32:.+]] = arith.constant 32 : index
+// CHECK-DAG:     %[[C64:.+]] = arith.constant 64 : index
+// CHECK:         scf.for %[[M:[a-zA-Z0-9_]+]] = %{{.+}} to %[[C16]] step %[[C8]]
+// CHECK:           scf.for %[[N:[a-zA-Z0-9_]+]] = %{{.+}} to %[[C64]] step %[[C32]]
+// CHECK:             scf.for %[[B:[a-zA-Z0-9_]+]] = %{{.+}} to %[[C4]] step %[[C1]]
+// CHECK:               scf.for %[[L:[a-zA-Z0-9_]+]] = %{{.+}} to %[[C8]] step %[[C1]]
+// CHECK:                 vector.transfer_read %[[X]][%[[M]], %[[B]], %[[L]]]{{.*}} : tensor<16x4x8xi32>, vector<8x1x1xi32>
+// CHECK:                 vector.transfer_read %[[W]][%[[B]], %[[N]]]{{.*}} : tensor<4x64xi32>, vector<1x32xi32>
+// CHECK:                 arith.shrsi {{.*}} : vector<8x1x1x32xi32>
+// CHECK:                 vector.contract {{.*}} : vector<8x1x1xi32>, vector<8x1x1x32xi32> into vector<8x32xi32>
+// CHECK-NOT:     linalg.generic
+// CHECK:         return
+func.func @blocked_contraction(%x: tensor<16x4x8xi32>, %w: tensor<4x64xi32>, %c: tensor<16x64xi32>) -> tensor<16x64xi32> {
+  %c4 = arith.constant 4 : i32
+  %c28 = arith.constant 28 : i32
+  %0 = linalg.generic {
+      indexing_maps = [affine_map<(m, b, l, n) -> (m, b, l)>,
+                       affine_map<(m, b, l, n) -> (b, n)>,
+                       affine_map<(m, b, l, n) -> (m, n)>],
+      iterator_types = ["parallel", "reduction", "reduction", "parallel"]}
+      ins(%x, %w : tensor<16x4x8xi32>, tensor<4x64xi32>) outs(%c : tensor<16x64xi32>) {
+  ^bb0(%xi: i32, %word: i32, %acc: i32):
+    %lane = linalg.index 2 : index
+    %lane_i32 = arith.index_cast %lane : index to i32
+    %offset = arith.muli %lane_i32, %c4 : i32
+    %field = arith.shrui %word, %offset : i32
+    %high = arith.shli %field, %c28 : i32
+    %value = arith.shrsi %high, %c28 : i32
+    %product = arith.muli %xi, %value : i32
+    %sum = arith.addi %acc, %product : i32
+    linalg.yield %sum : i32
+  } -> tensor<16x64xi32>
+  return %0 : tensor<16x64xi32>
+}
+
+// -----
+
 // Convolution: a tile is 8 output pixels of one row by 32 output channels,
 // one filter row, the whole filter width and 8 input channels. Decomposed to
 // a 1-D convolution and vectorized, it reads 8 + 3 - 1 = 10 input pixels and
