@@ -28,6 +28,11 @@ static _Thread_local char last_error[256];
 extern void omp_set_num_threads(int) __attribute__((weak));
 extern int omp_get_max_threads(void) __attribute__((weak));
 
+/* QC's GPU runtime (qc_cuda.h), present in libraries compiled for a GPU;
+ * weak so CPU libraries need none. */
+extern int qc_cuda_take_error(char *message, size_t size)
+    __attribute__((weak));
+
 /* Threads set by qc_model_set_num_threads; 0: OpenMP's default. */
 static _Atomic int32_t requested_threads;
 
@@ -124,6 +129,9 @@ qc_status qc_model_run(const void *const *inputs, size_t num_inputs,
   if (threads > 0 && omp_set_num_threads)
     omp_set_num_threads(threads);
   qc_model_invoke(buffers);
+  if (qc_cuda_take_error &&
+      qc_cuda_take_error(last_error, sizeof(last_error)))
+    return QC_ERROR_DEVICE;
   last_error[0] = '\0';
   return QC_OK;
 }

@@ -4,6 +4,7 @@
 import os
 
 import lit.formats
+import lit.util
 from lit.llvm import llvm_config
 from lit.llvm.subst import ToolSubst
 
@@ -51,3 +52,20 @@ libomp = os.path.join(config.llvm_lib_dir, "libomp.so")
 if os.path.exists(libomp):
     config.available_features.add("libomp")
 config.substitutions.append(("%{libomp}", "-shared-libs=" + libomp))
+
+# CUDA's ptxas assembles GPU kernels (quant-compile --target=cuda:...); PTX
+# output needs none. Tests that build GPU binaries REQUIRE ptxas.
+cuda_bin = os.path.join(os.environ.get("CUDA_ROOT", "/usr/local/cuda"), "bin")
+if lit.util.which("ptxas", os.pathsep.join([os.environ.get("PATH", ""),
+                                             cuda_bin])):
+    config.available_features.add("ptxas")
+    llvm_config.with_environment("PATH", cuda_bin, append_path=True)
+
+# A CUDA driver is present (a machine with an NVIDIA GPU): GPU libraries
+# run instead of reporting that they cannot.
+try:
+    import ctypes
+    ctypes.CDLL("libcuda.so.1")
+    config.available_features.add("cuda-driver")
+except OSError:
+    pass

@@ -8,15 +8,19 @@
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/InitAllDialects.h"
 #include "mlir/InitAllExtensions.h"
+#include "mlir/Target/LLVMIR/Dialect/All.h"
 
 namespace mlir::qc {
 
 /// Registers the qc dialect and every upstream dialect (with its interface
-/// extensions), so QC's tools read and write any IR the pipeline produces.
+/// extensions and translations to LLVM IR), so QC's tools read and write any
+/// IR the pipeline produces and serialize GPU modules
+/// (gpu-module-to-binary translates them to LLVM IR).
 inline void registerAllDialects(DialectRegistry &registry) {
   registry.insert<QCDialect>();
   mlir::registerAllDialects(registry);
   mlir::registerAllExtensions(registry);
+  mlir::registerAllToLLVMIRTranslations(registry);
 }
 
 } // namespace mlir::qc

@@ -5,6 +5,8 @@
 #include "qc/Compiler/ModelABI.h"
 #include "qc/InitAllDialects.h"
 #include "qc/Pipelines/Pipelines.h"
+
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "qc/Target/ONNX/ImportONNX.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -82,13 +84,25 @@ static int64_t getVectorWidth(const llvm::TargetMachine &machine) {
 /// Whether the model runs on OpenMP threads: they split vectorized tiles, so
 /// the scalar reference is single-threaded.
 static bool usesThreads(const CompileOptions &options) {
-  return options.parallel && options.vectorize;
+  return options.parallel && options.vectorize && options.gpuChip.empty();
 }
 
 static LogicalResult lowerToLLVMDialect(ModuleOp module,
                                         const CompileOptions &options,
                                         const llvm::TargetMachine &machine) {
   PassManager pm(module.getContext());
+  if (!options.gpuChip.empty()) {
+    LowerToNVVMPipelineOptions pipeline;
+    pipeline.rounding = options.quantization.rounding;
+    pipeline.integerOnly = options.quantization.integerOnly;
+    pipeline.chip = options.gpuChip;
+    pipeline.cudaPath = options.cudaPath;
+    // PTX is what the binary would be assembled from; inspecting it needs
+    // no ptxas.
+    pipeline.format = options.emit == EmitKind::PTX ? "isa" : "fatbin";
+    buildLowerToNVVMPipeline(pm, pipeline);
+    return pm.run(module);
+  }
   LowerToLLVMPipelineOptions pipeline;
   pipeline.resultsAsOutParams = true;
   pipeline.runtimeAllocator = true;
@@ -179,6 +193,14 @@ static LogicalResult link(const CompileOptions &options, StringRef object,
   // functions, which a library exports for its callers.
   args.append({"-Wl,--whole-archive", options.runtimeLibrary,
                "-Wl,--no-whole-archive", "-lm"});
+  if (!options.gpuChip.empty()) {
+    if (!llvm::sys::fs::exists(options.cudaRuntimeLibrary))
+      return emitError(UnknownLoc::get(&context))
+             << "cannot find the QC GPU runtime '"
+             << options.cudaRuntimeLibrary << "'";
+    // libcuda.so.1 is opened at run time (dlopen).
+    args.append({options.cudaRuntimeLibrary, "-ldl"});
+  }
   std::string openmpRunPath;
   if (usesThreads(options)) {
     if (!llvm::sys::fs::exists(options.openmpLibrary))
@@ -219,6 +241,21 @@ static LogicalResult linkExecutable(const CompileOptions &options,
   return link(options, object, {options.mainLibrary}, context);
 }
 
+/// Writes the PTX of every GPU module in `module` (lowered with
+/// format=isa), one after another, each under a comment naming it.
+static LogicalResult writePTX(ModuleOp module, const CompileOptions &options,
+                              MLIRContext &context) {
+  if (options.gpuChip.empty())
+    return emitError(UnknownLoc::get(&context))
+           << "--emit=ptx needs a GPU target (--target=cuda:<chip>)";
+  return writeText(options.outputPath, context, [&](raw_ostream &os) {
+    for (auto binary : module.getOps<gpu::BinaryOp>())
+      for (auto object : binary.getObjects().getAsRange<gpu::ObjectAttr>())
+        os << "// gpu.module @" << binary.getSymName() << "\n"
+           << object.getObject().getValue() << "\n";
+  });
+}
+
 LogicalResult mlir::qc::compileModule(ModuleOp module,
                                       const CompileOptions &options,
                                       MLIRContext &context) {
@@ -231,6 +268,9 @@ LogicalResult mlir::qc::compileModule(ModuleOp module,
   if (failed(signature) || !machine ||
       failed(lowerToLLVMDialect(module, options, *machine)))
     return failure();
+
+  if (options.emit == EmitKind::PTX)
+    return writePTX(module, options, context);
 
   llvm::LLVMContext llvmContext;
   std::unique_ptr<llvm::Module> llvmModule =

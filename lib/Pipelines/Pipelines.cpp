@@ -10,6 +10,7 @@
 #include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/GPU/Transforms/Passes.h"
 #include "mlir/Dialect/Linalg/Passes.h"
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
 #include "mlir/Dialect/Quant/Transforms/Passes.h"
@@ -37,15 +38,17 @@ addTileAndVectorizePasses(OpPassManager &pm,
   pm.addPass(createCSEPass());
 }
 
-void mlir::qc::buildLowerToLLVMPipeline(OpPassManager &pm,
-                                        const LowerToLLVMPipelineOptions &options) {
-  QCLowerToIntegerOptions toInteger;
-  toInteger.rounding = options.rounding;
-  pm.addNestedPass<func::FuncOp>(createQCLowerToInteger(toInteger));
+/// Quantized regions to integers, TOSA and qc ops to linalg, arith and
+/// tensor ops, elementwise ops as linalg generics.
+static void addLowerToLinalgPasses(OpPassManager &pm, StringRef rounding,
+                                   bool integerOnly) {
+  qc::QCLowerToIntegerOptions toInteger;
+  toInteger.rounding = rounding.str();
+  pm.addNestedPass<func::FuncOp>(qc::createQCLowerToInteger(toInteger));
   pm.addNestedPass<func::FuncOp>(createCanonicalizerPass());
-  if (options.integerOnly)
-    pm.addNestedPass<func::FuncOp>(createQCVerifyIntegerOnly());
-  pm.addNestedPass<func::FuncOp>(createQCExpandComposites());
+  if (integerOnly)
+    pm.addNestedPass<func::FuncOp>(qc::createQCVerifyIntegerOnly());
+  pm.addNestedPass<func::FuncOp>(qc::createQCExpandComposites());
   // Imported graphs are TOSA; lower it to linalg, arith and tensor first
   // (transpose_conv2d has no direct lowering: it decomposes into conv2d).
   pm.addNestedPass<func::FuncOp>(tosa::createTosaOptionalDecompositionsPass());
@@ -53,13 +56,17 @@ void mlir::qc::buildLowerToLLVMPipeline(OpPassManager &pm,
   pm.addNestedPass<func::FuncOp>(tosa::createTosaToLinalg());
   pm.addNestedPass<func::FuncOp>(createTosaToArithPass());
   pm.addNestedPass<func::FuncOp>(createTosaToTensorPass());
-  pm.addPass(createQCLowerPackedMatMul());
-  pm.addPass(createQCLowerQuantOps());
+  pm.addPass(qc::createQCLowerPackedMatMul());
+  pm.addPass(qc::createQCLowerQuantOps());
   pm.addPass(quant::createStripFuncQuantTypes());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createConvertElementwiseToLinalgPass());
-  if (options.vectorize)
-    addTileAndVectorizePasses(pm, options);
+}
+
+/// One-shot bufferization with dense buffers at function boundaries,
+/// results optionally as out-parameters, and buffer deallocation.
+static void addBufferizationPasses(OpPassManager &pm,
+                                   bool resultsAsOutParams) {
   bufferization::OneShotBufferizePassOptions bufferization;
   bufferization.bufferizeFunctionBoundaries = true;
   // Dense row-major buffers at function boundaries: the calling convention
@@ -67,7 +74,7 @@ void mlir::qc::buildLowerToLLVMPipeline(OpPassManager &pm,
   bufferization.functionBoundaryTypeConversion =
       bufferization::LayoutMapOption::IdentityLayoutMap;
   pm.addPass(bufferization::createOneShotBufferizePass(bufferization));
-  if (options.resultsAsOutParams) {
+  if (resultsAsOutParams) {
     bufferization::BufferResultsToOutParamsPassOptions outParams;
     outParams.modifyPublicFunctions = true;
     // The caller's buffer receives the result directly instead of a copy.
@@ -78,6 +85,14 @@ void mlir::qc::buildLowerToLLVMPipeline(OpPassManager &pm,
   // returned buffers it does not own are cloned (clones become copies).
   bufferization::buildBufferDeallocationPipeline(pm);
   pm.addPass(createConvertBufferizationToMemRefPass());
+}
+
+void mlir::qc::buildLowerToLLVMPipeline(OpPassManager &pm,
+                                        const LowerToLLVMPipelineOptions &options) {
+  addLowerToLinalgPasses(pm, options.rounding, options.integerOnly);
+  if (options.vectorize)
+    addTileAndVectorizePasses(pm, options);
+  addBufferizationPasses(pm, options.resultsAsOutParams);
   if (options.vectorize)
     pm.addPass(qc::createQCOutlineKernels());
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
@@ -119,10 +134,70 @@ void mlir::qc::buildLowerToLLVMPipeline(OpPassManager &pm,
   pm.addPass(createReconcileUnrealizedCastsPass());
 }
 
+/// Upstream's gpu-lower-to-nvvm-pipeline, with the CUDA toolkit named:
+/// host and device code to the LLVM dialect, kernels through NVVM to the
+/// binary gpu-module-to-binary embeds.
+static void addNVVMPasses(OpPassManager &pm,
+                          const qc::LowerToNVVMPipelineOptions &options) {
+  pm.addPass(createConvertNVGPUToNVVMPass());
+  pm.addPass(createConvertVectorToSCFPass());
+  pm.addPass(createSCFToControlFlowPass());
+  pm.addPass(createConvertFuncToLLVMPass());
+  pm.addPass(memref::createExpandStridedMetadataPass());
+  GpuNVVMAttachTargetOptions target;
+  target.chip = options.chip;
+  target.features = options.features;
+  pm.addPass(createGpuNVVMAttachTarget(target));
+  pm.addPass(createLowerAffinePass());
+  pm.addPass(createArithToLLVMConversionPass());
+  pm.addPass(createConvertIndexToLLVMPass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+
+  pm.addNestedPass<gpu::GPUModuleOp>(createConvertGpuOpsToNVVMOps());
+  pm.addNestedPass<gpu::GPUModuleOp>(createCanonicalizerPass());
+  pm.addNestedPass<gpu::GPUModuleOp>(createCSEPass());
+  pm.addNestedPass<gpu::GPUModuleOp>(createReconcileUnrealizedCastsPass());
+
+  pm.addPass(createGpuToLLVMConversionPass());
+  GpuModuleToBinaryPassOptions binary;
+  binary.compilationTarget = options.format;
+  binary.toolkitPath = options.cudaPath;
+  pm.addPass(createGpuModuleToBinaryPass(binary));
+  pm.addPass(createConvertMathToLLVMPass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+  pm.addPass(createReconcileUnrealizedCastsPass());
+}
+
+void mlir::qc::buildLowerToNVVMPipeline(
+    OpPassManager &pm, const LowerToNVVMPipelineOptions &options) {
+  addLowerToLinalgPasses(pm, options.rounding, options.integerOnly);
+  addBufferizationPasses(pm, /*resultsAsOutParams=*/true);
+  pm.addNestedPass<func::FuncOp>(createQCGpuBuffers());
+  pm.addNestedPass<func::FuncOp>(createConvertLinalgToParallelLoopsPass());
+  QCGpuMapLoopsOptions mapping;
+  mapping.blockSize = options.blockSize;
+  pm.addNestedPass<func::FuncOp>(createQCGpuMapLoops(mapping));
+  pm.addNestedPass<func::FuncOp>(createConvertParallelLoopToGpuPass());
+  pm.addPass(createGpuKernelOutliningPass());
+  // Host globals the kernels took copies of are dead.
+  pm.addPass(createSymbolDCEPass());
+  // Launches, copies and frees on one stream, synchronized before return.
+  pm.addNestedPass<func::FuncOp>(createGpuAsyncRegionPass());
+  addNVVMPasses(pm, options);
+}
+
 void mlir::qc::registerQCPipelines() {
   PassPipelineRegistration<LowerToLLVMPipelineOptions>(
       "qc-lower-to-llvm",
       "Lower TOSA and qc ops on tensors to the LLVM dialect (linalg, "
       "register tiles and vectors, one-shot bufferization, LLVM)",
       buildLowerToLLVMPipeline);
+  PassPipelineRegistration<LowerToNVVMPipelineOptions>(
+      "qc-lower-to-nvvm",
+      "Lower TOSA and qc ops on tensors to NVIDIA GPU kernels and host code "
+      "in the LLVM dialect (linalg, one-shot bufferization, device buffers, "
+      "one kernel per loop nest, NVVM, gpu-module-to-binary)",
+      buildLowerToNVVMPipeline);
 }

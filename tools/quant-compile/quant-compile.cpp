@@ -1,8 +1,8 @@
 //===- quant-compile.cpp - ONNX or MLIR to a model library ----------------===//
 //
-//   quant-compile model.onnx -o model.so [--emit=mlir|llvm|obj|so|exe]
+//   quant-compile model.onnx -o model.so [--emit=mlir|llvm|obj|so|exe|ptx]
 //                 [--input-shape name=1x3x48x320 ...]
-//                 [--target=host|<triple>] [--cpu=native|<name>]
+//                 [--target=host|<triple>|cuda:sm_90a] [--cpu=native|<name>]
 //                 [--features=+avx512f,...] [-O0..-O3] [--parallel=false]
 //                 [--vectorize=false]
 //                 [--recipe=w8a8|w6a8|w4a8 --calib=DIR [--calib-stats=FILE]
@@ -62,16 +62,28 @@ static cl::opt<mlir::qc::EmitKind> emit(
                           "a shared library exporting qc_model.h"),
                clEnumValN(mlir::qc::EmitKind::Executable, "exe",
                           "a program running the model on .npy files, like "
-                          "quant-run (never inferred; ./model --help)")),
+                          "quant-run (never inferred; ./model --help)"),
+               clEnumValN(mlir::qc::EmitKind::PTX, "ptx",
+                          "the PTX of the GPU kernels (--target=cuda:...)")),
     cl::cat(category));
 static cl::list<std::string>
     inputShapes("input-shape",
                 cl::desc("Static shape of a graph input, name=<d0>x<d1>... "
                          "(repeatable)"),
                 cl::value_desc("name=shape"), cl::cat(category));
+static cl::opt<std::string> target(
+    "target",
+    cl::desc("Where the model runs: 'host' (default), a CPU target triple, "
+             "or cuda:<chip> for an NVIDIA GPU (cuda:sm_80, cuda:sm_89, "
+             "cuda:sm_90a; host code for the host CPU, kernels assembled "
+             "by CUDA's ptxas)"),
+    cl::init("host"), cl::cat(category));
 static cl::opt<std::string>
-    target("target", cl::desc("Target triple, or 'host' (default)"),
-           cl::init("host"), cl::cat(category));
+    cudaPath("cuda-path",
+             cl::desc("The CUDA toolkit whose bin/ptxas assembles GPU code "
+                      "(default: $CUDA_ROOT, $CUDA_HOME, $CUDA_PATH, else "
+                      "ptxas on PATH)"),
+             cl::cat(category));
 static cl::opt<std::string>
     cpu("cpu",
         cl::desc("Target CPU, or 'native' (default: the host's CPU "
@@ -208,6 +220,16 @@ static cl::opt<std::string> reportFile(
              "the same path with the extension .txt"),
     cl::value_desc("file.json"), cl::cat(quantizationCategory));
 
+/// Whether `chip` names an NVIDIA GPU architecture: sm_<version>, with an
+/// `a` for architecture-specific features (sm_90a).
+static bool isGpuChip(StringRef chip) {
+  if (!chip.consume_front("sm_"))
+    return false;
+  chip.consume_back("a");
+  unsigned version;
+  return !chip.getAsInteger(10, version) && version >= 50;
+}
+
 static mlir::qc::EmitKind emitKindFromExtension(StringRef path) {
   StringRef extension = sys::path::extension(path);
   if (extension == ".mlir")
@@ -216,6 +238,8 @@ static mlir::qc::EmitKind emitKindFromExtension(StringRef path) {
     return mlir::qc::EmitKind::LLVM;
   if (extension == ".o")
     return mlir::qc::EmitKind::Object;
+  if (extension == ".ptx")
+    return mlir::qc::EmitKind::PTX;
   return mlir::qc::EmitKind::SharedLibrary;
 }
 
@@ -230,7 +254,19 @@ int main(int argc, char **argv) {
   options.outputPath = outputPath;
   options.emit = emit.getNumOccurrences() ? emit.getValue()
                                           : emitKindFromExtension(outputPath);
-  options.triple = target;
+  StringRef targetName = target;
+  if (targetName.consume_front("cuda:")) {
+    if (!isGpuChip(targetName)) {
+      errs() << "error: unknown GPU '" << targetName
+             << "' in --target; expected cuda:sm_<version>, e.g. "
+                "cuda:sm_90a\n";
+      return 1;
+    }
+    options.gpuChip = targetName.str();
+  } else {
+    options.triple = target;
+  }
+  options.cudaPath = cudaPath;
   options.cpu = cpu;
   options.features = features;
   options.optLevel = optLevel;
@@ -281,6 +317,7 @@ int main(int argc, char **argv) {
   };
   options.runtimeLibrary = libraryPath("libQCModelRuntime.a");
   options.mainLibrary = libraryPath("libQCModelMain.a");
+  options.cudaRuntimeLibrary = libraryPath("libQCCudaRuntime.a");
 
   mlir::MLIRContext context;
   SourceMgr sourceMgr;

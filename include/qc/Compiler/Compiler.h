@@ -35,6 +35,8 @@ enum class EmitKind {
   /// A program: the model with the driver of runtime/qc_main.c, which runs
   /// it on .npy inputs (`./model --help`).
   Executable,
+  /// The PTX of the model's GPU kernels (a GPU target only).
+  PTX,
 };
 
 /// Post-training quantization in quant-compile (`--recipe`, `--calib`).
@@ -90,8 +92,14 @@ struct CompileOptions {
   std::string outputPath;
   EmitKind emit = EmitKind::SharedLibrary;
   std::map<std::string, std::vector<int64_t>> inputShapes;
-  /// Target triple ("" or "host": the host's).
+  /// Target triple ("" or "host": the host's) of the code that runs on
+  /// the CPU.
   std::string triple;
+  /// The NVIDIA GPU the model runs on (e.g. "sm_90a"); empty: the CPU.
+  std::string gpuChip;
+  /// The CUDA toolkit whose ptxas assembles GPU code (empty: found as the
+  /// qc-lower-to-nvvm pipeline's cuda-path option says).
+  std::string cudaPath;
   /// CPU name ("" or "native" with a host triple: the host's).
   std::string cpu;
   /// LLVM feature string, e.g. "+avx512f,+avx512vnni" (added to the CPU's).
@@ -111,6 +119,8 @@ struct CompileOptions {
   std::string runtimeLibrary;
   /// The static library with the main() of executables (qc_main.c).
   std::string mainLibrary;
+  /// The static GPU host runtime (qc_cuda.c) GPU models link.
+  std::string cudaRuntimeLibrary;
   /// The program that links libraries and executables (a C compiler
   /// driver).
   std::string linker = "cc";

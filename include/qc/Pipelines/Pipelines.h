@@ -55,6 +55,48 @@ struct LowerToLLVMPipelineOptions
       llvm::cl::init(false)};
 };
 
+struct LowerToNVVMPipelineOptions
+    : public PassPipelineOptions<LowerToNVVMPipelineOptions> {
+  PassOptions::Option<std::string> rounding{
+      *this, "rounding",
+      llvm::cl::desc("Rounding of the requantizations qc-lower-to-integer "
+                     "makes (gemmlowp, single_round, double_round, "
+                     "inexact_round, half_to_even)"),
+      llvm::cl::init("gemmlowp")};
+  PassOptions::Option<bool> integerOnly{
+      *this, "integer-only",
+      llvm::cl::desc("Fail (qc-verify-integer-only) where a float op remains "
+                     "between qc.dequantize and qc.quantize; off: such ops "
+                     "run in float"),
+      llvm::cl::init(true)};
+  PassOptions::Option<std::string> chip{
+      *this, "chip",
+      llvm::cl::desc("The GPU the code is for (sm_80, sm_89, sm_90a)"),
+      llvm::cl::init("sm_90a")};
+  PassOptions::Option<std::string> features{
+      *this, "features",
+      llvm::cl::desc("PTX features (+ptx80: PTX ISA 8.0, which sm_90a "
+                     "needs)"),
+      llvm::cl::init("+ptx80")};
+  PassOptions::Option<std::string> format{
+      *this, "format",
+      llvm::cl::desc("What gpu-module-to-binary embeds: fatbin or bin (run "
+                     "CUDA's ptxas), isa (PTX text, no ptxas), offload "
+                     "(LLVM IR)"),
+      llvm::cl::init("fatbin")};
+  PassOptions::Option<std::string> cudaPath{
+      *this, "cuda-path",
+      llvm::cl::desc("The CUDA toolkit whose bin/ptxas makes fatbin and bin "
+                     "(default: $CUDA_ROOT, $CUDA_HOME, $CUDA_PATH, then "
+                     "ptxas on PATH)"),
+      llvm::cl::init("")};
+  PassOptions::Option<int64_t> blockSize{
+      *this, "block-size",
+      llvm::cl::desc("Threads per block of the generic kernels "
+                     "(qc-gpu-map-loops)"),
+      llvm::cl::init(256)};
+};
+
 /// qc-lower-to-llvm: lowers quantized regions to integers
 /// (qc-lower-to-integer, qc-verify-integer-only), then TOSA and qc ops on
 /// tensors to the LLVM dialect through linalg, register tiling and vectorization, one-shot
@@ -62,6 +104,18 @@ struct LowerToLLVMPipelineOptions
 /// lowering. Used by examples, execution tests and quant-compile.
 void buildLowerToLLVMPipeline(OpPassManager &pm,
                               const LowerToLLVMPipelineOptions &options);
+
+/// qc-lower-to-nvvm: lowers quantized regions to integers as
+/// qc-lower-to-llvm does, bufferizes with results as out-parameters, and
+/// runs every op on an NVIDIA GPU: buffers in device memory
+/// (qc-gpu-buffers), each loop nest one kernel (qc-gpu-map-loops,
+/// convert-parallel-loops-to-gpu, gpu-kernel-outlining), launches and copies
+/// on one stream (gpu-async-region), then the passes of upstream's
+/// gpu-lower-to-nvvm-pipeline: device code through NVVM to a binary
+/// embedded in the module, host code to the LLVM dialect calling the
+/// `mgpu*` runtime functions (QC's runtime/qc_cuda.c).
+void buildLowerToNVVMPipeline(OpPassManager &pm,
+                              const LowerToNVVMPipelineOptions &options);
 
 /// Registers QC's named pipelines with the global pass registry.
 void registerQCPipelines();

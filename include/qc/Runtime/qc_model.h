@@ -53,7 +53,10 @@ typedef enum qc_status {
   /* An index past the model's inputs or outputs. */
   QC_ERROR_OUT_OF_RANGE = 3,
   /* An argument outside its documented range. */
-  QC_ERROR_INVALID_ARGUMENT = 4
+  QC_ERROR_INVALID_ARGUMENT = 4,
+  /* A model compiled for a GPU could not run there (no CUDA driver or
+   * device, or a driver call failed); qc_model_last_error() says why. */
+  QC_ERROR_DEVICE = 5
 } qc_status;
 
 typedef struct qc_tensor_info {

@@ -681,6 +681,68 @@ def QCOutlineKernels : Pass<"qc-outline-kernels", "::mlir::ModuleOp"> {
   let dependentDialects = ["::mlir::func::FuncDialect"];
 }
 
+def QCGpuBuffers : Pass<"qc-gpu-buffers", "::mlir::func::FuncOp"> {
+  let summary = "Place a bufferized function's buffers in GPU memory";
+  let description = [{
+    The first step of running a bufferized function on a GPU (the
+    `qc-lower-to-nvvm` pipeline):
+
+    * `memref.alloc` and `memref.alloca` become `gpu.alloc` (an alloca is
+      freed where its block ends), `memref.dealloc` becomes `gpu.dealloc`;
+    * each buffer argument, host memory in the C ABI of compiled models,
+      is replaced by a device buffer, copied in on entry when the function
+      reads it and copied back before each return when it writes it (found
+      through views and the users' memory effects; users that do not
+      declare their effects count as both);
+    * `memref.copy` becomes `linalg.copy`, which later runs as a kernel.
+
+    Run it after bufferization and buffer deallocation, with results as
+    out-parameters: a function that returns a buffer, or takes a buffer
+    with a strided layout, is an error. Globals stay where they are;
+    `qc-gpu-map-loops` moves their uses into the kernels.
+  }];
+  let dependentDialects = [
+    "::mlir::gpu::GPUDialect",
+    "::mlir::linalg::LinalgDialect",
+    "::mlir::memref::MemRefDialect",
+  ];
+}
+
+def QCGpuMapLoops : Pass<"qc-gpu-map-loops", "::mlir::func::FuncOp"> {
+  let summary = "Map each top-level loop nest of a function to a GPU grid";
+  let description = [{
+    Prepares a function whose buffers are device memory (`qc-gpu-buffers`)
+    and whose linalg ops are loop nests (`convert-linalg-to-parallel-loops`)
+    for `convert-parallel-loops-to-gpu`:
+
+    * each top-level `scf.parallel` has its dimensions collapsed into one,
+      split into blocks of `block-size` threads with one iteration per
+      thread; the block loop is mapped to `block_x`, the thread loop to
+      `thread_x` (the nest's sequential inner loops, the reductions, stay in
+      the thread);
+    * any other top-level op that reads or writes memory (a nest with no
+      parallel dimension, a lone load or store) is wrapped in a
+      one-iteration loop mapped to `block_x`: it runs on one GPU thread,
+      since the host cannot touch device memory;
+    * globals the nests read (`memref.get_global`) are referenced again
+      inside them, so that `gpu-kernel-outlining` copies the globals into
+      the kernel's `gpu.module`: weights become device data, loaded with the
+      module once.
+
+    This is the generic mapping that every op gets; it is correct for any
+    loop nest, not fast for contractions.
+  }];
+  let options = [
+    Option<"blockSize", "block-size", "int64_t", /*default=*/"256",
+           "Threads per block (positive)">,
+  ];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::gpu::GPUDialect",
+    "::mlir::scf::SCFDialect",
+  ];
+}
+
 def QCStripObserve : Pass<"qc-strip-observe"> {
   let summary = "Remove qc.observe calibration taps";
   let description = [{
