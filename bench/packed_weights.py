@@ -19,10 +19,17 @@ latency of one inference (one image, one 64-token window, one text line):
 the median over --repeats rounds of the mean of --runs calls, also as a
 ratio to w8a8 measured in the same run, with the task's metric.
 
+With --export DIR the latencies are not measured here: each library, one
+inference's input and the sizes and metrics (manifest.json) go to DIR, and
+bench/time_libraries.py DIR measures them on another machine (a quiet one:
+builds on the same cores distort latencies) and prints the full tables.
+
 Needs what bench/bitwidth_accuracy.py needs.
 """
 
 import argparse
+import json
+import shutil
 import subprocess
 import sys
 import time
@@ -72,9 +79,9 @@ def sample_input(task):
     return task.inputs[:1]
 
 
-def latency_ms(library, sample, runs, repeats):
+def latency_ms(library, sample, runs, repeats, threads=1):
     """Median over `repeats` rounds of the mean time of `runs` calls."""
-    model = qc.load(str(Path(library).resolve()), num_threads=1)
+    model = qc.load(str(Path(library).resolve()), num_threads=threads)
     model(sample)
     rounds = []
     for _ in range(repeats):
@@ -85,7 +92,7 @@ def latency_ms(library, sample, runs, repeats):
     return float(np.median(rounds))
 
 
-def measure(task, runs, repeats, use_cache):
+def measure(task, runs, repeats, use_cache, export):
     rows = []
     for name, flags in CONFIGURATIONS.items():
         library = compile_configuration(
@@ -96,19 +103,38 @@ def measure(task, runs, repeats, use_cache):
             continue
         row = {"file": Path(library).stat().st_size,
                "rodata": read_only_bytes(library),
-               "latency": latency_ms(library, sample_input(task), runs,
-                                     repeats),
                "metric": task.evaluate(library)}
+        if export:
+            row["library"] = export_library(library, export / task.name, name)
+        else:
+            row["latency"] = latency_ms(library, sample_input(task), runs,
+                                        repeats)
         print(f"{task.name} {name}: {row}", file=sys.stderr, flush=True)
         rows.append((name, row))
+    if export:
+        np.save(export / task.name / "input.npy", sample_input(task))
+        manifest = {"model": task.name, "metric": task.metric,
+                    "configurations": rows}
+        (export / task.name / "manifest.json").write_text(
+            json.dumps(manifest, indent=1) + "\n")
     return rows
 
 
-def markdown(task, rows):
+def export_library(library, directory, name):
+    """Copies `library` into `directory` as <name>.so; the new file name."""
+    directory.mkdir(parents=True, exist_ok=True)
+    file_name = name.replace(" ", "-") + ".so"
+    shutil.copyfile(library, directory / file_name)
+    return file_name
+
+
+def markdown(model, metric, rows):
+    """The table of one model's `rows` ((name, row or None) pairs, w8a8
+    among them)."""
     reference = dict(rows)["w8a8"]
-    lines = [f"{task.name} ({task.metric})", "",
+    lines = [f"{model} ({metric})", "",
              "| weights | library KiB | x w8a8 | read-only KiB | x w8a8 "
-             "| latency ms | x w8a8 | " + task.metric + " |",
+             "| latency ms | x w8a8 | " + metric + " |",
              "|---|--:|--:|--:|--:|--:|--:|--:|"]
     for name, row in rows:
         if row is None:
@@ -132,15 +158,21 @@ def main():
     parser.add_argument("--runs", type=int, default=200)
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--no-cache", action="store_true")
+    parser.add_argument("--export", type=Path,
+                        help="write libraries, inputs and manifests here "
+                             "for bench/time_libraries.py instead of "
+                             "measuring latencies")
     args = parser.parse_args()
     external = Path(subprocess.run([ROOT / "scripts/fetch-models.sh"],
                                    check=True, capture_output=True,
                                    text=True).stdout.strip())
     for name in args.model or sorted(TASKS):
         task = TASKS[name](external)
-        print(markdown(task, measure(task, args.runs, args.repeats,
-                                     not args.no_cache)))
-        print()
+        rows = measure(task, args.runs, args.repeats, not args.no_cache,
+                       args.export)
+        if not args.export:
+            print(markdown(task.name, task.metric, rows))
+            print()
 
 
 if __name__ == "__main__":

@@ -5,6 +5,8 @@
  *   qc_model_metadata  the signature (qc_model_metadata.h)
  *   qc_model_invoke    runs the model on an array of buffer pointers, inputs
  *                      first, then outputs
+ * and, for a model compiled for a GPU, a third:
+ *   qc_model_invoke_device  the same on buffers in device memory
  *
  *===----------------------------------------------------------------------===*/
 
@@ -16,6 +18,8 @@
 
 extern const qc_model_metadata_t qc_model_metadata;
 extern void qc_model_invoke(void **buffers);
+/* Models compiled for a GPU: the same on device buffers. */
+extern void qc_model_invoke_device(void **buffers) __attribute__((weak));
 
 /* Largest number of buffers a model may take: keeps the pointer array on
  * the stack. */
@@ -96,8 +100,11 @@ size_t qc_tensor_size_in_bytes(const qc_tensor_info *info) {
   return bytes;
 }
 
-qc_status qc_model_run(const void *const *inputs, size_t num_inputs,
-                       void *const *outputs, size_t num_outputs) {
+/* Checks the buffer arrays against the model's signature and gathers them,
+ * inputs first, into `buffers` (QC_MAX_BUFFERS entries). */
+static qc_status gather_buffers(const void *const *inputs, size_t num_inputs,
+                                void *const *outputs, size_t num_outputs,
+                                void **buffers) {
   size_t expected_inputs = qc_model_num_inputs();
   size_t expected_outputs = qc_model_num_outputs();
   if (num_inputs != expected_inputs || num_outputs != expected_outputs)
@@ -111,7 +118,6 @@ qc_status qc_model_run(const void *const *inputs, size_t num_inputs,
     return fail(QC_ERROR_NULL_ARGUMENT, "the input array is null", 0, 0);
   if (expected_outputs && !outputs)
     return fail(QC_ERROR_NULL_ARGUMENT, "the output array is null", 0, 0);
-  void *buffers[QC_MAX_BUFFERS];
   for (size_t i = 0; i < expected_inputs; ++i) {
     if (!inputs[i])
       return fail(QC_ERROR_NULL_ARGUMENT, "input %zu is null", i, 0);
@@ -123,17 +129,44 @@ qc_status qc_model_run(const void *const *inputs, size_t num_inputs,
       return fail(QC_ERROR_NULL_ARGUMENT, "output %zu is null", i, 0);
     buffers[expected_inputs + i] = outputs[i];
   }
+  return QC_OK;
+}
+
+/* Runs `invoke` on `buffers`; reports what failed on the GPU, if anything. */
+static qc_status invoke_model(void (*invoke)(void **), void **buffers) {
   /* OpenMP's thread count is per calling thread: set it on each run, so
    * the setting holds whichever thread runs the model. */
   int32_t threads = requested_threads;
   if (threads > 0 && omp_set_num_threads)
     omp_set_num_threads(threads);
-  qc_model_invoke(buffers);
+  invoke(buffers);
   if (qc_cuda_take_error &&
       qc_cuda_take_error(last_error, sizeof(last_error)))
     return QC_ERROR_DEVICE;
   last_error[0] = '\0';
   return QC_OK;
+}
+
+qc_status qc_model_run(const void *const *inputs, size_t num_inputs,
+                       void *const *outputs, size_t num_outputs) {
+  void *buffers[QC_MAX_BUFFERS];
+  qc_status status =
+      gather_buffers(inputs, num_inputs, outputs, num_outputs, buffers);
+  return status != QC_OK ? status : invoke_model(qc_model_invoke, buffers);
+}
+
+qc_status qc_model_run_device(const void *const *inputs, size_t num_inputs,
+                              void *const *outputs, size_t num_outputs) {
+  if (!qc_model_invoke_device)
+    return fail(QC_ERROR_DEVICE,
+                "this model was compiled for the CPU; device buffers need "
+                "--target=cuda:<chip>",
+                0, 0);
+  void *buffers[QC_MAX_BUFFERS];
+  qc_status status =
+      gather_buffers(inputs, num_inputs, outputs, num_outputs, buffers);
+  return status != QC_OK ? status
+                         : invoke_model(qc_model_invoke_device, buffers);
 }
 
 qc_status qc_model_set_num_threads(int32_t num_threads) {

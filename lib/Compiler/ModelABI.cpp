@@ -111,7 +111,10 @@ public:
                                                        ptrType})) {}
 
   void emitMetadata(const ModelSignature &signature);
-  LogicalResult emitInvoke(const ModelSignature &signature);
+  /// Defines `invokeName`(void **buffers), which calls `model` on the
+  /// buffers, inputs first.
+  LogicalResult emitInvoke(const ModelSignature &signature,
+                           llvm::Function *model, StringRef invokeName);
 
 private:
   llvm::Constant *privateGlobal(llvm::Constant *initializer, StringRef name);
@@ -180,15 +183,13 @@ void ABIEmitter::emitMetadata(const ModelSignature &signature) {
 // qc_model_invoke
 //===----------------------------------------------------------------------===//
 
-LogicalResult ABIEmitter::emitInvoke(const ModelSignature &signature) {
-  llvm::Function *model = module.getFunction(kModelFunctionName);
-  if (!model)
-    return failure();
+LogicalResult ABIEmitter::emitInvoke(const ModelSignature &signature,
+                                     llvm::Function *model,
+                                     StringRef invokeName) {
   auto *invokeType = llvm::FunctionType::get(llvm::Type::getVoidTy(context),
                                              {ptrType}, /*isVarArg=*/false);
   auto *invoke = llvm::Function::Create(
-      invokeType, llvm::GlobalValue::ExternalLinkage, "qc_model_invoke",
-      module);
+      invokeType, llvm::GlobalValue::ExternalLinkage, invokeName, module);
   invoke->setVisibility(llvm::GlobalValue::HiddenVisibility);
   llvm::IRBuilder<> b(llvm::BasicBlock::Create(context, "entry", invoke));
   llvm::Value *buffers = invoke->getArg(0);
@@ -227,5 +228,12 @@ LogicalResult mlir::qc::emitModelABI(llvm::Module &module,
       function.setLinkage(llvm::GlobalValue::InternalLinkage);
   ABIEmitter emitter(module);
   emitter.emitMetadata(signature);
-  return emitter.emitInvoke(signature);
+  llvm::Function *model = module.getFunction(kModelFunctionName);
+  if (!model ||
+      failed(emitter.emitInvoke(signature, model, "qc_model_invoke")))
+    return failure();
+  // GPU models also run on buffers in device memory.
+  if (llvm::Function *device = module.getFunction(kDeviceModelFunctionName))
+    return emitter.emitInvoke(signature, device, "qc_model_invoke_device");
+  return success();
 }

@@ -173,8 +173,10 @@ static void addNVVMPasses(OpPassManager &pm,
 void mlir::qc::buildLowerToNVVMPipeline(
     OpPassManager &pm, const LowerToNVVMPipelineOptions &options) {
   addLowerToLinalgPasses(pm, options.rounding, options.integerOnly);
+  pm.addPass(createQCTransposeMatMulOperands());
   addBufferizationPasses(pm, /*resultsAsOutParams=*/true);
-  pm.addNestedPass<func::FuncOp>(createQCGpuBuffers());
+  pm.addPass(createQCGpuBuffers());
+  pm.addNestedPass<func::FuncOp>(createQCGpuMmaMatMul());
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToParallelLoopsPass());
   QCGpuMapLoopsOptions mapping;
   mapping.blockSize = options.blockSize;

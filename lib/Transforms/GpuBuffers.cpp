@@ -15,6 +15,7 @@
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/Interfaces/ViewLikeInterface.h"
+#include "mlir/IR/SymbolTable.h"
 
 namespace mlir::qc {
 #define GEN_PASS_DEF_QCGPUBUFFERS
@@ -66,46 +67,89 @@ SmallVector<Value> getDynamicSizes(OpBuilder &builder, Location loc,
   return sizes;
 }
 
-/// Replaces the host buffer `argument` by a device copy: allocated and
-/// filled on entry when the function reads it, copied back and freed
-/// before every return.
-LogicalResult stageArgument(BlockArgument argument, func::FuncOp function) {
-  auto type = cast<MemRefType>(argument.getType());
-  if (!type.getLayout().isIdentity())
-    return function.emitError()
-           << "qc-gpu-buffers: argument #" << argument.getArgNumber()
-           << " of @" << function.getSymName()
-           << " has a strided layout; expected a dense buffer (bufferize "
-              "with an identity layout at function boundaries)";
-  BufferAccess access;
-  collectAccess(argument, access);
-  if (!access.read && !access.written)
-    return success();
+/// The suffix of the function that takes device buffers.
+constexpr StringLiteral kDeviceEntrySuffix = "_device";
 
-  Location loc = argument.getLoc();
-  OpBuilder builder = OpBuilder::atBlockBegin(&function.front());
-  SmallVector<Value> sizes = getDynamicSizes(builder, loc, argument);
-  Value device = gpu::AllocOp::create(builder, loc, type, Type(), ValueRange(),
-                                      sizes, ValueRange())
-                     .getMemref();
-  SmallPtrSet<Operation *, 4> staging;
-  for (Value size : sizes)
-    staging.insert(size.getDefiningOp());
-  if (access.read)
-    staging.insert(gpu::MemcpyOp::create(builder, loc, TypeRange(),
-                                         ValueRange(), device, argument));
-  argument.replaceAllUsesExcept(device, staging);
-
-  for (Block &block : function.getBody()) {
-    auto returnOp = dyn_cast<func::ReturnOp>(block.getTerminator());
-    if (!returnOp)
-      continue;
-    builder.setInsertionPoint(returnOp);
-    if (access.written)
-      gpu::MemcpyOp::create(builder, loc, TypeRange(), ValueRange(), argument,
-                            device);
-    gpu::DeallocOp::create(builder, loc, TypeRange(), ValueRange(), device);
+/// Whether `function`'s buffer arguments can be staged: dense buffers, no
+/// buffer results.
+LogicalResult verifyStageable(func::FuncOp function) {
+  for (Type result : function.getResultTypes())
+    if (isa<BaseMemRefType>(result))
+      return function.emitError()
+             << "qc-gpu-buffers: @" << function.getSymName()
+             << " returns a buffer; expected results as out-parameters "
+                "(buffer-results-to-out-params)";
+  for (BlockArgument argument : function.getArguments()) {
+    auto type = dyn_cast<MemRefType>(argument.getType());
+    if (type && !type.getLayout().isIdentity())
+      return function.emitError()
+             << "qc-gpu-buffers: argument #" << argument.getArgNumber()
+             << " of @" << function.getSymName()
+             << " has a strided layout; expected a dense buffer (bufferize "
+                "with an identity layout at function boundaries)";
   }
+  return success();
+}
+
+/// Moves the body of the public `function` into a new public function
+/// `<name>_device` taking device buffers, and makes `function` stage its
+/// host buffers around a call to it: each buffer argument is copied into
+/// device memory first when the body reads it and back afterwards when the
+/// body writes it.
+LogicalResult splitDeviceEntry(func::FuncOp function, SymbolTable &symbols) {
+  std::string deviceName = (function.getSymName() + kDeviceEntrySuffix).str();
+  if (symbols.lookup(deviceName))
+    return function.emitError()
+           << "qc-gpu-buffers: cannot add @" << deviceName
+           << " for the device-buffer entry of @" << function.getSymName()
+           << ": the name is taken";
+  SmallVector<BufferAccess> accesses;
+  for (BlockArgument argument : function.getArguments()) {
+    BufferAccess &access = accesses.emplace_back();
+    if (isa<MemRefType>(argument.getType()))
+      collectAccess(argument, access);
+  }
+  auto device = cast<func::FuncOp>(function->clone());
+  device.setSymName(deviceName);
+  symbols.insert(device, std::next(function->getIterator()));
+
+  function.getBody().getBlocks().clear();
+  Block *entry = function.addEntryBlock();
+  Location loc = function.getLoc();
+  OpBuilder builder = OpBuilder::atBlockBegin(entry);
+  SmallVector<Value> operands;
+  struct StagedBuffer {
+    Value host, device;
+    bool copyBack;
+  };
+  SmallVector<StagedBuffer> staged;
+  for (auto [argument, access] :
+       llvm::zip_equal(function.getArguments(), accesses)) {
+    auto type = dyn_cast<MemRefType>(argument.getType());
+    if (!type || (!access.read && !access.written)) {
+      operands.push_back(argument);
+      continue;
+    }
+    Value buffer =
+        gpu::AllocOp::create(builder, loc, type, Type(), ValueRange(),
+                             getDynamicSizes(builder, loc, argument),
+                             ValueRange())
+            .getMemref();
+    if (access.read)
+      gpu::MemcpyOp::create(builder, loc, TypeRange(), ValueRange(), buffer,
+                            argument);
+    operands.push_back(buffer);
+    staged.push_back({argument, buffer, access.written});
+  }
+  auto call = func::CallOp::create(builder, loc, device, operands);
+  for (const StagedBuffer &buffer : staged)
+    if (buffer.copyBack)
+      gpu::MemcpyOp::create(builder, loc, TypeRange(), ValueRange(),
+                            buffer.host, buffer.device);
+  for (const StagedBuffer &buffer : staged)
+    gpu::DeallocOp::create(builder, loc, TypeRange(), ValueRange(),
+                           buffer.device);
+  func::ReturnOp::create(builder, loc, call.getResults());
   return success();
 }
 
@@ -142,22 +186,17 @@ void moveBuffersToDevice(func::FuncOp function) {
 struct QCGpuBuffersPass
     : public qc::impl::QCGpuBuffersBase<QCGpuBuffersPass> {
   void runOnOperation() override {
-    func::FuncOp function = getOperation();
-    if (function.isExternal())
-      return;
-    for (Type result : function.getResultTypes())
-      if (isa<BaseMemRefType>(result)) {
-        function.emitError()
-            << "qc-gpu-buffers: @" << function.getSymName()
-            << " returns a buffer; expected results as out-parameters "
-               "(buffer-results-to-out-params)";
+    ModuleOp module = getOperation();
+    SymbolTable symbols(module);
+    auto functions = llvm::to_vector(module.getOps<func::FuncOp>());
+    for (func::FuncOp function : functions) {
+      if (function.isExternal())
+        continue;
+      moveBuffersToDevice(function);
+      if (function.isPublic() && (failed(verifyStageable(function)) ||
+                                  failed(splitDeviceEntry(function, symbols))))
         return signalPassFailure();
-      }
-    moveBuffersToDevice(function);
-    for (BlockArgument argument : function.getArguments())
-      if (isa<MemRefType>(argument.getType()) &&
-          failed(stageArgument(argument, function)))
-        return signalPassFailure();
+    }
   }
 };
 } // namespace

@@ -27,6 +27,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/AffineMap.h"
+#include "mlir/Interfaces/CallInterfaces.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/Transforms/RegionUtils.h"
 
@@ -163,9 +164,11 @@ void sinkGlobals(RewriterBase &rewriter, scf::ParallelOp loop) {
 }
 
 /// Whether the host may run `op`: it does not read or write memory (the
-/// GPU ops, which the runtime carries out, aside).
+/// GPU ops, which the runtime carries out, and calls, whose callees launch
+/// their own kernels, aside).
 bool runsOnHost(Operation *op) {
-  if (isa<gpu::GPUDialect>(op->getDialect()) || op->hasTrait<OpTrait::ReturnLike>())
+  if (isa<gpu::GPUDialect>(op->getDialect()) || isa<CallOpInterface>(op) ||
+      op->hasTrait<OpTrait::ReturnLike>())
     return true;
   std::optional<SmallVector<MemoryEffects::EffectInstance>> effects =
       getEffectsRecursively(op);

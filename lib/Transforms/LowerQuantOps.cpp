@@ -483,7 +483,14 @@ struct LowerQuantOpsPass
     patterns.add<LowerRequant, LowerQuantize, LowerDequantize>(context);
     if (failed(applyPartialConversion(getOperation(), target,
                                       std::move(patterns))))
-      signalPassFailure();
+      return signalPassFailure();
+    // The annotations described the float model's values for quantization,
+    // which is done; bufferization would carry them onto ops that no longer
+    // have results.
+    getOperation()->walk([](Operation *op) {
+      op->removeAttr(QCDialect::kStatsAttrName);
+      op->removeAttr(QCDialect::kSchemeAttrName);
+    });
   }
 };
 } // namespace

@@ -53,13 +53,19 @@ class Model:
             getattr(lib, name).argtypes = [ctypes.c_size_t]
         lib.qc_model_abi_version.restype = ctypes.c_int32
         lib.qc_model_last_error.restype = ctypes.c_char_p
-        lib.qc_model_run.restype = ctypes.c_int
         lib.qc_model_set_num_threads.restype = ctypes.c_int
         lib.qc_model_set_num_threads.argtypes = [ctypes.c_int32]
         lib.qc_model_num_threads.restype = ctypes.c_int32
-        lib.qc_model_run.argtypes = [
-            ctypes.POINTER(ctypes.c_void_p), ctypes.c_size_t,
-            ctypes.POINTER(ctypes.c_void_p), ctypes.c_size_t]
+        # Libraries built before device buffers existed lack
+        # qc_model_run_device.
+        runs = [lib.qc_model_run]
+        if hasattr(lib, "qc_model_run_device"):
+            runs.append(lib.qc_model_run_device)
+        for run in runs:
+            run.restype = ctypes.c_int
+            run.argtypes = [
+                ctypes.POINTER(ctypes.c_void_p), ctypes.c_size_t,
+                ctypes.POINTER(ctypes.c_void_p), ctypes.c_size_t]
 
     @staticmethod
     def _specs(count, getter):
@@ -110,6 +116,26 @@ class Model:
         if status != 0:
             raise RuntimeError(self._lib.qc_model_last_error().decode())
         return outputs
+
+    def run_device(self, inputs, outputs):
+        """Runs a model compiled for a GPU on buffers in the GPU's memory:
+        ``inputs`` and ``outputs`` are device addresses (ints, e.g. a torch
+        CUDA tensor's ``data_ptr()``) of dense buffers with the shapes and
+        types of ``self.inputs`` and ``self.outputs``. Returns when the
+        outputs are written."""
+        if len(inputs) != len(self.inputs) or len(outputs) != len(self.outputs):
+            raise TypeError(f"the model takes {len(self.inputs)} inputs and "
+                            f"{len(self.outputs)} outputs, got {len(inputs)} "
+                            f"and {len(outputs)}")
+        if not hasattr(self._lib, "qc_model_run_device"):
+            raise RuntimeError(f"{self.path} predates device buffers "
+                               "(no qc_model_run_device); compile it again")
+        input_ptrs = (ctypes.c_void_p * max(1, len(inputs)))(*inputs)
+        output_ptrs = (ctypes.c_void_p * max(1, len(outputs)))(*outputs)
+        status = self._lib.qc_model_run_device(input_ptrs, len(inputs),
+                                               output_ptrs, len(outputs))
+        if status != 0:
+            raise RuntimeError(self._lib.qc_model_last_error().decode())
 
     @property
     def num_threads(self):

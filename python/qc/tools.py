@@ -100,7 +100,10 @@ def compile(model, output, input_shapes=None, emit=None, target=None,
     ``input_shapes`` maps graph input names to static shapes (sequences of
     ints), for models with dynamic dimensions. ``parallel=False`` makes a
     single-threaded library that does not need libomp; ``vectorize=False``
-    compiles scalar reference loops.
+    compiles scalar reference loops. ``target="cuda:sm_90a"`` (or another
+    ``cuda:sm_<version>``) compiles for an NVIDIA GPU: the library loads
+    anywhere and runs where a CUDA driver and that GPU are (``emit="ptx"``
+    writes the kernels' PTX).
 
     Quantization (quant-compile --help lists the details): ``recipe="w8a8"``
     with ``calib`` (a directory of samples) and/or ``calib_stats`` (the

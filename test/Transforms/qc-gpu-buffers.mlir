@@ -1,29 +1,30 @@
 // RUN: quant-opt %s --split-input-file --qc-gpu-buffers --verify-diagnostics | FileCheck %s
 
-// An input that is only read is copied in, an output that is only written
-// (through views) is copied out, an unused argument is left alone; the
-// function's own buffer is device memory, its copy a linalg op; the global
-// stays (qc-gpu-map-loops moves it into the kernels).
+// The body moves into @stage_device, which takes device buffers; @stage
+// copies in the input it only reads, gives the output it only writes (through
+// views) a device buffer copied back afterwards, and passes the unused
+// argument through. The body's own buffer is device memory, its copy a
+// linalg op; the global stays (qc-gpu-map-loops moves it into the kernels).
 // CHECK-LABEL: func.func @stage(
 // CHECK-SAME:    %[[IN:[a-zA-Z0-9_]+]]: memref<4xi32>, %[[OUT:[a-zA-Z0-9_]+]]: memref<4xi32>, %[[UNUSED:[a-zA-Z0-9_]+]]: memref<4xi32>)
-// CHECK-DAG:     %[[DOUT:.+]] = gpu.alloc () : memref<4xi32>
-// CHECK-DAG:     %[[DIN:.+]] = gpu.alloc () : memref<4xi32>
-// CHECK-DAG:     gpu.memcpy %[[DIN]], %[[IN]]
-// CHECK-NOT:     gpu.memcpy %[[DOUT]], %[[OUT]]
-// CHECK:         %[[W:.+]] = memref.get_global @weights
-// CHECK:         %[[TMP:.+]] = gpu.alloc () : memref<4xi32>
-// CHECK:         linalg.add ins(%[[DIN]], %[[W]] : {{.*}}) outs(%[[TMP]] :
-// CHECK:         %[[EXPANDED:.+]] = memref.expand_shape %[[DOUT]]
-// CHECK:         %[[FLAT:.+]] = memref.collapse_shape %[[EXPANDED]]
-// CHECK:         linalg.copy ins(%[[TMP]] : memref<4xi32>) outs(%[[FLAT]] : memref<4xi32>)
-// CHECK:         gpu.dealloc %[[TMP]]
-// CHECK-DAG:     gpu.dealloc %[[DIN]]
-// CHECK-DAG:     gpu.memcpy %[[OUT]], %[[DOUT]]
-// CHECK-NOT:     gpu.memcpy %[[IN]]
-// CHECK:         gpu.dealloc %[[DOUT]]
-// CHECK-NOT:     memref.alloc
-// CHECK-NOT:     %[[UNUSED]]
-// CHECK:         return
+// CHECK-NEXT:    %[[DIN:.+]] = gpu.alloc () : memref<4xi32>
+// CHECK-NEXT:    gpu.memcpy %[[DIN]], %[[IN]]
+// CHECK-NEXT:    %[[DOUT:.+]] = gpu.alloc () : memref<4xi32>
+// CHECK-NEXT:    call @stage_device(%[[DIN]], %[[DOUT]], %[[UNUSED]])
+// CHECK-NEXT:    gpu.memcpy %[[OUT]], %[[DOUT]]
+// CHECK-NEXT:    gpu.dealloc %[[DIN]]
+// CHECK-NEXT:    gpu.dealloc %[[DOUT]]
+// CHECK-NEXT:    return
+// CHECK-LABEL: func.func @stage_device(
+// CHECK-SAME:    %[[IN:[a-zA-Z0-9_]+]]: memref<4xi32>, %[[OUT:[a-zA-Z0-9_]+]]: memref<4xi32>, %{{.+}}: memref<4xi32>)
+// CHECK-NEXT:    %[[W:.+]] = memref.get_global @weights
+// CHECK-NEXT:    %[[TMP:.+]] = gpu.alloc () : memref<4xi32>
+// CHECK-NEXT:    linalg.add ins(%[[IN]], %[[W]] : {{.*}}) outs(%[[TMP]] :
+// CHECK-NEXT:    %[[EXPANDED:.+]] = memref.expand_shape %[[OUT]]
+// CHECK-NEXT:    %[[FLAT:.+]] = memref.collapse_shape %[[EXPANDED]]
+// CHECK-NEXT:    linalg.copy ins(%[[TMP]] : memref<4xi32>) outs(%[[FLAT]] : memref<4xi32>)
+// CHECK-NEXT:    gpu.dealloc %[[TMP]]
+// CHECK-NEXT:    return
 memref.global "private" constant @weights : memref<4xi32> = dense<[1, 2, 3, 4]>
 func.func @stage(%in: memref<4xi32>, %out: memref<4xi32>, %unused: memref<4xi32>) {
   %w = memref.get_global @weights : memref<4xi32>
@@ -38,24 +39,38 @@ func.func @stage(%in: memref<4xi32>, %out: memref<4xi32>, %unused: memref<4xi32>
 
 // -----
 
-// An accumulator argument is read and written: copied both ways. A dynamic
-// size is read from the host buffer. A stack buffer is device memory freed
-// where its block ends.
+// An accumulator argument is read and written: copied both ways, its
+// dynamic size read from the host buffer's descriptor. A stack buffer is
+// device memory freed where its block ends. A private function takes device
+// buffers from its callers and is not split.
 // CHECK-LABEL: func.func @accumulate(
 // CHECK-SAME:    %[[ACC:[a-zA-Z0-9_]+]]: memref<?xi32>)
-// CHECK:         %[[C0:.+]] = arith.constant 0 : index
-// CHECK:         %[[SIZE:.+]] = memref.dim %[[ACC]], %[[C0]]
-// CHECK:         %[[DACC:.+]] = gpu.alloc (%[[SIZE]]) : memref<?xi32>
-// CHECK:         gpu.memcpy %[[DACC]], %[[ACC]]
-// CHECK:         %[[STACK:.+]] = gpu.alloc () : memref<16xi32>
-// CHECK:         linalg.add ins(%[[DACC]], %[[DACC]] : {{.*}}) outs(%[[DACC]] :
-// CHECK:         gpu.dealloc %[[STACK]]
-// CHECK:         gpu.memcpy %[[ACC]], %[[DACC]]
-// CHECK:         gpu.dealloc %[[DACC]]
-// CHECK:         return
+// CHECK-NEXT:    %[[C0:.+]] = arith.constant 0 : index
+// CHECK-NEXT:    %[[SIZE:.+]] = memref.dim %[[ACC]], %[[C0]]
+// CHECK-NEXT:    %[[DACC:.+]] = gpu.alloc (%[[SIZE]]) : memref<?xi32>
+// CHECK-NEXT:    gpu.memcpy %[[DACC]], %[[ACC]]
+// CHECK-NEXT:    call @accumulate_device(%[[DACC]])
+// CHECK-NEXT:    gpu.memcpy %[[ACC]], %[[DACC]]
+// CHECK-NEXT:    gpu.dealloc %[[DACC]]
+// CHECK-NEXT:    return
+// CHECK-LABEL: func.func @accumulate_device(
+// CHECK-SAME:    %[[ACC:[a-zA-Z0-9_]+]]: memref<?xi32>)
+// CHECK-NEXT:    %[[STACK:.+]] = gpu.alloc () : memref<16xi32>
+// CHECK-NEXT:    call @double(%[[ACC]])
+// CHECK-NEXT:    gpu.dealloc %[[STACK]]
+// CHECK-NEXT:    return
+// CHECK-LABEL: func.func private @double(
+// CHECK-SAME:    %[[X:[a-zA-Z0-9_]+]]: memref<?xi32>)
+// CHECK-NEXT:    linalg.add ins(%[[X]], %[[X]] : {{.*}}) outs(%[[X]] :
+// CHECK-NEXT:    return
+// CHECK-NOT:   func.func
 func.func @accumulate(%acc: memref<?xi32>) {
   %stack = memref.alloca() : memref<16xi32>
-  linalg.add ins(%acc, %acc : memref<?xi32>, memref<?xi32>) outs(%acc : memref<?xi32>)
+  call @double(%acc) : (memref<?xi32>) -> ()
+  return
+}
+func.func private @double(%x: memref<?xi32>) {
+  linalg.add ins(%x, %x : memref<?xi32>, memref<?xi32>) outs(%x : memref<?xi32>)
   return
 }
 
@@ -73,3 +88,11 @@ func.func @strided(%in: memref<4xi32, strided<[2]>>, %out: memref<4xi32>) {
   memref.copy %in, %out : memref<4xi32, strided<[2]>> to memref<4xi32>
   return
 }
+
+// -----
+
+// expected-error @below {{qc-gpu-buffers: cannot add @taken_device for the device-buffer entry of @taken: the name is taken}}
+func.func @taken(%x: memref<4xi32>) {
+  return
+}
+func.func private @taken_device()

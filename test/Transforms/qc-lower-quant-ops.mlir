@@ -192,3 +192,16 @@ func.func @observe_untouched(%x: tensor<4xf32>) {
   qc.observe %x tag("x") : tensor<4xf32>
   return
 }
+
+// -----
+
+// The annotations of float values are dropped; the ops stay.
+// CHECK-LABEL: func @annotations_dropped
+// CHECK:         %[[SUM:.+]] = tosa.add
+// CHECK-NOT:       qc.stats
+// CHECK-NOT:       qc.scheme
+// CHECK:         return %[[SUM]]
+func.func @annotations_dropped(%x: tensor<4xf32>) -> tensor<4xf32> {
+  %0 = tosa.add %x, %x {qc.stats = #qc.stats<min = -1.0, max = 1.0>} : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  return %0 : tensor<4xf32>
+}

@@ -8,13 +8,13 @@
 // RUN: not quant-compile %s --target=cuda:gfx90a --emit=ptx -o - 2>&1 | FileCheck %s --check-prefix=BAD-CHIP
 // RUN: not quant-compile %s --emit=ptx -o - 2>&1 | FileCheck %s --check-prefix=NO-GPU
 
-// One kernel per op (the accumulator's fill, the matmul with its sign
-// extensions, the bias, the narrowing), integer instructions only.
-// PTX: // gpu.module @qc_model_main_kernel
+// One kernel per op (the transpose of the right operand, the accumulator's
+// fill, the matmul with its sign extensions, the bias, the narrowing),
+// integer instructions only. K = 16 is not a whole tensor-core step: the
+// matmul is a generic kernel.
+// PTX: // gpu.module @qc_model_main_device_kernel
 // PTX: .target sm_90a
-// PTX: .visible .entry qc_model_main_kernel(
-// PTX: st.global.b32 [%{{.+}}], 0;
-// PTX: // gpu.module @qc_model_main_kernel_0
+// PTX: .visible .entry qc_model_main_device_kernel(
 // PTX: ld.global.s8
 // PTX: ld.global.s8
 // PTX: mul.wide.s16
@@ -25,7 +25,7 @@
 
 // The host side: one stream, device buffers, launches, copies back, the
 // kernels embedded as a fatbin (needs CUDA's ptxas) loaded when the library
-// is.
+// is; the C ABI's entries on host buffers and on device buffers.
 // RUN: %if ptxas %{ quant-compile %s --target=cuda:sm_90a --emit=llvm -o - | FileCheck %s --check-prefix=HOST %}
 // HOST-DAG: @llvm.global_ctors
 // HOST-DAG: call ptr @mgpuModuleLoad(
@@ -35,6 +35,7 @@
 // HOST-DAG: call void @mgpuLaunchKernel(
 // HOST-DAG: call void @mgpuStreamSynchronize(
 // HOST-DAG: define {{.*}}@qc_model_invoke(
+// HOST-DAG: define {{.*}}@qc_model_invoke_device(
 
 // Without a CUDA driver the library still loads; running it reports why it
 // cannot (qc_model_run's QC_ERROR_DEVICE).

@@ -34,6 +34,10 @@ struct ModelSignature {
 /// Name of the model function after quant-compile renames `main` (which must
 /// not clash with an executable's main).
 inline constexpr llvm::StringLiteral kModelFunctionName = "qc_model_main";
+/// The model function taking device buffers, which models compiled for a GPU
+/// have (qc-gpu-buffers adds it).
+inline constexpr llvm::StringLiteral kDeviceModelFunctionName =
+    "qc_model_main_device";
 
 /// Reads the signature of `function` (statically shaped tensors; names from
 /// `onnx.name` attributes, else input<i>/output<i>). Reports unsupported

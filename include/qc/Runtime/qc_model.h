@@ -80,10 +80,19 @@ size_t qc_dtype_size(int32_t dtype);
 size_t qc_tensor_size_in_bytes(const qc_tensor_info *info);
 
 /* Runs the model on caller buffers: inputs[i] holds input i, outputs[i]
- * receives output i. On failure nothing is written and qc_model_last_error()
- * says why (thread-local). */
+ * receives output i. On failure qc_model_last_error() says why
+ * (thread-local); nothing is written, except that a model compiled for a GPU
+ * may have written some outputs when the GPU failed (QC_ERROR_DEVICE). */
 qc_status qc_model_run(const void *const *inputs, size_t num_inputs,
                        void *const *outputs, size_t num_outputs);
+
+/* As qc_model_run, on buffers in the memory of the GPU a model compiled
+ * for one runs on (CUDA device pointers, in the primary context of the
+ * device QC_CUDA_DEVICE names, else device 0): no copies between host and
+ * device. Returns when the results are written. QC_ERROR_DEVICE for a model
+ * compiled for the CPU. */
+qc_status qc_model_run_device(const void *const *inputs, size_t num_inputs,
+                              void *const *outputs, size_t num_outputs);
 
 /* Threads later runs use (from any calling thread): 0 restores the
  * default (OMP_NUM_THREADS, else one per core). Libraries compiled with

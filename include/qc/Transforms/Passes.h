@@ -25,6 +25,9 @@ class LinalgDialect;
 namespace memref {
 class MemRefDialect;
 } // namespace memref
+namespace nvgpu {
+class NVGPUDialect;
+} // namespace nvgpu
 namespace math {
 class MathDialect;
 } // namespace math
@@ -40,6 +43,9 @@ class TensorDialect;
 namespace tosa {
 class TosaDialect;
 } // namespace tosa
+namespace ub {
+class UBDialect;
+} // namespace ub
 namespace vector {
 class VectorDialect;
 } // namespace vector

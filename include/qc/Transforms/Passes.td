@@ -61,6 +61,10 @@ def QCLowerQuantOps : Pass<"qc-lower-quant-ops"> {
     Per-tensor, per-axis and sub-channel (blocks along any axes) quantized
     types are lowered; shapes may be dynamic. Ops whose operands are
     constants fold instead, through the same numerics library.
+
+    Quantization is done by then: the `qc.stats` and `qc.scheme`
+    annotations of ops (calibration statistics and schemes of float values)
+    are dropped.
   }];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
@@ -681,27 +685,32 @@ def QCOutlineKernels : Pass<"qc-outline-kernels", "::mlir::ModuleOp"> {
   let dependentDialects = ["::mlir::func::FuncDialect"];
 }
 
-def QCGpuBuffers : Pass<"qc-gpu-buffers", "::mlir::func::FuncOp"> {
-  let summary = "Place a bufferized function's buffers in GPU memory";
+def QCGpuBuffers : Pass<"qc-gpu-buffers", "::mlir::ModuleOp"> {
+  let summary = "Place a bufferized module's buffers in GPU memory";
   let description = [{
-    The first step of running a bufferized function on a GPU (the
+    The first step of running bufferized functions on a GPU (the
     `qc-lower-to-nvvm` pipeline):
 
     * `memref.alloc` and `memref.alloca` become `gpu.alloc` (an alloca is
-      freed where its block ends), `memref.dealloc` becomes `gpu.dealloc`;
-    * each buffer argument, host memory in the C ABI of compiled models,
-      is replaced by a device buffer, copied in on entry when the function
-      reads it and copied back before each return when it writes it (found
-      through views and the users' memory effects; users that do not
-      declare their effects count as both);
-    * `memref.copy` becomes `linalg.copy`, which later runs as a kernel.
+      freed where its block ends), `memref.dealloc` becomes `gpu.dealloc`,
+      and `memref.copy` becomes `linalg.copy`, which later runs as a kernel;
+    * the body of each public function `@f` moves into a new public
+      function `@f_device` whose buffer arguments are device memory (the
+      device-buffer entry of compiled models, `qc_model_run_device`), and
+      `@f`, whose buffers are host memory (the C ABI's `qc_model_run`),
+      stages them around a call to it: each buffer is copied into device
+      memory first when the body reads it and back afterwards when the body
+      writes it (found through views and the users' memory effects; users
+      that do not declare their effects count as both).
 
-    Run it after bufferization and buffer deallocation, with results as
-    out-parameters: a function that returns a buffer, or takes a buffer
-    with a strided layout, is an error. Globals stay where they are;
+    Private functions take device buffers from their callers. Run it after
+    bufferization and buffer deallocation, with results as out-parameters:
+    a public function that returns a buffer, or takes a buffer with a
+    strided layout, is an error. Globals stay where they are;
     `qc-gpu-map-loops` moves their uses into the kernels.
   }];
   let dependentDialects = [
+    "::mlir::func::FuncDialect",
     "::mlir::gpu::GPUDialect",
     "::mlir::linalg::LinalgDialect",
     "::mlir::memref::MemRefDialect",
@@ -740,6 +749,61 @@ def QCGpuMapLoops : Pass<"qc-gpu-map-loops", "::mlir::func::FuncOp"> {
     "::mlir::arith::ArithDialect",
     "::mlir::gpu::GPUDialect",
     "::mlir::scf::SCFDialect",
+  ];
+}
+
+def QCTransposeMatMulOperands : Pass<"qc-transpose-matmul-operands"> {
+  let summary = "Give int8 matmuls their right operand as [N, K]";
+  let description = [{
+    Tensor cores multiply int8 tiles whose reduction dimension is contiguous
+    in both operands (PTX's `row.col` `mma.sync`). This pass rewrites each
+    `linalg.matmul` and `linalg.batch_matmul` of int8 tensors into int32
+    (default indexing maps) into its transposed-B form
+    (`linalg.matmul` / `linalg.batch_matmul` with the B map (n, k)): a
+    constant right operand becomes a transposed constant at compile time,
+    so the binary holds the new layout only; any other right operand goes
+    through a `linalg.transpose`. `qc-gpu-mma-matmul` then maps the
+    matmuls to tensor cores.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::linalg::LinalgDialect",
+    "::mlir::tensor::TensorDialect",
+  ];
+}
+
+def QCGpuMmaMatMul : Pass<"qc-gpu-mma-matmul", "::mlir::func::FuncOp"> {
+  let summary = "Run int8 matmuls on device buffers as tensor-core kernels";
+  let description = [{
+    Replaces each int8-into-int32 matmul on dense static device buffers
+    whose right operand is [N, K] (`qc-transpose-matmul-operands`) and whose
+    K is a multiple of 32 by a `gpu.launch` of a tiled tensor-core kernel
+    (batched matmuls: one grid layer per matrix):
+
+    * a block of 256 threads computes a 128 x 128 tile of C; each of its
+      8 warps a 64 x 32 tile of 4 x 4 `nvgpu.mma.sync` m16n8k32 s8
+      products, accumulated in int32 registers;
+    * K advances 32 at a time; the operand tiles are staged in shared
+      memory by `nvgpu.device_async_copy` (cp.async, 16 bytes per thread
+      and operand) three steps deep, so later copies overlap this step's
+      products; rows past M or N are zero-filled;
+    * fragments are loaded from shared memory as 32-bit words, with rows
+      padded by 16 bytes so that a fragment's loads fall in distinct banks;
+    * the epilogue adds the accumulators to C, the matmul's initial value,
+      inside the edges.
+
+    The results equal the CPU back end's: `mma.sync` saturates its int32
+    accumulation, which sums of fewer than 2^17 int8 products never reach.
+    Other matmuls are left to `qc-gpu-map-loops`.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::gpu::GPUDialect",
+    "::mlir::memref::MemRefDialect",
+    "::mlir::nvgpu::NVGPUDialect",
+    "::mlir::scf::SCFDialect",
+    "::mlir::ub::UBDialect",
+    "::mlir::vector::VectorDialect",
   ];
 }
 

@@ -1,0 +1,84 @@
+"""Models compiled for an NVIDIA GPU (qc.compile target="cuda:...") as the
+C ABI sees them on a machine without one, and device buffers on a CPU model.
+Running on a GPU is test/gpu's suite (outside CI)."""
+
+import ctypes
+import shutil
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+import qc  # noqa: E402
+
+MODEL = """
+func.func @main(%x: tensor<4x16xi8>, %w: tensor<16x8xi8>) -> tensor<4x8xi32> {
+  %zero = arith.constant dense<0> : tensor<4x8xi32>
+  %y = linalg.matmul ins(%x, %w : tensor<4x16xi8>, tensor<16x8xi8>)
+                     outs(%zero : tensor<4x8xi32>) -> tensor<4x8xi32>
+  return %y : tensor<4x8xi32>
+}
+"""
+
+
+def has_cuda_driver():
+    try:
+        ctypes.CDLL("libcuda.so.1")
+        return True
+    except OSError:
+        return False
+
+
+def has_ptxas():
+    return bool(shutil.which("ptxas") or Path("/usr/local/cuda/bin/ptxas")
+                .exists())
+
+
+@pytest.fixture(scope="module")
+def model_file(tmp_path_factory):
+    path = tmp_path_factory.mktemp("gpu") / "matmul.mlir"
+    path.write_text(MODEL)
+    return path
+
+
+def inputs():
+    rng = np.random.default_rng(3)
+    return (rng.integers(-128, 128, (4, 16), dtype=np.int8),
+            rng.integers(-128, 128, (16, 8), dtype=np.int8))
+
+
+def test_cpu_model_rejects_device_buffers(model_file, tmp_path):
+    model = qc.load(qc.compile(model_file, tmp_path / "cpu.so",
+                               parallel=False))
+    x, w = inputs()
+    (y,) = model(x, w)
+    assert np.array_equal(y, x.astype(np.int32) @ w.astype(np.int32))
+    with pytest.raises(RuntimeError, match="compiled for the CPU; device "
+                       "buffers need --target=cuda:<chip>"):
+        model.run_device([0x1000, 0x2000], [0x3000])
+
+
+def test_ptx_of_gpu_model(model_file, tmp_path):
+    ptx = Path(qc.compile(model_file, tmp_path / "model.ptx",
+                          target="cuda:sm_89")).read_text()
+    assert ".target sm_89" in ptx
+    assert ".visible .entry" in ptx
+
+
+@pytest.mark.skipif(not has_ptxas(), reason="CUDA's ptxas is not installed")
+@pytest.mark.skipif(has_cuda_driver(),
+                    reason="a CUDA driver is present: test/gpu runs models")
+def test_gpu_model_without_driver(model_file, tmp_path):
+    model = qc.load(qc.compile(model_file, tmp_path / "gpu.so",
+                               target="cuda:sm_90a"))
+    assert [s.shape for s in model.inputs] == [(4, 16), (16, 8)]
+    x, w = inputs()
+    message = "this model runs on an NVIDIA GPU, but the CUDA driver " \
+              r"\(libcuda.so.1\) cannot be loaded"
+    with pytest.raises(RuntimeError, match=message):
+        model(x, w)
+    # Any addresses: without a driver nothing reads them.
+    with pytest.raises(RuntimeError, match=message):
+        model.run_device([0x1000, 0x2000], [0x3000])

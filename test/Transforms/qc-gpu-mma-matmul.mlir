@@ -1,0 +1,85 @@
+// RUN: quant-opt %s --split-input-file --qc-gpu-mma-matmul --canonicalize --cse | FileCheck %s
+
+// 200 x 300 by K = 64: a 3 x 2 grid of 128 x 128 tiles, 256 threads, two
+// shared tiles of 3 stages x 128 rows x (32 + 16 padding) bytes. Two K steps
+// are copied ahead (zero-filled past the edges), then each step waits for
+// its copies, starts the next ones and multiplies; the epilogue adds the
+// accumulators to C.
+// CHECK-LABEL: func.func @mma(
+// CHECK-SAME:    %[[A:.+]]: memref<200x64xi8>, %[[B:.+]]: memref<300x64xi8>, %[[C:.+]]: memref<200x300xi32>)
+// CHECK-DAG:     %[[C0:.+]] = arith.constant 0 : index
+// CHECK-DAG:     %[[C1:.+]] = arith.constant 1 : index
+// CHECK-DAG:     %[[C2:.+]] = arith.constant 2 : index
+// CHECK-DAG:     %[[C3:.+]] = arith.constant 3 : index
+// CHECK-DAG:     %[[C256:.+]] = arith.constant 256 : index
+// CHECK:         gpu.launch blocks(%{{.+}}, %{{.+}}, %{{.+}}) in (%{{.+}} = %[[C3]], %{{.+}} = %[[C2]], %{{.+}} = %[[C1]]) threads(%{{.+}}, %{{.+}}, %{{.+}}) in (%{{.+}} = %[[C256]], %{{.+}} = %[[C1]], %{{.+}} = %[[C1]]) workgroup(%[[AS:.+]] : memref<3x128x48xi8, #gpu.address_space<workgroup>>, %[[BS:.+]] : memref<3x128x48xi8, #gpu.address_space<workgroup>>)
+// CHECK:           nvgpu.device_async_copy %[[A]][%{{.+}}, %{{.+}}], %[[AS]][%[[C0]], %{{.+}}, %{{.+}}], 16, %{{.+}} {bypassL1}
+// CHECK:           nvgpu.device_async_copy %[[B]][%{{.+}}, %{{.+}}], %[[BS]][%[[C0]], %{{.+}}, %{{.+}}], 16, %{{.+}} {bypassL1}
+// CHECK:           nvgpu.device_async_create_group
+// CHECK:           nvgpu.device_async_copy %[[A]][%{{.+}}, %{{.+}}], %[[AS]][%[[C1]], %{{.+}}, %{{.+}}], 16
+// CHECK:           nvgpu.device_async_copy %[[B]][%{{.+}}, %{{.+}}], %[[BS]][%[[C1]], %{{.+}}, %{{.+}}], 16
+// CHECK:           %[[GROUP:.+]] = nvgpu.device_async_create_group
+// CHECK:           %[[LOOP:.+]]:17 = scf.for %{{.+}} = %[[C0]] to %[[C2]] step %[[C1]] iter_args({{.*}}%[[TOKEN:.+]] = %[[GROUP]]) -> ({{.*}}vector<2x2xi32>, !nvgpu.device.async.token) {
+// CHECK:             nvgpu.device_async_wait %[[TOKEN]] {numGroups = 1 : i32}
+// CHECK-NEXT:        gpu.barrier
+// CHECK:             nvgpu.device_async_copy %[[A]]
+// CHECK:             nvgpu.device_async_copy %[[B]]
+// CHECK:             nvgpu.device_async_create_group
+// CHECK:             vector.load %[[AS]]{{.*}} {alignment = 4 : i64} : memref<3x128x48xi8, #gpu.address_space<workgroup>>, vector<4xi8>
+// CHECK:             vector.load %[[BS]]{{.*}} {alignment = 4 : i64} : memref<3x128x48xi8, #gpu.address_space<workgroup>>, vector<4xi8>
+// CHECK-COUNT-16:    nvgpu.mma.sync({{.*}}) {mmaShape = [16, 8, 32]} : (vector<4x4xi8>, vector<2x4xi8>, vector<2x2xi32>) -> vector<2x2xi32>
+// CHECK:             scf.yield
+// CHECK:           nvgpu.device_async_wait %[[LOOP]]#16 {numGroups = 0 : i32}
+// CHECK:           scf.if
+// CHECK:             %[[OLD:.+]] = memref.load %[[C]]
+// CHECK:             %[[PART:.+]] = vector.extract %[[LOOP]]#0[0, 0]
+// CHECK:             %[[SUM:.+]] = arith.addi %[[OLD]], %[[PART]]
+// CHECK:             memref.store %[[SUM]], %[[C]]
+// CHECK-NOT:     linalg.matmul
+#map_a = affine_map<(m, n, k) -> (m, k)>
+#map_b = affine_map<(m, n, k) -> (n, k)>
+#map_c = affine_map<(m, n, k) -> (m, n)>
+func.func @mma(%a: memref<200x64xi8>, %b: memref<300x64xi8>, %c: memref<200x300xi32>) {
+  linalg.matmul indexing_maps = [#map_a, #map_b, #map_c] ins(%a, %b : memref<200x64xi8>, memref<300x64xi8>) outs(%c : memref<200x300xi32>)
+  return
+}
+
+// -----
+
+// A batch is the grid's third dimension and the first index of every
+// access.
+// CHECK-LABEL: func.func @batched(
+// CHECK-SAME:    %[[A:.+]]: memref<5x16x32xi8>, %[[B:.+]]: memref<5x8x32xi8>, %[[C:.+]]: memref<5x16x8xi32>)
+// CHECK-DAG:     %[[C1:.+]] = arith.constant 1 : index
+// CHECK-DAG:     %[[C5:.+]] = arith.constant 5 : index
+// CHECK:         gpu.launch blocks(%{{.+}}, %{{.+}}, %[[Z:.+]]) in (%{{.+}} = %[[C1]], %{{.+}} = %[[C1]], %{{.+}} = %[[C5]])
+// CHECK:           nvgpu.device_async_copy %[[A]][%[[Z]], %{{.+}}, %{{.+}}]
+// CHECK:           memref.load %[[C]][%[[Z]], %{{.+}}, %{{.+}}]
+#map_a = affine_map<(b, m, n, k) -> (b, m, k)>
+#map_b = affine_map<(b, m, n, k) -> (b, n, k)>
+#map_c = affine_map<(b, m, n, k) -> (b, m, n)>
+func.func @batched(%a: memref<5x16x32xi8>, %b: memref<5x8x32xi8>, %c: memref<5x16x8xi32>) {
+  linalg.batch_matmul indexing_maps = [#map_a, #map_b, #map_c] ins(%a, %b : memref<5x16x32xi8>, memref<5x8x32xi8>) outs(%c : memref<5x16x8xi32>)
+  return
+}
+
+// -----
+
+// Left to the generic kernels: K not a multiple of 32, B as [K, N], float,
+// tensors.
+// CHECK-LABEL: func.func @untouched(
+// CHECK-NOT:     gpu.launch
+// CHECK-COUNT-4: linalg.matmul
+// CHECK-NOT:     gpu.launch
+#map_a = affine_map<(m, n, k) -> (m, k)>
+#map_b = affine_map<(m, n, k) -> (n, k)>
+#map_c = affine_map<(m, n, k) -> (m, n)>
+func.func @untouched(%a: memref<16x48xi8>, %b: memref<8x48xi8>, %c: memref<16x8xi32>,
+                     %bkn: memref<48x8xi8>, %fa: memref<16x32xf32>, %fb: memref<8x32xf32>, %fc: memref<16x8xf32>,
+                     %ta: tensor<16x32xi8>, %tb: tensor<8x32xi8>, %tc: tensor<16x8xi32>) -> tensor<16x8xi32> {
+  linalg.matmul indexing_maps = [#map_a, #map_b, #map_c] ins(%a, %b : memref<16x48xi8>, memref<8x48xi8>) outs(%c : memref<16x8xi32>)
+  linalg.matmul ins(%a, %bkn : memref<16x48xi8>, memref<48x8xi8>) outs(%c : memref<16x8xi32>)
+  linalg.matmul indexing_maps = [#map_a, #map_b, #map_c] ins(%fa, %fb : memref<16x32xf32>, memref<8x32xf32>) outs(%fc : memref<16x8xf32>)
+  %0 = linalg.matmul indexing_maps = [#map_a, #map_b, #map_c] ins(%ta, %tb : tensor<16x32xi8>, tensor<8x32xi8>) outs(%tc : tensor<16x8xi32>) -> tensor<16x8xi32>
+  return %0 : tensor<16x8xi32>
+}

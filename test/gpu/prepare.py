@@ -1,0 +1,146 @@
+#!/usr/bin/python3
+"""Builds QC's GPU test suite: models and kernels compiled for the CPU and
+for an NVIDIA GPU, their inputs and the CPU's outputs.
+
+    /usr/bin/python3 test/gpu/prepare.py OUT [--chip sm_90a] [--models]
+
+QC (LLVM/MLIR, CUDA's ptxas) is on this machine, the GPU on another; carry
+OUT there and run test/gpu/run.py OUT, which runs each GPU library on the
+inputs and requires the CPU's outputs bit for bit. The suite:
+
+* kernels: int8 matmuls and convolutions with shapes that are not whole
+  tiles (random int8 inputs), compiled from MLIR;
+* with --models, the int8 (w8a8) Fashion-MNIST CNN, character-level
+  transformer and PP-OCRv4 rec, with the statistics and inputs of
+  bench/bitwidth_accuracy.py (needs what it needs).
+
+OUT/manifest.json lists each case: its GPU library, inputs and CPU outputs
+(.npy).
+"""
+
+import argparse
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "python"))
+sys.path.insert(0, str(ROOT / "bench"))
+import qc  # noqa: E402
+
+RNG = np.random.default_rng(11)
+
+MATMUL = """
+func.func @main(%x: tensor<{m}x{k}xi8>, %w: tensor<{k}x{n}xi8>) -> tensor<{m}x{n}xi32> {{
+  %zero = arith.constant dense<0> : tensor<{m}x{n}xi32>
+  %y = linalg.matmul ins(%x, %w : tensor<{m}x{k}xi8>, tensor<{k}x{n}xi8>)
+                     outs(%zero : tensor<{m}x{n}xi32>) -> tensor<{m}x{n}xi32>
+  return %y : tensor<{m}x{n}xi32>
+}}
+"""
+
+CONV = """
+func.func @main(%x: tensor<1x{h}x{w}x{c}xi8>, %f: tensor<{f}x3x3x{c}xi8>) -> tensor<1x{oh}x{ow}x{f}xi32> {{
+  %zero = arith.constant dense<0> : tensor<1x{oh}x{ow}x{f}xi32>
+  %y = linalg.conv_2d_nhwc_fhwc {{dilations = dense<1> : tensor<2xi64>, strides = dense<{s}> : tensor<2xi64>}}
+       ins(%x, %f : tensor<1x{h}x{w}x{c}xi8>, tensor<{f}x3x3x{c}xi8>)
+       outs(%zero : tensor<1x{oh}x{ow}x{f}xi32>) -> tensor<1x{oh}x{ow}x{f}xi32>
+  return %y : tensor<1x{oh}x{ow}x{f}xi32>
+}}
+"""
+
+MATMUL_SHAPES = [(1, 64, 96), (37, 53, 96), (128, 128, 256), (129, 300, 64)]
+# (height, width, channels, filters, stride)
+CONV_SHAPES = [(9, 13, 8, 24, 1), (16, 40, 16, 32, 2)]
+
+
+def kernel_cases():
+    """(name, MLIR, inputs) of each kernel case."""
+    for m, n, k in MATMUL_SHAPES:
+        yield (f"matmul-{m}x{n}x{k}", MATMUL.format(m=m, n=n, k=k),
+               [RNG.integers(-128, 128, (m, k), dtype=np.int8),
+                RNG.integers(-128, 128, (k, n), dtype=np.int8)])
+    for h, w, c, f, s in CONV_SHAPES:
+        oh, ow = (h - 3) // s + 1, (w - 3) // s + 1
+        yield (f"conv-{h}x{w}x{c}-{f}-s{s}",
+               CONV.format(h=h, w=w, c=c, f=f, s=s, oh=oh, ow=ow),
+               [RNG.integers(-128, 128, (1, h, w, c), dtype=np.int8),
+                RNG.integers(-128, 128, (f, 3, 3, c), dtype=np.int8)])
+
+
+def model_cases(chip):
+    """(name, CPU library, GPU library, inputs) of each quantized model."""
+    from bitwidth_accuracy import TASKS
+    from configurations import compile_configuration
+
+    external = Path(subprocess.run([ROOT / "scripts/fetch-models.sh"],
+                                   check=True, capture_output=True,
+                                   text=True).stdout.strip())
+    for name in ("fashion-mnist", "char-lm", "rec"):
+        task = TASKS[name](external)
+        libraries = [compile_configuration(
+            task.model, ["--recipe=w8a8", *target], task.calibration,
+            task.cache, True, task.name, task.model_flags)
+            for target in ([], [f"--target=cuda:{chip}"])]
+        if name == "fashion-mnist":
+            samples = [task.images[i][None] for i in range(16)]
+        elif name == "char-lm":
+            samples = [task.windows[i][None, :64] for i in range(4)]
+        else:
+            samples = [task.inputs[i:i + 1] for i in range(4)]
+        yield (f"{name}-w8a8", *libraries, samples)
+
+
+def write_case(out, name, cpu_library, gpu_library, samples):
+    """Copies the GPU library, runs the CPU one on each sample and writes
+    the inputs and outputs; the manifest entry."""
+    case = out / name
+    case.mkdir(parents=True, exist_ok=True)
+    (case / "gpu.so").write_bytes(Path(gpu_library).read_bytes())
+    cpu = qc.load(str(cpu_library), num_threads=1)
+    runs = []
+    for index, inputs in enumerate(samples):
+        inputs = inputs if isinstance(inputs, list) else [inputs]
+        outputs = cpu(*inputs)
+        files = {"inputs": [], "outputs": []}
+        for kind, arrays in (("inputs", inputs), ("outputs", outputs)):
+            for position, array in enumerate(arrays):
+                file_name = f"{index}-{kind}-{position}.npy"
+                np.save(case / file_name, array)
+                files[kind].append(file_name)
+        runs.append(files)
+    return {"name": name, "library": "gpu.so", "runs": runs}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("out", type=Path)
+    parser.add_argument("--chip", default="sm_90a")
+    parser.add_argument("--models", action="store_true",
+                        help="also the quantized models (slow)")
+    args = parser.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
+    build = args.out / "build"
+    build.mkdir(exist_ok=True)
+    cases = []
+    for name, source, inputs in kernel_cases():
+        mlir = build / f"{name}.mlir"
+        mlir.write_text(source)
+        cpu = qc.compile(mlir, build / f"{name}-cpu.so", parallel=False)
+        gpu = qc.compile(mlir, build / f"{name}-gpu.so",
+                         target=f"cuda:{args.chip}")
+        cases.append(write_case(args.out, name, cpu, gpu, [inputs]))
+        print(f"prepared {name}", file=sys.stderr)
+    if args.models:
+        for name, cpu, gpu, samples in model_cases(args.chip):
+            cases.append(write_case(args.out, name, cpu, gpu, samples))
+            print(f"prepared {name}", file=sys.stderr)
+    (args.out / "manifest.json").write_text(
+        json.dumps({"chip": args.chip, "cases": cases}, indent=1) + "\n")
+
+
+if __name__ == "__main__":
+    main()
