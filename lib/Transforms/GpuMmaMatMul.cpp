@@ -35,6 +35,7 @@
 #include "mlir/Dialect/UB/IR/UBOps.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/ImplicitLocOpBuilder.h"
+#include "mlir/IR/Matchers.h"
 
 namespace mlir::qc {
 #define GEN_PASS_DEF_QCGPUMMAMATMUL
@@ -60,25 +61,40 @@ constexpr int64_t kMmaCols = 8;
 constexpr int64_t kDepth = 32;
 constexpr int64_t kMmaTilesM = kWarpRows / kMmaRows;
 constexpr int64_t kMmaTilesN = kWarpCols / kMmaCols;
-/// K steps in flight in shared memory.
-constexpr int64_t kStages = 3;
+/// K advances kStageDepth (kStepsPerStage mma steps) per barrier; kStages
+/// such steps are in flight in shared memory.
+constexpr int64_t kStepsPerStage = 2;
+constexpr int64_t kStageDepth = kDepth * kStepsPerStage;
+constexpr int64_t kStages = 2;
 /// Bytes of one cp.async.
 constexpr int64_t kCopyBytes = 16;
-/// Bytes of a shared memory row: one K step and the padding that spreads
-/// a fragment's rows over the banks.
-constexpr int64_t kSharedRowBytes = kDepth + 16;
+/// Bytes of a shared memory row: one stage's K and the padding that puts
+/// the 8 rows an ldmatrix phase reads in distinct banks.
+constexpr int64_t kSharedRowBytes = kStageDepth + 16;
 /// Bytes of one fragment register (4 int8 values).
 constexpr int64_t kWordBytes = 4;
+/// ldmatrix reads 8 x 8 tiles of 16-bit values: 8 rows of 16 int8 values.
+constexpr int64_t kLdMatrixRows = 8;
+constexpr int64_t kLdMatrixBytes = 16;
+constexpr int64_t kLdMatrixTiles = 4;
+/// 16-byte copies each thread makes per operand and stage.
+constexpr int64_t kCopiesPerThread =
+    kBlockRows * kStageDepth / kCopyBytes / kThreads;
+constexpr int64_t kCopiesPerRow = kStageDepth / kCopyBytes;
 
-static_assert(kBlockRows * kDepth / kCopyBytes == kThreads &&
-                  kBlockCols * kDepth / kCopyBytes == kThreads,
-              "one 16-byte copy per thread and operand per K step");
+static_assert(kBlockRows == kBlockCols &&
+                  kBlockRows * kStageDepth % (kCopyBytes * kThreads) == 0,
+              "whole 16-byte copies per thread, the same for both operands");
+static_assert(2 * kStages * kBlockRows * kSharedRowBytes <= 48 * 1024,
+              "static shared memory is at most 48 KiB");
 
 /// The operands of a matmul the kernel takes, batch first if any.
 struct MatMulOperands {
   Value left, right, result;
   int64_t batch, rows, cols, depth;
   bool batched;
+  /// C holds zeros (a linalg.fill this pass removed): stored, not added to.
+  bool overwrite = false;
 };
 
 /// Whether `type` is an identity-layout buffer of `bits`-bit integers.
@@ -130,17 +146,21 @@ public:
     Value thread = launch.getThreadIds().x;
     rowBase = mul(launch.getBlockIds().y, kBlockRows);
     colBase = mul(launch.getBlockIds().x, kBlockCols);
-    Value warp = div(thread, kWarpSize), lane = rem(thread, kWarpSize);
+    Value warp = div(thread, kWarpSize);
+    lane = rem(thread, kWarpSize);
     warpRow = mul(div(warp, kWarpsPerRow), kWarpRows);
     warpCol = mul(rem(warp, kWarpsPerRow), kWarpCols);
     group = div(lane, 4);
     word = mul(rem(lane, 4), kWordBytes);
-    copyRow = div(thread, kDepth / kCopyBytes);
-    copyCol = mul(rem(thread, kDepth / kCopyBytes), kCopyBytes);
+    for (int64_t copy = 0; copy < kCopiesPerThread; ++copy) {
+      Value chunk = add(thread, copy * kThreads);
+      copyRows.push_back(div(chunk, kCopiesPerRow));
+      copyCols.push_back(mul(rem(chunk, kCopiesPerRow), kCopyBytes));
+    }
   }
 
   void build() {
-    Value steps = index(operands.depth / kDepth);
+    Value steps = index(llvm::divideCeil(operands.depth, kStageDepth));
     // The first kStages - 1 steps in flight before the loop.
     Value token;
     for (int64_t step = 0; step < kStages - 1; ++step)
@@ -212,42 +232,50 @@ private:
     return indices;
   }
 
-  /// Starts the copies of K step `step` (zero-filled past the last step or
-  /// past the operand's rows) into shared memory stage `stage`; the group
-  /// token.
+  /// Starts the copies of K stage `step` into shared memory stage `stage`;
+  /// the group token. Chunks past the last step, past K or past the
+  /// operand's rows are zero-filled (they still name an address inside the
+  /// operand).
   Value copyStep(Value stage, Value step, Value steps) {
     Value inSteps = less(step, steps);
-    // Skipped copies still name an address inside the operand.
-    Value col = add(mul(min(step, add(steps, -1)), kDepth), copyCol);
+    Value stepCol = mul(step, kStageDepth);
     SmallVector<Value> tokens;
     for (auto [global, tiles, base, extent] :
          {std::tuple(operands.left, leftTiles, rowBase, operands.rows),
           std::tuple(operands.right, rightTiles, colBase, operands.cols)}) {
-      Value row = add(base, copyRow);
-      Value inRange =
-          arith::AndIOp::create(b, inSteps, less(row, index(extent)));
-      Value sourceRow = min(row, index(extent - 1));
-      Value elements = select(inRange, index(kCopyBytes), index(0));
-      tokens.push_back(nvgpu::DeviceAsyncCopyOp::create(
-          b, nvgpu::DeviceAsyncTokenType::get(b.getContext()), tiles,
-          ValueRange{stage, copyRow, copyCol}, global,
-          globalIndices(sourceRow, col), b.getIndexAttr(kCopyBytes), elements,
-          /*bypassL1=*/b.getUnitAttr()));
+      for (auto [copyRow, copyCol] : llvm::zip_equal(copyRows, copyCols)) {
+        Value row = add(base, copyRow);
+        Value col = add(stepCol, copyCol);
+        Value inRange = arith::AndIOp::create(
+            b, arith::AndIOp::create(b, inSteps, less(row, index(extent))),
+            less(col, index(operands.depth)));
+        Value sourceRow = min(row, index(extent - 1));
+        Value sourceCol = min(col, index(operands.depth - kCopyBytes));
+        Value elements = select(inRange, index(kCopyBytes), index(0));
+        tokens.push_back(nvgpu::DeviceAsyncCopyOp::create(
+            b, nvgpu::DeviceAsyncTokenType::get(b.getContext()), tiles,
+            ValueRange{stage, copyRow, copyCol}, global,
+            globalIndices(sourceRow, sourceCol), b.getIndexAttr(kCopyBytes),
+            elements, /*bypassL1=*/b.getUnitAttr()));
+      }
     }
     return nvgpu::DeviceAsyncCreateGroupOp::create(
         b, nvgpu::DeviceAsyncTokenType::get(b.getContext()), tokens);
   }
 
-  /// The 4 int8 values at `row`, `col` of a shared tile as one word.
-  Value loadWord(Value tiles, Value stage, Value row, Value col) {
-    return vector::LoadOp::create(
-        b, VectorType::get({kWordBytes}, b.getI8Type()), tiles,
-        ValueRange{stage, row, col}, /*nontemporal=*/false,
-        llvm::MaybeAlign(kWordBytes));
+  /// Four 8 x 16-byte tiles of shared memory stage `stage` of `tiles`
+  /// (ldmatrix.x4): lanes 8i to 8i + 7 name the rows of tile i; each lane
+  /// receives one word of each tile (row lane / 4, word lane % 4).
+  Value loadTiles(Value tiles, Value stage, Value row, Value col) {
+    auto type = VectorType::get({kLdMatrixTiles, kWordBytes}, b.getI8Type());
+    return nvgpu::LdMatrixOp::create(b, type, tiles,
+                                     ValueRange{stage, row, col},
+                                     b.getBoolAttr(false),
+                                     b.getI32IntegerAttr(kLdMatrixTiles));
   }
 
-  /// A fragment of `words.size()` words, in order.
-  Value fragment(ArrayRef<Value> words) {
+  /// The words (vector<4xi8> each) as the rows of one vector.
+  Value stackWords(ArrayRef<Value> words) {
     auto type = VectorType::get({static_cast<int64_t>(words.size()),
                                  kWordBytes},
                                 b.getI8Type());
@@ -259,31 +287,45 @@ private:
   }
 
   /// The products of shared memory stage `stage` added to `accumulators`
-  /// (row-major over the warp's 4 x 4 mma tiles).
+  /// (row-major over the warp's 4 x 4 mma tiles), one mma step after the
+  /// other.
   SmallVector<Value> multiplyStep(Value stage, ValueRange accumulators) {
-    Value upperWord = add(word, kDepth / 2);
-    SmallVector<Value> left, right;
-    for (int64_t i = 0; i < kMmaTilesM; ++i) {
-      Value top = add(add(warpRow, i * kMmaRows), group);
-      Value bottom = add(top, kMmaRows / 2);
-      // PTX's s8 m16n8k32 A fragment: rows g and g + 8, K words t and t + 4.
-      left.push_back(fragment({loadWord(leftTiles, stage, top, word),
-                               loadWord(leftTiles, stage, bottom, word),
-                               loadWord(leftTiles, stage, top, upperWord),
-                               loadWord(leftTiles, stage, bottom, upperWord)}));
+    // PTX's s8 m16n8k32 A fragment is rows g and g + 8 of K words t and
+    // t + 4: the tiles (rows 0-7, bytes 0-15), (8-15, 0-15), (0-7, 16-31),
+    // (8-15, 16-31) of an mma tile, so lane l names row l % 16 at byte
+    // 16 (l / 16).
+    Value leftRow = add(warpRow, rem(lane, kMmaRows));
+    Value leftCol = mul(div(lane, kMmaRows), kLdMatrixBytes);
+    // A B fragment is column g of K words t and t + 4: two tiles of 8
+    // columns; one ldmatrix.x4 loads two mma tiles' worth, lane l naming
+    // column l % 8 + 8 (l / 16) at byte 16 ((l / 8) % 2).
+    Value rightRow = add(add(warpCol, rem(lane, kLdMatrixRows)),
+                         mul(div(lane, 2 * kLdMatrixRows), kMmaCols));
+    Value rightCol =
+        mul(rem(div(lane, kLdMatrixRows), 2), kLdMatrixBytes);
+    SmallVector<Value> results(accumulators);
+    for (int64_t depth = 0; depth < kStageDepth; depth += kDepth) {
+      SmallVector<Value> left, right;
+      for (int64_t i = 0; i < kMmaTilesM; ++i)
+        left.push_back(loadTiles(leftTiles, stage, add(leftRow, i * kMmaRows),
+                                 add(leftCol, depth)));
+      for (int64_t j = 0; j < kMmaTilesN; j += 2) {
+        Value pair = loadTiles(rightTiles, stage,
+                               add(rightRow, j * kMmaCols),
+                               add(rightCol, depth));
+        for (int64_t half = 0; half < 2; ++half)
+          right.push_back(stackWords(
+              {vector::ExtractOp::create(b, pair, 2 * half),
+               vector::ExtractOp::create(b, pair, 2 * half + 1)}));
+      }
+      for (int64_t i = 0; i < kMmaTilesM; ++i)
+        for (int64_t j = 0; j < kMmaTilesN; ++j) {
+          Value &accumulator = results[i * kMmaTilesN + j];
+          accumulator = nvgpu::MmaSyncOp::create(
+              b, left[i], right[j], accumulator,
+              ArrayRef<int64_t>{kMmaRows, kMmaCols, kDepth});
+        }
     }
-    for (int64_t j = 0; j < kMmaTilesN; ++j) {
-      Value col = add(add(warpCol, j * kMmaCols), group);
-      // B fragment: column g, K words t and t + 4.
-      right.push_back(fragment({loadWord(rightTiles, stage, col, word),
-                                loadWord(rightTiles, stage, col, upperWord)}));
-    }
-    SmallVector<Value> results;
-    for (int64_t i = 0; i < kMmaTilesM; ++i)
-      for (int64_t j = 0; j < kMmaTilesN; ++j)
-        results.push_back(nvgpu::MmaSyncOp::create(
-            b, left[i], right[j], accumulators[i * kMmaTilesN + j],
-            ArrayRef<int64_t>{kMmaRows, kMmaCols, kDepth}));
     return results;
   }
 
@@ -307,9 +349,11 @@ private:
             OpBuilder::InsertionGuard insertion(b);
             b.setInsertionPointToStart(guard.thenBlock());
             SmallVector<Value> indices = globalIndices(row, col);
-            Value old = memref::LoadOp::create(b, operands.result, indices);
-            Value sum = add(old, vector::ExtractOp::create(
-                                     b, tile, ArrayRef<int64_t>{half, element}));
+            Value sum = vector::ExtractOp::create(
+                b, tile, ArrayRef<int64_t>{half, element});
+            if (!operands.overwrite)
+              sum = add(memref::LoadOp::create(b, operands.result, indices),
+                        sum);
             memref::StoreOp::create(b, sum, operands.result, indices);
           }
         }
@@ -320,9 +364,20 @@ private:
   ImplicitLocOpBuilder &b;
   const MatMulOperands &operands;
   Value leftTiles, rightTiles;
-  Value batch, rowBase, colBase, warpRow, warpCol, group, word;
-  Value copyRow, copyCol;
+  Value batch, rowBase, colBase, warpRow, warpCol, lane, group, word;
+  SmallVector<Value> copyRows, copyCols;
 };
+
+/// The linalg.fill with zero right before `op` that initializes `result`,
+/// if any: the kernel then stores its sums instead of adding them.
+linalg::FillOp getZeroFill(Operation *op, Value result) {
+  auto fill = dyn_cast_or_null<linalg::FillOp>(op->getPrevNode());
+  if (!fill || !fill.hasPureBufferSemantics() ||
+      fill.getDpsInits()[0] != result)
+    return {};
+  return matchPattern(fill.getDpsInputs()[0], m_Zero()) ? fill
+                                                        : linalg::FillOp();
+}
 
 /// Replaces `op` by a launch of the tensor-core kernel on `operands`.
 void replaceWithKernel(linalg::LinalgOp op, const MatMulOperands &operands) {
@@ -346,7 +401,14 @@ void replaceWithKernel(linalg::LinalgOp op, const MatMulOperands &operands) {
       /*asyncDependencies=*/ValueRange(),
       TypeRange{tileType(kBlockRows), tileType(kBlockCols)});
   b.setInsertionPointToStart(&launch.getBody().front());
-  KernelBuilder(b, operands, launch).build();
+  // Constant operands (weights) are globals the kernel references itself:
+  // gpu-kernel-outlining copies them into the kernel's module, where they
+  // are device data; their host address would be no use there.
+  MatMulOperands local = operands;
+  for (Value *operand : {&local.left, &local.right})
+    if (auto global = operand->getDefiningOp<memref::GetGlobalOp>())
+      *operand = b.clone(*global)->getResult(0);
+  KernelBuilder(b, local, launch).build();
   op->erase();
 }
 
@@ -358,8 +420,13 @@ struct QCGpuMmaMatMulPass
       if (std::optional<MatMulOperands> operands = matchMatMul(op))
         matches.emplace_back(op, *operands);
     });
-    for (auto &[op, operands] : matches)
+    for (auto &[op, operands] : matches) {
+      if (linalg::FillOp fill = getZeroFill(op, operands.result)) {
+        fill->erase();
+        operands.overwrite = true;
+      }
       replaceWithKernel(op, operands);
+    }
   }
 };
 } // namespace

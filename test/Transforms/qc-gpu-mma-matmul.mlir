@@ -1,46 +1,84 @@
 // RUN: quant-opt %s --split-input-file --qc-gpu-mma-matmul --canonicalize --cse | FileCheck %s
 
-// 200 x 300 by K = 64: a 3 x 2 grid of 128 x 128 tiles, 256 threads, two
-// shared tiles of 3 stages x 128 rows x (32 + 16 padding) bytes. Two K steps
-// are copied ahead (zero-filled past the edges), then each step waits for
-// its copies, starts the next ones and multiplies; the epilogue adds the
-// accumulators to C.
+// 200 x 300 by K = 128: a 3 x 2 grid of 128 x 128 tiles, 256 threads, two
+// shared tiles of 2 stages x 128 rows x (64 + 16 padding) bytes, each thread
+// copying 2 x 16 bytes per operand and stage. The first stage is copied
+// ahead (zero-filled past the edges); each of the 2 steps waits for its
+// copies, starts the next ones and multiplies (2 mma steps of 4 x 4 tiles);
+// the epilogue adds the accumulators to C.
 // CHECK-LABEL: func.func @mma(
-// CHECK-SAME:    %[[A:.+]]: memref<200x64xi8>, %[[B:.+]]: memref<300x64xi8>, %[[C:.+]]: memref<200x300xi32>)
+// CHECK-SAME:    %[[A:.+]]: memref<200x128xi8>, %[[B:.+]]: memref<300x128xi8>, %[[C:.+]]: memref<200x300xi32>)
 // CHECK-DAG:     %[[C0:.+]] = arith.constant 0 : index
 // CHECK-DAG:     %[[C1:.+]] = arith.constant 1 : index
 // CHECK-DAG:     %[[C2:.+]] = arith.constant 2 : index
 // CHECK-DAG:     %[[C3:.+]] = arith.constant 3 : index
 // CHECK-DAG:     %[[C256:.+]] = arith.constant 256 : index
-// CHECK:         gpu.launch blocks(%{{.+}}, %{{.+}}, %{{.+}}) in (%{{.+}} = %[[C3]], %{{.+}} = %[[C2]], %{{.+}} = %[[C1]]) threads(%{{.+}}, %{{.+}}, %{{.+}}) in (%{{.+}} = %[[C256]], %{{.+}} = %[[C1]], %{{.+}} = %[[C1]]) workgroup(%[[AS:.+]] : memref<3x128x48xi8, #gpu.address_space<workgroup>>, %[[BS:.+]] : memref<3x128x48xi8, #gpu.address_space<workgroup>>)
-// CHECK:           nvgpu.device_async_copy %[[A]][%{{.+}}, %{{.+}}], %[[AS]][%[[C0]], %{{.+}}, %{{.+}}], 16, %{{.+}} {bypassL1}
-// CHECK:           nvgpu.device_async_copy %[[B]][%{{.+}}, %{{.+}}], %[[BS]][%[[C0]], %{{.+}}, %{{.+}}], 16, %{{.+}} {bypassL1}
-// CHECK:           nvgpu.device_async_create_group
-// CHECK:           nvgpu.device_async_copy %[[A]][%{{.+}}, %{{.+}}], %[[AS]][%[[C1]], %{{.+}}, %{{.+}}], 16
-// CHECK:           nvgpu.device_async_copy %[[B]][%{{.+}}, %{{.+}}], %[[BS]][%[[C1]], %{{.+}}, %{{.+}}], 16
+// CHECK:         gpu.launch blocks(%{{.+}}, %{{.+}}, %{{.+}}) in (%{{.+}} = %[[C3]], %{{.+}} = %[[C2]], %{{.+}} = %[[C1]]) threads(%{{.+}}, %{{.+}}, %{{.+}}) in (%{{.+}} = %[[C256]], %{{.+}} = %[[C1]], %{{.+}} = %[[C1]]) workgroup(%[[AS:.+]] : memref<2x128x80xi8, #gpu.address_space<workgroup>>, %[[BS:.+]] : memref<2x128x80xi8, #gpu.address_space<workgroup>>)
+// CHECK-COUNT-2:   nvgpu.device_async_copy %[[A]][%{{.+}}, %{{.+}}], %[[AS]][%[[C0]], %{{.+}}, %{{.+}}], 16, %{{.+}} {bypassL1}
+// CHECK-COUNT-2:   nvgpu.device_async_copy %[[B]][%{{.+}}, %{{.+}}], %[[BS]][%[[C0]], %{{.+}}, %{{.+}}], 16, %{{.+}} {bypassL1}
 // CHECK:           %[[GROUP:.+]] = nvgpu.device_async_create_group
 // CHECK:           %[[LOOP:.+]]:17 = scf.for %{{.+}} = %[[C0]] to %[[C2]] step %[[C1]] iter_args({{.*}}%[[TOKEN:.+]] = %[[GROUP]]) -> ({{.*}}vector<2x2xi32>, !nvgpu.device.async.token) {
-// CHECK:             nvgpu.device_async_wait %[[TOKEN]] {numGroups = 1 : i32}
+// CHECK:             nvgpu.device_async_wait %[[TOKEN]] {numGroups = 0 : i32}
 // CHECK-NEXT:        gpu.barrier
-// CHECK:             nvgpu.device_async_copy %[[A]]
-// CHECK:             nvgpu.device_async_copy %[[B]]
+// CHECK-COUNT-2:     nvgpu.device_async_copy %[[A]]
+// CHECK-COUNT-2:     nvgpu.device_async_copy %[[B]]
 // CHECK:             nvgpu.device_async_create_group
-// CHECK:             vector.load %[[AS]]{{.*}} {alignment = 4 : i64} : memref<3x128x48xi8, #gpu.address_space<workgroup>>, vector<4xi8>
-// CHECK:             vector.load %[[BS]]{{.*}} {alignment = 4 : i64} : memref<3x128x48xi8, #gpu.address_space<workgroup>>, vector<4xi8>
+// CHECK-COUNT-4:     nvgpu.ldmatrix %[[AS]]{{.*}} {numTiles = 4 : i32, transpose = false} : memref<2x128x80xi8, #gpu.address_space<workgroup>> -> vector<4x4xi8>
+// CHECK-COUNT-2:     nvgpu.ldmatrix %[[BS]]{{.*}} {numTiles = 4 : i32, transpose = false} : memref<2x128x80xi8, #gpu.address_space<workgroup>> -> vector<4x4xi8>
 // CHECK-COUNT-16:    nvgpu.mma.sync({{.*}}) {mmaShape = [16, 8, 32]} : (vector<4x4xi8>, vector<2x4xi8>, vector<2x2xi32>) -> vector<2x2xi32>
+// CHECK-COUNT-4:     nvgpu.ldmatrix %[[AS]]
+// CHECK-COUNT-2:     nvgpu.ldmatrix %[[BS]]
+// CHECK-COUNT-16:    nvgpu.mma.sync
 // CHECK:             scf.yield
 // CHECK:           nvgpu.device_async_wait %[[LOOP]]#16 {numGroups = 0 : i32}
 // CHECK:           scf.if
-// CHECK:             %[[OLD:.+]] = memref.load %[[C]]
 // CHECK:             %[[PART:.+]] = vector.extract %[[LOOP]]#0[0, 0]
+// CHECK:             %[[OLD:.+]] = memref.load %[[C]]
 // CHECK:             %[[SUM:.+]] = arith.addi %[[OLD]], %[[PART]]
 // CHECK:             memref.store %[[SUM]], %[[C]]
 // CHECK-NOT:     linalg.matmul
 #map_a = affine_map<(m, n, k) -> (m, k)>
 #map_b = affine_map<(m, n, k) -> (n, k)>
 #map_c = affine_map<(m, n, k) -> (m, n)>
-func.func @mma(%a: memref<200x64xi8>, %b: memref<300x64xi8>, %c: memref<200x300xi32>) {
-  linalg.matmul indexing_maps = [#map_a, #map_b, #map_c] ins(%a, %b : memref<200x64xi8>, memref<300x64xi8>) outs(%c : memref<200x300xi32>)
+func.func @mma(%a: memref<200x128xi8>, %b: memref<300x128xi8>, %c: memref<200x300xi32>) {
+  linalg.matmul indexing_maps = [#map_a, #map_b, #map_c] ins(%a, %b : memref<200x128xi8>, memref<300x128xi8>) outs(%c : memref<200x300xi32>)
+  return
+}
+
+// -----
+
+// C filled with zeros right before: the fill goes, the sums are stored.
+// CHECK-LABEL: func.func @zero_init(
+// CHECK-SAME:    %{{.+}}: memref<16x32xi8>, %{{.+}}: memref<8x32xi8>, %[[C:.+]]: memref<16x8xi32>)
+// CHECK-NOT:     linalg.fill
+// CHECK:         gpu.launch
+// CHECK-NOT:       memref.load %[[C]]
+// CHECK:           memref.store %{{.+}}, %[[C]]
+#map_a = affine_map<(m, n, k) -> (m, k)>
+#map_b = affine_map<(m, n, k) -> (n, k)>
+#map_c = affine_map<(m, n, k) -> (m, n)>
+func.func @zero_init(%a: memref<16x32xi8>, %b: memref<8x32xi8>, %c: memref<16x8xi32>) {
+  %zero = arith.constant 0 : i32
+  linalg.fill ins(%zero : i32) outs(%c : memref<16x8xi32>)
+  linalg.matmul indexing_maps = [#map_a, #map_b, #map_c] ins(%a, %b : memref<16x32xi8>, memref<8x32xi8>) outs(%c : memref<16x8xi32>)
+  return
+}
+
+// -----
+
+// Constant weights are globals referenced inside the kernel (outlining then
+// copies them into its module, as device data), not host addresses.
+// CHECK-LABEL: func.func @global_weights(
+// CHECK:         gpu.launch
+// CHECK-NEXT:      %[[W:.+]] = memref.get_global @weights : memref<8x32xi8>
+// CHECK:           nvgpu.device_async_copy %[[W]]
+memref.global "private" constant @weights : memref<8x32xi8> = dense<1>
+#map_a = affine_map<(m, n, k) -> (m, k)>
+#map_b = affine_map<(m, n, k) -> (n, k)>
+#map_c = affine_map<(m, n, k) -> (m, n)>
+func.func @global_weights(%a: memref<16x32xi8>, %c: memref<16x8xi32>) {
+  %w = memref.get_global @weights : memref<8x32xi8>
+  linalg.matmul indexing_maps = [#map_a, #map_b, #map_c] ins(%a, %w : memref<16x32xi8>, memref<8x32xi8>) outs(%c : memref<16x8xi32>)
   return
 }
 
