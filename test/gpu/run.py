@@ -56,8 +56,11 @@ def main():
             for position, (got, want) in enumerate(zip(outputs, expected)):
                 if got.dtype != want.dtype or not np.array_equal(got, want):
                     differing = int(np.count_nonzero(got != want))
+                    largest = float(np.max(np.abs(got.astype(np.float64) -
+                                                  want.astype(np.float64))))
                     mismatches.append(f"run {index} output {position}: "
-                                      f"{differing} of {want.size} differ")
+                                      f"{differing} of {want.size} differ, "
+                                      f"by up to {largest:.6g}")
         status = "ok" if not mismatches else "FAIL " + "; ".join(mismatches)
         timing = ""
         if args.benchmark:
