@@ -7,15 +7,16 @@
 // * a thread block computes a kBlockRows x kBlockCols tile of C with 8 warps
 //   (2 x 4), each a 64 x 32 tile of 4 x 4 mma.sync m16n8k32 s8 products
 //   accumulated in int32 registers;
-// * K advances kDepth (one mma k) at a time; the operand tiles are staged in
-//   shared memory by asynchronous copies (cp.async, 16 bytes per thread and
-//   operand) kStages deep, so the copies of later steps overlap the
-//   products of this one; rows past M or N are zero-filled;
-// * each thread loads its fragments from shared memory as 32-bit words
-//   (rows padded by 16 bytes, so the 8 rows x 4 words of a fragment load
-//   fall in distinct banks);
+// * K advances kStageDepth (two mma steps) per barrier; the operand tiles
+//   are staged in shared memory by asynchronous copies (cp.async, 16 bytes
+//   each) kStages deep, so the copies of the next stage overlap the
+//   products of this one; rows past M or N and columns past K are
+//   zero-filled;
+// * fragments come from shared memory by ldmatrix.x4 (rows padded by 16
+//   bytes, so the 8 rows of an ldmatrix phase fall in distinct banks);
 // * the epilogue adds the accumulators to C (linalg's semantics: C is the
-//   initial value), skipping elements past the edges.
+//   initial value), or stores them where a zero fill of C came right
+//   before (the fill is dropped), skipping elements past the edges.
 //
 // The int32 products and sums are those of the CPU back end: mma.sync
 // saturates its int32 accumulation, which no sum of K < 2^17 int8 products

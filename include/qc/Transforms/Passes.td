@@ -783,14 +783,19 @@ def QCGpuMmaMatMul : Pass<"qc-gpu-mma-matmul", "::mlir::func::FuncOp"> {
     * a block of 256 threads computes a 128 x 128 tile of C; each of its
       8 warps a 64 x 32 tile of 4 x 4 `nvgpu.mma.sync` m16n8k32 s8
       products, accumulated in int32 registers;
-    * K advances 32 at a time; the operand tiles are staged in shared
-      memory by `nvgpu.device_async_copy` (cp.async, 16 bytes per thread
-      and operand) three steps deep, so later copies overlap this step's
-      products; rows past M or N are zero-filled;
-    * fragments are loaded from shared memory as 32-bit words, with rows
-      padded by 16 bytes so that a fragment's loads fall in distinct banks;
+    * K advances 64 (two mma steps) per barrier; the operand tiles are
+      staged in shared memory by `nvgpu.device_async_copy` (cp.async, 16
+      bytes per copy, two per thread and operand) two stages deep, so the
+      next stage's copies overlap this one's products; rows past M or N and
+      columns past K are zero-filled;
+    * fragments are loaded by `nvgpu.ldmatrix` (four tiles at a time), with
+      shared rows padded by 16 bytes so that the 8 rows of an ldmatrix
+      phase fall in distinct banks;
     * the epilogue adds the accumulators to C, the matmul's initial value,
-      inside the edges.
+      inside the edges; when a `linalg.fill` with zero initializes C right
+      before, the fill is removed and the epilogue stores;
+    * weights (`memref.get_global` operands) are referenced inside the
+      kernel, so that outlining copies them into the kernel's module.
 
     The results equal the CPU back end's: `mma.sync` saturates its int32
     accumulation, which sums of fewer than 2^17 int8 products never reach.
