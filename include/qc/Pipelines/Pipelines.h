@@ -13,8 +13,10 @@
 
 namespace mlir::qc {
 
-struct LowerToLLVMPipelineOptions
-    : public PassPipelineOptions<LowerToLLVMPipelineOptions> {
+/// The options of the integer lowering both back ends start with.
+template <typename Derived>
+struct IntegerLoweringOptions : public PassPipelineOptions<Derived> {
+  using PassOptions = ::mlir::detail::PassOptions;
   PassOptions::Option<std::string> rounding{
       *this, "rounding",
       llvm::cl::desc("Rounding of the requantizations qc-lower-to-integer "
@@ -27,6 +29,10 @@ struct LowerToLLVMPipelineOptions
                      "between qc.dequantize and qc.quantize; off: such ops "
                      "run in float"),
       llvm::cl::init(true)};
+};
+
+struct LowerToLLVMPipelineOptions
+    : public IntegerLoweringOptions<LowerToLLVMPipelineOptions> {
   PassOptions::Option<bool> resultsAsOutParams{
       *this, "results-as-out-params",
       llvm::cl::desc("Return function results through caller-allocated "
@@ -56,19 +62,7 @@ struct LowerToLLVMPipelineOptions
 };
 
 struct LowerToNVVMPipelineOptions
-    : public PassPipelineOptions<LowerToNVVMPipelineOptions> {
-  PassOptions::Option<std::string> rounding{
-      *this, "rounding",
-      llvm::cl::desc("Rounding of the requantizations qc-lower-to-integer "
-                     "makes (gemmlowp, single_round, double_round, "
-                     "inexact_round, half_to_even)"),
-      llvm::cl::init("gemmlowp")};
-  PassOptions::Option<bool> integerOnly{
-      *this, "integer-only",
-      llvm::cl::desc("Fail (qc-verify-integer-only) where a float op remains "
-                     "between qc.dequantize and qc.quantize; off: such ops "
-                     "run in float"),
-      llvm::cl::init(true)};
+    : public IntegerLoweringOptions<LowerToNVVMPipelineOptions> {
   PassOptions::Option<std::string> chip{
       *this, "chip",
       llvm::cl::desc("The GPU the code is for (sm_80, sm_89, sm_90a)"),
