@@ -3,8 +3,8 @@
 
     /usr/bin/python3 bench/bitwidth_accuracy.py [--model fashion-mnist]...
         [--bits 8,6,5,4,3] [--candidates 2,3,4,8]
-        [--base-flags="--bias-correction"]
-        [--svg docs/bitwidth_accuracy.svg] [--json FILE] [--no-cache]
+        [--base-flags="--bias-correction"] [--methods uniform,mixquant,hawq]
+        [--search-options="sensitivity=absolute"] [--svg docs/bitwidth_accuracy.svg] [--json FILE] [--no-cache]
 
 For each model (fashion-mnist: top-1 on the 10,000 test images; char-lm:
 bits per character on 200 held-out windows; rec: PP-OCRv4 rec's character
@@ -16,6 +16,8 @@ accuracy on 300 lines of Moby-Dick) and each average weight width X of
 * hawq: `--search-bitwidth="budget=avg-bits:X"` (HAWQ-V3's program on
   QC's Hessian trace).
 
+--search-options adds qc-search-bitwidth options to both searches;
+--methods measures only some of the three (the others' cells stay empty).
 Both searches choose among --candidates (default 2, 3, 4 and 8 bits,
 qc-search-bitwidth's) with the first and last layer at 8. At X = 8 the only choice is 8 bits
 everywhere, the uniform model, so only uniform runs there. A budget the
@@ -138,15 +140,17 @@ class Rec(Task):
 TASKS = {task.name: task for task in (FashionMnist, CharLm, Rec)}
 
 
-def configuration(method, bits, candidates, base):
+def configuration(method, bits, candidates, base, search_options):
     if method == "uniform":
         return [f"--recipe=w{bits}a8", *base]
     search = ("method=mixquant " if method == "mixquant" else "") + \
-        f"budget=avg-bits:{bits} candidates={candidates}"
+        f"budget=avg-bits:{bits} candidates={candidates}" + \
+        (f" {search_options}" if search_options else "")
     return ["--recipe=w8a8", f"--search-bitwidth={search}", *base]
 
 
-def sweep(task, bit_widths, candidates, base, use_cache):
+def sweep(task, methods, bit_widths, candidates, base, search_options,
+          use_cache):
     """{"float": metric, "uniform"/"mixquant"/"hawq": {bits: metric or
     None (infeasible or failed)}}."""
     library = compile_cached(task.model, list(task.model_flags), use_cache,
@@ -154,13 +158,14 @@ def sweep(task, bit_widths, candidates, base, use_cache):
     results = {"float": task.evaluate(library)}
     print(f"{task.name} float: {results['float']:.4f}", file=sys.stderr,
           flush=True)
-    for method in METHODS:
+    for method in methods:
         results[method] = {}
         for bits in bit_widths:
             if method != "uniform" and bits == max(bit_widths) == 8:
                 continue  # The searches' only choice: uniform 8 bits.
             library = compile_configuration(
-                task.model, configuration(method, bits, candidates, base),
+                task.model,
+                configuration(method, bits, candidates, base, search_options),
                 task.calibration, task.cache, use_cache, task.name,
                 task.model_flags)
             value = None if library is None else task.evaluate(library)
@@ -171,13 +176,19 @@ def sweep(task, bit_widths, candidates, base, use_cache):
     return results
 
 
+def measured_methods(results):
+    """The methods of METHODS that `results` has, in that order."""
+    return [method for method in METHODS if method in results]
+
+
 def markdown(task, results, bit_widths):
+    methods = measured_methods(results)
     lines = [f"{task.name} ({task.metric}; float {results['float']:.4f})",
-             "| avg weight bits | " + " | ".join(METHODS) + " |",
-             "|--:|" + "--:|" * len(METHODS)]
+             "| avg weight bits | " + " | ".join(methods) + " |",
+             "|--:|" + "--:|" * len(methods)]
     for bits in bit_widths:
         cells = []
-        for method in METHODS:
+        for method in methods:
             if bits not in results[method]:
                 cells.append("= uniform")
                 continue
@@ -195,7 +206,8 @@ def svg_panel(task, results, bit_widths, left, width, height):
     """One panel: the metric against average bits, a line per method and
     the float model dashed."""
     values = [results["float"]] + [
-        v for m in METHODS for v in results[m].values() if v is not None]
+        v for m in measured_methods(results) for v in results[m].values()
+        if v is not None]
     low, high = min(values), max(values)
     span = (high - low) or 1.0
     low, high = low - 0.05 * span, high + 0.05 * span
@@ -227,10 +239,10 @@ def svg_panel(task, results, bit_widths, left, width, height):
     parts.append(f'<line x1="{x0}" y1="{y(results["float"])}" x2="{x1}" '
                  f'y2="{y(results["float"])}" stroke="gray" '
                  'stroke-dasharray="4 3"/>')
-    for method in METHODS:
+    for method in measured_methods(results):
         points = sorted((b, v) for b, v in results[method].items()
                         if v is not None)
-        if method != "uniform" and 8 in results["uniform"]:
+        if method != "uniform" and 8 in results.get("uniform", {}):
             points = sorted(points + [(8, results["uniform"][8])])
         if not points:
             continue
@@ -274,12 +286,18 @@ def main():
                         help="the searches' candidate widths")
     parser.add_argument("--base-flags", default="--bias-correction",
                         help="quant-compile flags of every configuration")
+    parser.add_argument("--methods", default=",".join(METHODS),
+                        help="which of uniform, mixquant, hawq to measure")
+    parser.add_argument("--search-options", default="",
+                        help="qc-search-bitwidth options added to both "
+                             "searches, e.g. sensitivity=absolute")
     parser.add_argument("--svg", type=Path)
     parser.add_argument("--json", type=Path,
                         help="also write the results as JSON")
     parser.add_argument("--no-cache", action="store_true")
     args = parser.parse_args()
     bit_widths = sorted({int(b) for b in args.bits.split(",")}, reverse=True)
+    methods = [m for m in METHODS if m in args.methods.split(",")]
     base = shlex.split(args.base_flags)
     external = Path(subprocess.run([ROOT / "scripts/fetch-models.sh"],
                                    check=True, capture_output=True,
@@ -287,8 +305,9 @@ def main():
     tasks = [TASKS[name](external) for name in (args.model or list(TASKS))]
     all_results = {}
     for task in tasks:
-        all_results[task.name] = sweep(task, bit_widths, args.candidates,
-                                       base, not args.no_cache)
+        all_results[task.name] = sweep(task, methods, bit_widths,
+                                       args.candidates, base,
+                                       args.search_options, not args.no_cache)
     print(f"base flags: {args.base_flags or '(none)'}; searches choose "
           f"among {args.candidates} bits, first and last layer at 8\n")
     for task in tasks:

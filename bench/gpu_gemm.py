@@ -15,6 +15,14 @@ creates a stream, as a model's run does), checks C against
 torch._int_mm(A, B.t()) (cuBLASLt, B column-major) bit for bit, and prints
 the median time over --runs calls of both, the TOPS (2 M N K / time) and
 QC's share of cuBLASLt's throughput.
+
+A second table, 4-bit weights: C[M, N] = A[M, K] W[N, K]^T with W random
+in [-8, 7] and packed two per byte into the library (qc.packed_matmul, per
+output channel, the form `--recipe=w4a8` gives a model's layers), at the
+PACKED_SHAPES. `run` unpacks the same bytes (PACKED_WEIGHTS.npy) for
+cuBLASLt's int8 GEMM, the peer and the reference, and prints QC's achieved
+memory bandwidth: the bytes a GEMV must move (packed weights, A and C)
+over its time.
 """
 
 import argparse
@@ -22,6 +30,8 @@ import json
 import sys
 import time
 from pathlib import Path
+
+import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "python"))
@@ -45,9 +55,39 @@ func.func @main(%a: tensor<{m}x{k}xi8>, %b: tensor<{n}x{k}xi8>) -> tensor<{m}x{n
 }}
 """
 
+PACKED_SHAPES = [(1, 4096, 4096), (16, 4096, 4096)]
+PACKED_WEIGHTS = "packed-weights-4bit"
+WEIGHT_BITS = 4
+# The H100 SXM's HBM3 bandwidth, GB/s.
+H100_BANDWIDTH_GBS = 3350
 
-def name_of(shape):
-    return "gemm-{}x{}x{}".format(*shape)
+PACKED_GEMM = """
+func.func @main(%a: tensor<{m}x{k}xi8>) -> tensor<{m}x{n}xi32> {{
+  %w = arith.constant dense<"0x{weights}"> : tensor<{n}x{packed_k}xi8>
+  %c = qc.packed_matmul %a, %w bits({bits}) : tensor<{m}x{k}xi8>, tensor<{n}x{packed_k}xi8> -> tensor<{m}x{n}xi32>
+  return %c : tensor<{m}x{n}xi32>
+}}
+"""
+
+
+def name_of(shape, prefix="gemm"):
+    return "{}-{}x{}x{}".format(prefix, *shape)
+
+
+def pack_int4(weights):
+    """[N, K] values in [-8, 7] as [N, K / 2] bytes, the even input of
+    each pair in the low nibble (qc.packed_matmul's 4-bit layout)."""
+    nibbles = (weights.astype(np.int16) & 0xF).astype(np.uint8)
+    return (nibbles[:, 0::2] | (nibbles[:, 1::2] << 4)).astype(np.uint8)
+
+
+def unpack_int4(packed):
+    """pack_int4's inverse: [N, K / 2] bytes to [N, K] int8."""
+    low = (packed & 0xF).astype(np.int8)
+    high = (packed >> 4).astype(np.int8)
+    values = np.empty((packed.shape[0], 2 * packed.shape[1]), np.int8)
+    values[:, 0::2], values[:, 1::2] = low, high
+    return np.where(values > 7, values - 16, values).astype(np.int8)
 
 
 def prepare(args):
@@ -60,6 +100,34 @@ def prepare(args):
                    target=f"cuda:{args.chip}")
         print(f"compiled {name_of(shape)}", file=sys.stderr)
     (args.out / "shapes.json").write_text(json.dumps(SHAPES) + "\n")
+    prepare_packed(args)
+
+
+def prepare_packed(args):
+    """The 4-bit-weight libraries, checked on the CPU against numpy."""
+    n, k = PACKED_SHAPES[0][1:]
+    assert all(shape[1:] == (n, k) for shape in PACKED_SHAPES)
+    rng = np.random.default_rng(0)
+    packed = pack_int4(rng.integers(-8, 8, (n, k), dtype=np.int8))
+    np.save(args.out / f"{PACKED_WEIGHTS}.npy", packed)
+    weights = unpack_int4(packed).astype(np.int32)
+    for shape in PACKED_SHAPES:
+        m = shape[0]
+        name = name_of(shape, "packed")
+        source = args.out / f"{name}.mlir"
+        source.write_text(PACKED_GEMM.format(
+            m=m, n=n, k=k, packed_k=k * WEIGHT_BITS // 8,
+            bits=WEIGHT_BITS, weights=packed.tobytes().hex().upper()))
+        cpu = qc.load(str(qc.compile(source, args.out / f"{name}-cpu.so")))
+        a = rng.integers(-128, 128, (m, k), dtype=np.int8)
+        if not np.array_equal(cpu(a)[0], a.astype(np.int32) @ weights.T):
+            raise SystemExit(f"{name}: the CPU library differs from numpy")
+        (args.out / f"{name}-cpu.so").unlink()
+        qc.compile(source, args.out / f"{name}.so", target=f"cuda:{args.chip}")
+        source.unlink()
+        print(f"compiled {name} (CPU result checked)", file=sys.stderr)
+    (args.out / "packed-shapes.json").write_text(
+        json.dumps(PACKED_SHAPES) + "\n")
 
 
 def median_ms(function, runs, synchronize):
@@ -73,6 +141,48 @@ def median_ms(function, runs, synchronize):
         times.append(time.perf_counter() - start)
     times.sort()
     return 1e3 * times[len(times) // 2]
+
+
+def cublaslt_int8(a, b_t):
+    """torch._int_mm(a, b_t) (cuBLASLt), whose int8 GEMM needs M > 16:
+    smaller M are padded to 17 rows. The product and the call to time."""
+    import torch
+
+    rows = max(a.shape[0], 17)
+    padded = torch.zeros((rows, a.shape[1]), dtype=torch.int8,
+                         device="cuda")
+    padded[:a.shape[0]] = a
+    return (torch._int_mm(padded, b_t)[:a.shape[0]],
+            lambda: torch._int_mm(padded, b_t))
+
+
+def run_packed(args, generator):
+    import torch
+
+    print("\n4-bit weights (packed), against cuBLASLt's int8 GEMM:\n")
+    print("| M x N x K | QC ms | cuBLASLt int8 ms | QC GB/s | QC / 3350 GB/s "
+          "| cuBLASLt / QC time | bit-exact |")
+    print("|---|--:|--:|--:|--:|--:|---|")
+    packed = np.load(args.out / f"{PACKED_WEIGHTS}.npy")
+    weights = torch.from_numpy(unpack_int4(packed)).cuda()
+    for shape in json.loads((args.out / "packed-shapes.json").read_text()):
+        m, n, k = shape
+        model = qc.load(str(args.out / f"{name_of(shape, 'packed')}.so"))
+        a = torch.randint(-128, 128, (m, k), dtype=torch.int8, device="cuda",
+                          generator=generator)
+        c = torch.empty((m, n), dtype=torch.int32, device="cuda")
+        reference, peer = cublaslt_int8(a, weights.t())
+        model.run_device([a.data_ptr()], [c.data_ptr()])
+        exact = torch.equal(c, reference)
+        qc_ms = median_ms(lambda: model.run_device([a.data_ptr()],
+                                                   [c.data_ptr()]),
+                          args.runs, torch.cuda.synchronize)
+        peer_ms = median_ms(peer, args.runs, torch.cuda.synchronize)
+        moved = packed.nbytes + m * k + 4 * m * n
+        bandwidth = moved / qc_ms / 1e6
+        print(f"| {m} x {n} x {k} | {qc_ms:.4f} | {peer_ms:.4f} "
+              f"| {bandwidth:.0f} | {bandwidth / H100_BANDWIDTH_GBS:.3f} "
+              f"| {peer_ms / qc_ms:.2f} | {exact} |", flush=True)
 
 
 def run(args):
@@ -91,23 +201,20 @@ def run(args):
         b = torch.randint(-128, 128, (n, k), dtype=torch.int8, device="cuda",
                           generator=generator)
         c = torch.empty((m, n), dtype=torch.int32, device="cuda")
-        # cuBLASLt's int8 GEMM needs M > 16; smaller M are padded to 17 rows.
-        rows = max(m, 17)
-        padded = torch.zeros((rows, k), dtype=torch.int8, device="cuda")
-        padded[:m] = a
-        reference = torch._int_mm(padded, b.t())[:m]
+        reference, peer = cublaslt_int8(a, b.t())
         model.run_device([a.data_ptr(), b.data_ptr()], [c.data_ptr()])
         exact = torch.equal(c, reference)
         qc_ms = median_ms(
             lambda: model.run_device([a.data_ptr(), b.data_ptr()],
                                      [c.data_ptr()]),
             args.runs, torch.cuda.synchronize)
-        peer_ms = median_ms(lambda: torch._int_mm(padded, b.t()), args.runs,
-                            torch.cuda.synchronize)
+        peer_ms = median_ms(peer, args.runs, torch.cuda.synchronize)
         ops = 2.0 * m * n * k
         print(f"| {m} x {n} x {k} | {qc_ms:.3f} | {peer_ms:.3f} "
               f"| {ops / qc_ms / 1e9:.1f} | {ops / peer_ms / 1e9:.1f} "
               f"| {peer_ms / qc_ms:.2f} | {exact} |", flush=True)
+    if (args.out / "packed-shapes.json").is_file():
+        run_packed(args, generator)
 
 
 def main():

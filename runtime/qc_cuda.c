@@ -28,8 +28,8 @@
 #include <string.h>
 #include <threads.h>
 
-/* The driver API's types, as cuda.h declares them (stable since CUDA 4;
- * declared here so that the runtime builds without a CUDA toolkit). */
+/* The driver API's types, as cuda.h declares them (stable since CUDA 4,
+ * memory pools since 11.2; declared here so that the runtime builds without a CUDA toolkit). */
 typedef int CUresult;
 typedef int CUdevice;
 typedef struct CUctx_st *CUcontext;
@@ -37,6 +37,7 @@ typedef struct CUmod_st *CUmodule;
 typedef struct CUfunc_st *CUfunction;
 typedef struct CUstream_st *CUstream;
 typedef struct CUevent_st *CUevent;
+typedef struct CUmemPoolHandle_st *CUmemoryPool;
 typedef unsigned long long CUdeviceptr;
 
 enum {
@@ -45,6 +46,7 @@ enum {
   CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES = 8,
   CU_EVENT_DISABLE_TIMING = 2,
   CU_STREAM_NON_BLOCKING = 1,
+  CU_MEMPOOL_ATTR_RELEASE_THRESHOLD = 4,
 };
 
 /* Dynamic shared memory a kernel may use without opting in. */
@@ -58,6 +60,10 @@ enum {
   X(cuDevicePrimaryCtxRetain, "cuDevicePrimaryCtxRetain",                      \
     (CUcontext *, CUdevice))                                                   \
   X(cuCtxSetCurrent, "cuCtxSetCurrent", (CUcontext))                           \
+  X(cuDeviceGetDefaultMemPool, "cuDeviceGetDefaultMemPool",                    \
+    (CUmemoryPool *, CUdevice))                                                \
+  X(cuMemPoolSetAttribute, "cuMemPoolSetAttribute",                            \
+    (CUmemoryPool, int, void *))                                               \
   X(cuModuleLoadData, "cuModuleLoadData", (CUmodule *, const void *))          \
   X(cuModuleUnload, "cuModuleUnload", (CUmodule))                              \
   X(cuModuleGetFunction, "cuModuleGetFunction",                                \
@@ -134,6 +140,20 @@ int qc_cuda_take_error(char *message, size_t size) {
   return pending;
 }
 
+/* Lets the stream-ordered allocator keep what a run frees for the next
+ * run. With the default release threshold of 0 the pool returns its memory
+ * to the driver at every synchronization, and each run's temporaries are
+ * mapped anew (about 0.2 ms for a 0.5 MB buffer on an H100). A pool that
+ * cannot be configured still allocates, only slower: not an error. */
+static void keep_freed_memory_pooled(CUdevice device) {
+  CUmemoryPool pool;
+  if (cuDeviceGetDefaultMemPool(&pool, device) != CUDA_SUCCESS)
+    return;
+  unsigned long long threshold = ~0ull;
+  (void)cuMemPoolSetAttribute(pool, CU_MEMPOOL_ATTR_RELEASE_THRESHOLD,
+                              &threshold);
+}
+
 static void load_driver(void) {
   void *library = dlopen("libcuda.so.1", RTLD_NOW | RTLD_LOCAL);
   if (!library) {
@@ -166,7 +186,9 @@ static void load_driver(void) {
     snprintf(driver_failure, sizeof(driver_failure),
              "no usable CUDA device %d: %s (CUresult %d)", ordinal,
              reason ? reason : "unknown error", result);
+    return;
   }
+  keep_freed_memory_pooled(device);
 }
 
 /* Whether the driver is loaded and its context current on this thread;

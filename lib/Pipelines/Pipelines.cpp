@@ -41,7 +41,8 @@ addTileAndVectorizePasses(OpPassManager &pm,
 /// Quantized regions to integers, TOSA and qc ops to linalg, arith and
 /// tensor ops, elementwise ops as linalg generics.
 static void addLowerToLinalgPasses(OpPassManager &pm, StringRef rounding,
-                                   bool integerOnly) {
+                                   bool integerOnly,
+                                   int64_t packedPartialSumLength = 0) {
   qc::QCLowerToIntegerOptions toInteger;
   toInteger.rounding = rounding.str();
   pm.addNestedPass<func::FuncOp>(qc::createQCLowerToInteger(toInteger));
@@ -56,7 +57,9 @@ static void addLowerToLinalgPasses(OpPassManager &pm, StringRef rounding,
   pm.addNestedPass<func::FuncOp>(tosa::createTosaToLinalg());
   pm.addNestedPass<func::FuncOp>(createTosaToArithPass());
   pm.addNestedPass<func::FuncOp>(createTosaToTensorPass());
-  pm.addPass(qc::createQCLowerPackedMatMul());
+  qc::QCLowerPackedMatMulOptions packed;
+  packed.partialSumLength = packedPartialSumLength;
+  pm.addPass(qc::createQCLowerPackedMatMul(packed));
   pm.addPass(qc::createQCLowerQuantOps());
   pm.addPass(quant::createStripFuncQuantTypes());
   pm.addPass(createCanonicalizerPass());
@@ -172,12 +175,15 @@ static void addNVVMPasses(OpPassManager &pm,
 
 void mlir::qc::buildLowerToNVVMPipeline(
     OpPassManager &pm, const LowerToNVVMPipelineOptions &options) {
-  addLowerToLinalgPasses(pm, options.rounding, options.integerOnly);
+  addLowerToLinalgPasses(pm, options.rounding, options.integerOnly,
+                         options.packedPartialSumLength);
   pm.addPass(createQCTransposeMatMulOperands());
   addBufferizationPasses(pm, /*resultsAsOutParams=*/true);
   pm.addPass(createQCGpuBuffers());
   pm.addNestedPass<func::FuncOp>(createQCGpuMmaMatMul());
+  pm.addNestedPass<func::FuncOp>(createQCGpuParallelDimsFirst());
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToParallelLoopsPass());
+  pm.addNestedPass<func::FuncOp>(createQCPromoteLoopAccumulators());
   QCGpuMapLoopsOptions mapping;
   mapping.blockSize = options.blockSize;
   pm.addNestedPass<func::FuncOp>(createQCGpuMapLoops(mapping));

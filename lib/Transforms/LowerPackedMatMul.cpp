@@ -49,10 +49,19 @@ struct PackedShape {
 };
 } // namespace
 
-static PackedShape getPackedShape(PackedMatMulOp op) {
-  int64_t groupSize = op.getGroupSize().value_or(op.getReductionSize());
-  return {op.getNumRows(), op.getReductionSize(), op.getNumGroups(),
-          groupSize / kBlock};
+/// The loops of `op`'s partial sums: one per weight group, else one per
+/// `partialSumLength` inputs where that divides K into several blocks of
+/// whole words, else one over K.
+static PackedShape getPackedShape(PackedMatMulOp op, int64_t partialSumLength) {
+  int64_t reduction = op.getReductionSize();
+  int64_t sumLength = reduction;
+  if (std::optional<int64_t> groupSize = op.getGroupSize())
+    sumLength = *groupSize;
+  else if (partialSumLength > 0 && partialSumLength < reduction &&
+           partialSumLength % kBlock == 0 && reduction % partialSumLength == 0)
+    sumLength = partialSumLength;
+  return {op.getNumRows(), reduction, reduction / sumLength,
+          sumLength / kBlock};
 }
 
 /// The word of `width` bytes at `bytes`, little-endian.
@@ -105,7 +114,8 @@ static Value buildPlane(OpBuilder &builder, Location loc,
 
 /// The weights of `op`, or failure when they are not a constant.
 static FailureOr<PackedWeights> readWeights(OpBuilder &builder,
-                                            PackedMatMulOp op) {
+                                            PackedMatMulOp op,
+                                            const PackedShape &shape) {
   ElementsAttr attr;
   if (!matchPattern(op.getWeight(), m_Constant(&attr)))
     return failure();
@@ -118,7 +128,6 @@ static FailureOr<PackedWeights> readWeights(OpBuilder &builder,
     weights.bytes.assign(bytes->begin(), bytes->end());
   else
     return failure();
-  PackedShape shape = getPackedShape(op);
   unsigned bits = static_cast<unsigned>(op.getBits());
   for (numerics::BitPlane plane : numerics::getBitPlanes(bits))
     weights.planes.push_back(
@@ -314,24 +323,58 @@ static Value combineGroups(OpBuilder &builder, Location loc, PackedMatMulOp op,
       .getResult(0);
 }
 
+/// sum_g P[m, g, n] in i32: the partial sums of one scale.
+static Value addPartialSums(OpBuilder &builder, Location loc, PackedMatMulOp op,
+                            const PackedShape &shape, Value partialSums) {
+  MLIRContext *context = builder.getContext();
+  Type i32 = builder.getI32Type();
+  SmallVector<OpFoldResult> sizes = {
+      tensor::getMixedSize(builder, loc, op.getInput(), 0),
+      builder.getIndexAttr(shape.rows)};
+  Value empty = tensor::EmptyOp::create(builder, loc, sizes, i32);
+  Value zero =
+      arith::ConstantOp::create(builder, loc, builder.getI32IntegerAttr(0));
+  Value init = linalg::FillOp::create(builder, loc, zero, empty).getResult(0);
+  AffineExpr m, n, g;
+  bindDims(context, m, n, g);
+  SmallVector<AffineMap> maps = {AffineMap::get(3, 0, {m, g, n}, context),
+                                 AffineMap::get(3, 0, {m, n}, context)};
+  SmallVector<utils::IteratorType> iterators = {
+      utils::IteratorType::parallel, utils::IteratorType::parallel,
+      utils::IteratorType::reduction};
+  return linalg::GenericOp::create(
+             builder, loc, TypeRange{init.getType()}, ValueRange{partialSums},
+             ValueRange{init}, maps, iterators,
+             [&](OpBuilder &nested, Location nestedLoc, ValueRange args) {
+               linalg::YieldOp::create(
+                   nested, nestedLoc,
+                   ValueRange{arith::AddIOp::create(nested, nestedLoc, args[1],
+                                                    args[0])});
+             })
+      .getResult(0);
+}
+
 /// Replaces `op` by its linalg form; fails when its weight is not a
 /// constant.
 static LogicalResult lowerPackedMatMul(RewriterBase &rewriter,
-                                       PackedMatMulOp op) {
+                                       PackedMatMulOp op,
+                                       int64_t partialSumLength) {
   rewriter.setInsertionPoint(op);
   Location loc = op.getLoc();
-  FailureOr<PackedWeights> weights = readWeights(rewriter, op);
+  PackedShape shape = getPackedShape(op, partialSumLength);
+  FailureOr<PackedWeights> weights = readWeights(rewriter, op, shape);
   if (failed(weights))
     return op.emitOpError()
            << "qc-lower-packed-matmul: expected a constant weight, whose bit "
               "planes are laid out at compile time";
-  PackedShape shape = getPackedShape(op);
   Value partialSums = buildPartialSums(rewriter, loc, op, shape, *weights);
   Value result;
   if (op.getGroupSize()) {
     result = combineGroups(rewriter, loc, op, shape, partialSums);
+  } else if (shape.groups > 1) {
+    result = addPartialSums(rewriter, loc, op, shape, partialSums);
   } else {
-    // One group: [M, 1, N] is the result.
+    // One sum: [M, 1, N] is the result.
     result = tensor::CollapseShapeOp::create(
         rewriter, loc, op.getType(), partialSums,
         ArrayRef<ReassociationIndices>{{0, 1}, {2}});
@@ -343,12 +386,21 @@ static LogicalResult lowerPackedMatMul(RewriterBase &rewriter,
 namespace {
 struct LowerPackedMatMulPass
     : mlir::qc::impl::QCLowerPackedMatMulBase<LowerPackedMatMulPass> {
+  using Base::Base;
+
   void runOnOperation() override {
+    if (partialSumLength < 0) {
+      getOperation()->emitError()
+          << "qc-lower-packed-matmul: partial-sum-length must be 0 or "
+             "positive, got "
+          << static_cast<int64_t>(partialSumLength);
+      return signalPassFailure();
+    }
     SmallVector<PackedMatMulOp> ops;
     getOperation()->walk([&](PackedMatMulOp op) { ops.push_back(op); });
     IRRewriter rewriter(&getContext());
     for (PackedMatMulOp op : ops)
-      if (failed(lowerPackedMatMul(rewriter, op)))
+      if (failed(lowerPackedMatMul(rewriter, op, partialSumLength)))
         return signalPassFailure();
   }
 };

@@ -185,6 +185,47 @@ static std::optional<double> getInputMeanSquare(Operation *op) {
   }
 }
 
+/// Whether `op` is a residual addition: a sum of two computed values.
+static bool isResidualAddition(Operation *op) {
+  return isa<tosa::AddOp>(op) &&
+         llvm::none_of(op->getOperands(), isConstantExpression);
+}
+
+/// The calibrated mean of y^2 of the signal `op`'s error joins: the
+/// residual sum its result flows into through data movement and the ops
+/// absorbing an accumulator (clamps, bias additions, positive scalings,
+/// which change the signal and the error alike), else the first value
+/// calibration observed on that way.
+static std::optional<double> getOutputMeanSquare(Operation *op) {
+  auto getMeanSquare = [](Value value) -> std::optional<double> {
+    if (StatsAttr stats = getValueStats(value); stats && stats.getMeanSquare())
+      return stats.getMeanSquare()->convertToDouble();
+    return std::nullopt;
+  };
+  Value value = op->getResult(0);
+  std::optional<double> firstObserved = getMeanSquare(value);
+  while (value.hasOneUse()) {
+    Operation *user = *value.getUsers().begin();
+    if (isResidualAddition(user))
+      if (std::optional<double> sum = getMeanSquare(user->getResult(0)))
+        return sum;
+    if (!isDataMovement(user) && !absorbsAccumulator(user))
+      break;
+    value = user->getResult(0);
+    if (!firstObserved)
+      firstObserved = getMeanSquare(value);
+  }
+  return firstObserved;
+}
+
+/// Output elements per sample: the positions times the output channels.
+static double getOutputElements(const Layer &layer) {
+  auto result =
+      cast<RankedTensorType>(layer.getOp()->getResult(0).getType());
+  return static_cast<double>(layer.positions) *
+         static_cast<double>(result.getShape().back());
+}
+
 /// The layers of `function` in program order, named by their node names
 /// (`#k` on repeats), else `layer<i>`.
 static SmallVector<Layer> collectLayers(func::FuncOp function) {
@@ -373,6 +414,10 @@ private:
     if (method == "mixquant" && static_cast<bool>(budget) == (qem > 0.0))
       return emitOptionError()
              << "method=mixquant needs either qem (> 0) or a budget";
+    if (sensitivity != "relative" && sensitivity != "absolute")
+      return emitOptionError()
+             << "sensitivity must be relative or absolute, got '"
+             << sensitivity << "'";
     if (method == "hawq" && qem != 0.0)
       return emitOptionError() << "qem is MixQuant's; method=hawq takes none";
     latencies.clear();
@@ -519,28 +564,49 @@ private:
     return costs;
   }
 
-  /// HAWQ-V3's Omega_i(b) = 2 P_i E[x^2] ||Q_b(W_i) - W_i||^2, or
-  /// MixQuant's E_i(b) = ||Q_b(W_i) - W_i||^2.
+  /// HAWQ-V3's Omega_i(b) = 2 P_i E[x^2] ||Q_b(W_i) - W_i||^2, divided by
+  /// the layer's output energy P_i C_i E[y^2] under sensitivity=relative;
+  /// or MixQuant's E_i(b) = ||Q_b(W_i) - W_i||^2.
   FailureOr<SmallVector<SmallVector<double>>>
   getSensitivities(ArrayRef<Layer> layers) {
     SmallVector<SmallVector<double>> sensitivities;
     for (const Layer &layer : layers) {
-      double weightTrace = 1.0;
-      if (method == "hawq") {
-        std::optional<double> meanSquare = getInputMeanSquare(layer.getOp());
-        if (!meanSquare)
-          return layer.getOp()->emitError()
-                 << "qc-search-bitwidth: the input of layer '" << layer.name
-                 << "' has no calibrated mean square (#qc.stats<..., "
-                    "mean_square = x>), which method=hawq's Hessian trace "
-                    "needs; calibrate the model before the search";
-        weightTrace = 2.0 * static_cast<double>(layer.positions) * *meanSquare;
-      }
+      FailureOr<double> weightTrace = getWeightTrace(layer);
+      if (failed(weightTrace))
+        return failure();
       SmallVector<double> &row = sensitivities.emplace_back();
       for (double error : layer.roundingError)
-        row.push_back(weightTrace * error);
+        row.push_back(*weightTrace * error);
     }
     return sensitivities;
+  }
+
+  /// What multiplies a layer's rounding error: Tr(H_i) / n_i for hawq
+  /// (over the output energy under sensitivity=relative), 1 for mixquant.
+  FailureOr<double> getWeightTrace(const Layer &layer) {
+    if (method != "hawq")
+      return 1.0;
+    std::optional<double> inputMeanSquare = getInputMeanSquare(layer.getOp());
+    if (!inputMeanSquare)
+      return layer.getOp()->emitError()
+             << "qc-search-bitwidth: the input of layer '" << layer.name
+             << "' has no calibrated mean square (#qc.stats<..., "
+                "mean_square = x>), which method=hawq's Hessian trace "
+                "needs; calibrate the model before the search";
+    double trace =
+        2.0 * static_cast<double>(layer.positions) * *inputMeanSquare;
+    if (sensitivity == "absolute")
+      return trace;
+    std::optional<double> outputMeanSquare =
+        getOutputMeanSquare(layer.getOp());
+    if (!outputMeanSquare || !(*outputMeanSquare > 0.0))
+      return layer.getOp()->emitError()
+             << "qc-search-bitwidth: the output of layer '" << layer.name
+             << "' has no calibrated, non-zero mean square (#qc.stats<..., "
+                "mean_square = y>), which sensitivity=relative divides by; "
+                "calibrate the model before the search or use "
+                "sensitivity=absolute";
+    return trace / (getOutputElements(layer) * *outputMeanSquare);
   }
 
   /// The error for a budget no assignment meets.

@@ -4,6 +4,9 @@
 // (test/e2e/packed-matmul-exec.mlir); here the structure.
 //
 // RUN: quant-opt %s --split-input-file --verify-diagnostics --qc-lower-packed-matmul | FileCheck %s
+// RUN: quant-opt %s --split-input-file --verify-diagnostics --qc-lower-packed-matmul=partial-sum-length=8 | FileCheck %s --check-prefix=PARTIAL
+// RUN: quant-opt %s --split-input-file --verify-diagnostics --qc-lower-packed-matmul=partial-sum-length=12 | FileCheck %s --check-prefix=WHOLE
+// RUN: not quant-opt %s --qc-lower-packed-matmul=partial-sum-length=-8 2>&1 | FileCheck %s --check-prefix=NEGATIVE
 
 // 3 bits in groups of 8 (the weights of test/IR/canonicalize.mlir): the
 // 2-bit plane's words are row 0's 0x5555 (group 0) and 0x000F (group 1),
@@ -50,6 +53,23 @@ func.func @groups(%x: tensor<?x16xi8>) -> tensor<?x2xi32> {
 // CHECK: %[[INIT:.+]] = linalg.fill ins(%{{.+}} : i32) outs(%{{.+}} : tensor<4x1x3xi32>)
 // CHECK: %[[P:.+]] = linalg.generic {{.*}} outs(%[[INIT]] : tensor<4x1x3xi32>)
 // CHECK: tensor.collapse_shape %[[P]] {{\[}}[0, 1], [2]] : tensor<4x1x3xi32> into tensor<4x3xi32>
+
+// partial-sum-length=8 splits K = 16 into two sums of 8 (a GPU's threads),
+// laid out like groups, and adds them in i32; 12 divides K into no whole
+// words, so there is one sum as without the option. Groups keep their own.
+// PARTIAL-LABEL: func @groups
+// PARTIAL:       tensor<2x1x2xi16>
+// PARTIAL-LABEL: func @per_channel
+// PARTIAL:       arith.constant dense<{{.*}}> : tensor<2x1x3xi64>
+// PARTIAL:       %[[INIT:.+]] = linalg.fill ins(%{{.+}} : i32) outs(%{{.+}} : tensor<4x2x3xi32>)
+// PARTIAL:       %[[P:.+]] = linalg.generic {{.*}} outs(%[[INIT]] : tensor<4x2x3xi32>)
+// PARTIAL:       %[[ZERO:.+]] = linalg.fill ins(%{{.+}} : i32) outs(%{{.+}} : tensor<4x3xi32>)
+// PARTIAL:       linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "reduction"]} ins(%[[P]] : tensor<4x2x3xi32>) outs(%[[ZERO]] : tensor<4x3xi32>)
+// PARTIAL-NEXT:  ^bb0(%[[SUM:.+]]: i32, %[[ACC:.+]]: i32):
+// PARTIAL-NEXT:    arith.addi %[[ACC]], %[[SUM]] : i32
+// WHOLE-LABEL:   func @per_channel
+// WHOLE:         tensor.collapse_shape {{.*}} : tensor<4x1x3xi32> into tensor<4x3xi32>
+// NEGATIVE:      error: qc-lower-packed-matmul: partial-sum-length must be 0 or positive, got -8
 func.func @per_channel(%x: tensor<4x16xi8>) -> tensor<4x3xi32> {
   %w = arith.constant dense<7> : tensor<3x16xi8>
   %0 = qc.packed_matmul %x, %w bits(8) : tensor<4x16xi8>, tensor<3x16xi8> -> tensor<4x3xi32>

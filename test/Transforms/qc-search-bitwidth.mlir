@@ -1,7 +1,8 @@
 // RUN: rm -rf %t && split-file %s %t
-// RUN: quant-opt %t/model.mlir --qc-search-bitwidth="budget=avg-bits:6" | FileCheck %s --check-prefix=AVG
-// RUN: quant-opt %t/model.mlir --qc-search-bitwidth="budget=avg-bits:2 pin-first-last=false" | FileCheck %s --check-prefix=UNPINNED
-// RUN: quant-opt %t/model.mlir --qc-search-bitwidth="budget=size:0.00003" | FileCheck %s --check-prefix=SIZE
+// RUN: quant-opt %t/model.mlir --qc-search-bitwidth="budget=avg-bits:6 sensitivity=absolute" | FileCheck %s --check-prefix=AVG
+// RUN: quant-opt %t/model.mlir --qc-search-bitwidth="budget=avg-bits:6" | FileCheck %s --check-prefix=RELATIVE
+// RUN: quant-opt %t/model.mlir --qc-search-bitwidth="budget=avg-bits:2 pin-first-last=false sensitivity=absolute" | FileCheck %s --check-prefix=UNPINNED
+// RUN: quant-opt %t/model.mlir --qc-search-bitwidth="budget=size:0.00003 sensitivity=absolute" | FileCheck %s --check-prefix=SIZE
 // RUN: quant-opt %t/model.mlir --qc-search-bitwidth="budget=bops:0.00003" | FileCheck %s --check-prefix=BOPS
 // RUN: quant-opt %t/model.mlir --qc-search-bitwidth="budget=latency:3.5 latency-table=%t/latency.json" | FileCheck %s --check-prefix=LATENCY
 // RUN: quant-opt %t/model.mlir --qc-search-bitwidth="budget=avg-bits:8 candidates=4,8" | FileCheck %s --check-prefix=CANDIDATES
@@ -32,6 +33,9 @@
 // RUN: not quant-opt %t/model.mlir --qc-search-bitwidth="budget=latency:3 latency-table=%t/latency-malformed.json" 2>&1 | FileCheck %s --check-prefix=TABLE-MALFORMED
 // RUN: not quant-opt %t/uncalibrated.mlir --qc-search-bitwidth="budget=avg-bits:4" 2>&1 | FileCheck %s --check-prefix=NO-MEAN-SQUARE
 // RUN: quant-opt %t/uncalibrated.mlir --qc-search-bitwidth="method=mixquant qem=4" | FileCheck %s --check-prefix=MIX-NO-DATA
+// RUN: not quant-opt %t/output-unobserved.mlir --qc-search-bitwidth="budget=avg-bits:8" 2>&1 | FileCheck %s --check-prefix=NO-OUTPUT-MEAN-SQUARE
+// RUN: quant-opt %t/output-unobserved.mlir --qc-search-bitwidth="budget=avg-bits:8 sensitivity=absolute" | FileCheck %s --check-prefix=ABSOLUTE-NO-OUTPUT
+// RUN: not quant-opt %t/model.mlir --qc-search-bitwidth="budget=avg-bits:6 sensitivity=loss" 2>&1 | FileCheck %s --check-prefix=BAD-SENSITIVITY
 
 // Four layers: a (first), then b and c, whose results a residual addition
 // sums (tied), then d (last). Parameters: a 8, b 16, c 16, d 8 (48 in
@@ -51,6 +55,18 @@
 // AVG:          tosa.conv2d {{.*}}qc.bitwidth = #qc.bitwidth<weights = 4, method = hawq, sensitivity = 3.0780083513770737>
 // AVG:          tosa.conv2d {{.*}}qc.bitwidth = #qc.bitwidth<weights = 4, method = hawq,
 // AVG:          tosa.conv2d {{.*}}qc.bitwidth = #qc.bitwidth<weights = 8, method = hawq, sensitivity = 0.001163117401431657, pinned>
+
+// sensitivity=relative (the default) divides Omega by the energy of the
+// signal the layer's error joins, P C E[y^2] (C output channels): b's and
+// c's results flow only into the residual sum (E[y^2] 2), a's feeds two
+// layers (its own 4), d's is its own (0.5). So a: Omega / (16 * 4 * 4),
+// b: Omega / (16 * 4 * 2), d: Omega / (16 * 2 * 0.5); the same choice.
+// RELATIVE-LABEL: func.func @residual
+// RELATIVE-SAME:  used = 5.333333333333333>
+// RELATIVE:       qc.bitwidth = #qc.bitwidth<weights = 8, method = hawq, sensitivity = 9.41629406493439{{[0-9]*}}e-07, pinned>
+// RELATIVE:       qc.bitwidth = #qc.bitwidth<weights = 4, method = hawq, sensitivity = 0.0240469402451333{{[0-9]*}}>
+// RELATIVE:       qc.bitwidth = #qc.bitwidth<weights = 4, method = hawq,
+// RELATIVE:       qc.bitwidth = #qc.bitwidth<weights = 8, method = hawq, sensitivity = 7.26948375894785{{[0-9]*}}e-05, pinned>
 
 // Without pin-first-last, 2 bits everywhere meets an average of 2.
 // UNPINNED-LABEL: func.func @residual
@@ -150,6 +166,12 @@
 // MIX-NO-DATA:     qc.bitwidth = #qc.bitwidth<weights = 8, method = mixquant, sensitivity = {{.*}}, pinned>
 // MIX-NO-DATA-NOT: qc.bitwidth
 
+// The relative sensitivity also needs the output's mean square; the
+// absolute one does not.
+// NO-OUTPUT-MEAN-SQUARE: error: qc-search-bitwidth: the output of layer 'layer0' has no calibrated, non-zero mean square (#qc.stats<..., mean_square = y>), which sensitivity=relative divides by; calibrate the model before the search or use sensitivity=absolute
+// ABSOLUTE-NO-OUTPUT:    qc.bitwidth = #qc.bitwidth<weights = 8, method = hawq, sensitivity = {{.*}}, pinned>
+// BAD-SENSITIVITY:       error: qc-search-bitwidth: sensitivity must be relative or absolute, got 'loss'
+
 //--- model.mlir
 func.func @residual(%x: tensor<1x4x4x2xf32> {qc.stats = #qc.stats<min = -2.0, max = 2.0, mean_square = 1.0>}) -> tensor<1x4x4x2xf32> {
   %zp = arith.constant dense<0.0> : tensor<1xf32>
@@ -163,7 +185,7 @@ func.func @residual(%x: tensor<1x4x4x2xf32> {qc.stats = #qc.stats<min = -2.0, ma
   %c = tosa.conv2d %a, %wc, %b4, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x4x4x4xf32>, tensor<4x1x1x4xf32>, tensor<4xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x4x4x4xf32> loc("c")
   %r = tosa.add %b, %c {qc.stats = #qc.stats<min = -4.0, max = 4.0, mean_square = 2.0>} : (tensor<1x4x4x4xf32>, tensor<1x4x4x4xf32>) -> tensor<1x4x4x4xf32> loc("res")
   %wd = arith.constant dense<[[[[0.25, -0.5, 0.75, 0.125]]], [[[-0.3, 0.6, 0.2, -0.45]]]]> : tensor<2x1x1x4xf32>
-  %d = tosa.conv2d %r, %wd, %b2, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x4x4x4xf32>, tensor<2x1x1x4xf32>, tensor<2xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x4x4x2xf32> loc("d")
+  %d = tosa.conv2d %r, %wd, %b2, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>, qc.stats = #qc.stats<min = -1.0, max = 1.0, mean_square = 0.5>} : (tensor<1x4x4x4xf32>, tensor<2x1x1x4xf32>, tensor<2xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x4x4x2xf32> loc("d")
   return %d : tensor<1x4x4x2xf32>
 }
 
@@ -180,12 +202,20 @@ func.func @hand_pinned(%x: tensor<1x4x4x2xf32> {qc.stats = #qc.stats<min = -2.0,
   %c = tosa.conv2d %a, %wc, %b4, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x4x4x4xf32>, tensor<4x1x1x4xf32>, tensor<4xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x4x4x4xf32> loc("c")
   %r = tosa.add %b, %c {qc.stats = #qc.stats<min = -4.0, max = 4.0, mean_square = 2.0>} : (tensor<1x4x4x4xf32>, tensor<1x4x4x4xf32>) -> tensor<1x4x4x4xf32> loc("res")
   %wd = arith.constant dense<[[[[0.25, -0.5, 0.75, 0.125]]], [[[-0.3, 0.6, 0.2, -0.45]]]]> : tensor<2x1x1x4xf32>
-  %d = tosa.conv2d %r, %wd, %b2, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x4x4x4xf32>, tensor<2x1x1x4xf32>, tensor<2xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x4x4x2xf32> loc("d")
+  %d = tosa.conv2d %r, %wd, %b2, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>, qc.stats = #qc.stats<min = -1.0, max = 1.0, mean_square = 0.5>} : (tensor<1x4x4x4xf32>, tensor<2x1x1x4xf32>, tensor<2xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x4x4x2xf32> loc("d")
   return %d : tensor<1x4x4x2xf32>
 }
 
 //--- uncalibrated.mlir
 func.func @uncalibrated(%x: tensor<1x2x4xf32>) -> tensor<1x2x3xf32> {
+  %zp = arith.constant dense<0.0> : tensor<1xf32>
+  %w = arith.constant dense<[[[0.5, -0.25, 1.0], [0.75, 0.1, -0.3], [0.2, 0.9, -0.6], [-1.0, 0.4, 0.05]]]> : tensor<1x4x3xf32>
+  %y = tosa.matmul %x, %w, %zp, %zp : (tensor<1x2x4xf32>, tensor<1x4x3xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x2x3xf32>
+  return %y : tensor<1x2x3xf32>
+}
+
+//--- output-unobserved.mlir
+func.func @output_unobserved(%x: tensor<1x2x4xf32> {qc.stats = #qc.stats<min = -1.0, max = 1.0, mean_square = 0.25>}) -> tensor<1x2x3xf32> {
   %zp = arith.constant dense<0.0> : tensor<1xf32>
   %w = arith.constant dense<[[[0.5, -0.25, 1.0], [0.75, 0.1, -0.3], [0.2, 0.9, -0.6], [-1.0, 0.4, 0.05]]]> : tensor<1x4x3xf32>
   %y = tosa.matmul %x, %w, %zp, %zp : (tensor<1x2x4xf32>, tensor<1x4x3xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x2x3xf32>

@@ -12,7 +12,9 @@ inputs and requires the CPU's outputs bit for bit. The suite:
   tiles (random int8 inputs), compiled from MLIR;
 * with --models, the int8 (w8a8) Fashion-MNIST CNN, character-level
   transformer and PP-OCRv4 rec, with the statistics and inputs of
-  bench/bitwidth_accuracy.py (needs what it needs).
+  bench/bitwidth_accuracy.py (needs what it needs); rec again at batch 32
+  (calibrated on the same lines, 32 to a sample); and PP-OCR cls on the lines of the accuracy
+  benchmark at its width, calibrated like bench/ocr_accuracy.py's.
 
 OUT/manifest.json lists each case: its GPU library, inputs and CPU outputs
 (.npy).
@@ -71,20 +73,63 @@ def kernel_cases():
                 RNG.integers(-128, 128, (f, 3, 3, c), dtype=np.int8)])
 
 
+REC_BATCH = 32
+# Libraries and calibration sets of the cases bench/ does not cache.
+CACHE = ROOT / "build/bench/gpu-suite"
+CLS_LINES = 8
+
+
+def compile_both(chip, model, extra, calibration, cache, label, model_flags):
+    """The CPU and the GPU library of one quantized configuration."""
+    from configurations import compile_configuration
+
+    return [compile_configuration(model, [*extra, *target], calibration,
+                                  cache, True, label, model_flags)
+            for target in ([], [f"--target=cuda:{chip}"])]
+
+
+def shape_flag(shape):
+    return "--input-shape=x=" + "x".join(str(d) for d in shape)
+
+
+def batched_calibration_set(calibration, batch, out):
+    """`calibration`'s samples (sample_*/x.npy, batch 1) stacked into
+    samples of `batch` lines, in `out`: the same values, so the same
+    statistics, for the model imported at that batch size."""
+    files = sorted(Path(calibration).glob("sample_*/x.npy"))
+    for index in range(len(files) // batch):
+        sample = out / f"sample_{index:04d}"
+        sample.mkdir(parents=True, exist_ok=True)
+        np.save(sample / "x.npy", np.concatenate(
+            [np.load(f) for f in files[index * batch:(index + 1) * batch]]))
+    return out
+
+
+def rec_batch_case(chip, task):
+    """rec at batch REC_BATCH, calibrated on the batch-1 set's lines."""
+    calibration = batched_calibration_set(
+        task.calibration, REC_BATCH, CACHE / f"calib-ocr-rec-{REC_BATCH}")
+    libraries = compile_both(
+        chip, task.model, ["--recipe=w8a8"], calibration, CACHE,
+        f"rec batch {REC_BATCH}", [shape_flag((REC_BATCH, 3, 48, 320))])
+    return (f"rec-w8a8-batch{REC_BATCH}", *libraries,
+            [task.inputs[:REC_BATCH]])
+
+
 def model_cases(chip):
     """(name, CPU library, GPU library, inputs) of each quantized model."""
     from bitwidth_accuracy import TASKS
-    from configurations import compile_configuration
+    from ocr_accuracy import CLS, calibration_set
+    from qc import ocr
 
     external = Path(subprocess.run([ROOT / "scripts/fetch-models.sh"],
                                    check=True, capture_output=True,
                                    text=True).stdout.strip())
+    w8a8 = ["--recipe=w8a8"]
     for name in ("fashion-mnist", "char-lm", "rec"):
         task = TASKS[name](external)
-        libraries = [compile_configuration(
-            task.model, ["--recipe=w8a8", *target], task.calibration,
-            task.cache, True, task.name, task.model_flags)
-            for target in ([], [f"--target=cuda:{chip}"])]
+        libraries = compile_both(chip, task.model, w8a8, task.calibration,
+                                 task.cache, task.name, task.model_flags)
         if name == "fashion-mnist":
             samples = [task.images[i][None] for i in range(16)]
         elif name == "char-lm":
@@ -92,6 +137,17 @@ def model_cases(chip):
         else:
             samples = [task.inputs[i:i + 1] for i in range(4)]
         yield (f"{name}-w8a8", *libraries, samples)
+        if name == "rec":
+            yield rec_batch_case(chip, task)
+    model_file, shape = CLS
+    lines = ocr.book_lines(external / "moby-dick/data", 320, CLS_LINES)
+    calibration, _ = calibration_set(external, "ocr-cls")
+    libraries = compile_both(
+        chip, external / "ocr-models/assets" / model_file, w8a8, calibration,
+        CACHE, "cls", [shape_flag(shape)])
+    yield ("cls-w8a8", *libraries,
+           [ocr.preprocess(ocr.render_line(line), shape[3])
+            for line in lines])
 
 
 def write_case(out, name, cpu_library, gpu_library, samples):

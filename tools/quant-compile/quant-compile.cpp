@@ -196,7 +196,8 @@ static cl::opt<std::string> searchBitWidth(
              "options separated by spaces: method=hawq|mixquant, "
              "budget=size:<MB>|bops:<G>|avg-bits:<x>|latency:<ms>, "
              "candidates=2,3,4,8, qem=Q, pin=<layer>:<bits>,..., "
-             "pin-first-last=false, latency-table=FILE (e.g. "
+             "pin-first-last=false, latency-table=FILE, "
+             "sensitivity=relative|absolute (e.g. "
              "--search-bitwidth=\"budget=avg-bits:5\"); the recipe's width "
              "is then only that of layers the search does not size"),
     cl::value_desc("\"option=value ...\""), cl::cat(quantizationCategory));

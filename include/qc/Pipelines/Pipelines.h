@@ -89,6 +89,12 @@ struct LowerToNVVMPipelineOptions
       llvm::cl::desc("Threads per block of the generic kernels "
                      "(qc-gpu-map-loops)"),
       llvm::cl::init(256)};
+  PassOptions::Option<int64_t> packedPartialSumLength{
+      *this, "packed-partial-sum-length",
+      llvm::cl::desc("Inputs per partial sum of packed-weight matmuls without "
+                     "groups, each sum one thread (qc-lower-packed-matmul's "
+                     "partial-sum-length; 0: one per output)"),
+      llvm::cl::init(128)};
 };
 
 /// qc-lower-to-llvm: lowers quantized regions to integers

@@ -27,12 +27,23 @@ def QCLowerPackedMatMul : Pass<"qc-lower-packed-matmul"> {
       group multipliers, starting from the rounding term `2^(S-1)`, and an
       arithmetic shift right by S gives the i32 result.
 
-    Without groups G is K. `qc-tile-and-vectorize` recognizes the first
-    generic as a blocked contraction (see there).
+    Without groups G is K, unless `partial-sum-length` L divides K into
+    several blocks of whole words (L a multiple of 8): then G is L and a
+    second generic adds the [M, K / L, N] partial sums in i32, which is
+    exact. One sum per output is what a CPU wants; a GPU, which runs the
+    first generic's parallel iterations as threads, wants the K / L times
+    more (`qc-lower-to-nvvm` sets L). `qc-tile-and-vectorize` recognizes
+    the first generic as a blocked contraction (see there).
 
     A `qc.packed_matmul` whose weight is not a constant is an error: the
     planes are made at compile time.
   }];
+  let options = [
+    Option<"partialSumLength", "partial-sum-length", "int64_t",
+           /*default=*/"0",
+           "Inputs per i32 partial sum of a matmul without weight groups, "
+           "where it divides K (a multiple of 8); 0: one sum over K">,
+  ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
     "::mlir::linalg::LinalgDialect",
@@ -561,6 +572,20 @@ def QCSearchBitWidth : Pass<"qc-search-bitwidth", "::mlir::func::FuncOp"> {
     counted). `Omega` is then the layer's expected output error per
     sample when its weight errors are uncorrelated with its inputs.
 
+    That error is absolute: it grows with the layer's output energy, which
+    differs by orders of magnitude between layers, although a normalization
+    or a residual stream downstream sees the error only relative to the
+    signal it joins. `sensitivity=relative` (the default, a deviation from
+    the paper) divides `Omega_i` by that signal's energy per sample,
+    `P_i C_i E[y^2]` (`C_i` output channels): `E[y^2]` is the calibrated
+    mean square of the residual sum the layer's result flows into (through
+    data movement, clamps, bias additions and positive scalings), else of
+    the first value calibration observed on that way (the layer's output).
+    Each term is then the layer's noise-to-signal ratio, and their sum
+    approximates the network output's when each layer's relative error
+    passes on unamplified. `sensitivity=absolute` keeps `Omega` as the
+    output error.
+
     `method=mixquant` (MixQuant, Kloberdanz and Le 2023) needs no data:
     each layer takes the smallest candidate `b` whose round-off error
     `E(b) = ||Q_b(W) - W||^2` is at most `qem * E(8)`, the largest
@@ -601,6 +626,10 @@ def QCSearchBitWidth : Pass<"qc-search-bitwidth", "::mlir::func::FuncOp"> {
            "the smallest width with E(b) <= qem * E(8)">,
     ListOption<"pins", "pin", "std::string",
                "Widths fixed by hand, as <layer>:<bits>">,
+    Option<"sensitivity", "sensitivity", "std::string",
+           /*default=*/"\"relative\"",
+           "hawq: relative (Omega over the layer's output energy) or "
+           "absolute (Omega as the layer's output error)">,
     Option<"pinFirstLast", "pin-first-last", "bool", /*default=*/"true",
            "Keep the first and the last layer at 8 bits">,
     Option<"latencyTable", "latency-table", "std::string", /*default=*/"",
@@ -748,6 +777,49 @@ def QCGpuMapLoops : Pass<"qc-gpu-map-loops", "::mlir::func::FuncOp"> {
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
     "::mlir::gpu::GPUDialect",
+    "::mlir::scf::SCFDialect",
+  ];
+}
+
+def QCGpuParallelDimsFirst : Pass<"qc-gpu-parallel-dims-first"> {
+  let summary = "Interchange generics' loops so that parallel ones come first";
+  let description = [{
+    Rewrites every `linalg.generic` that has a reduction dimension before a
+    parallel one so that all parallel dimensions come first, in their
+    order, then the reductions (`linalg::interchangeGenericOp`: the
+    indexing maps and `linalg.index` follow). `convert-linalg-to-parallel-loops`
+    makes only the leading parallel dimensions one `scf.parallel`, which
+    `qc-gpu-map-loops` spreads over threads; parallel dimensions after a
+    reduction would run sequentially in each thread. The GPU pipeline runs
+    this before both, for generics such as `qc-lower-packed-matmul`'s
+    partial sums, whose loops `(m, g, block, lane, n)` are ordered for CPU
+    vectors along `n`.
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect"];
+}
+
+def QCPromoteLoopAccumulators : Pass<"qc-promote-loop-accumulators"> {
+  let summary = "Carry elements a loop loads and stores back as loop values";
+  let description = [{
+    Finds, in each `scf.for`, a `memref.load` and a later `memref.store` of
+    the same element (same memref and indices, all defined outside the
+    loop), both among the loop body's own ops, where nothing else in the
+    loop touches that buffer (looking through views to the allocation,
+    global or argument; an op with unknown memory effects counts as
+    touching it). The element is then loaded once before the loop, carried
+    as an `iter_args` value and stored once after it. Applied repeatedly,
+    the element moves out of a whole nest of loops.
+
+    This is the form of a reduction after `convert-linalg-to-parallel-loops`:
+    every iteration loads the output element, adds to it and stores it.
+    The GPU pipeline runs this pass so that each thread's sum stays in a
+    register; LLVM cannot do it where the loop reads other buffers that it
+    cannot prove distinct. Distinct underlying values are taken as distinct
+    buffers: the arguments of a compiled model are separate buffers by its
+    C ABI.
+  }];
+  let dependentDialects = [
+    "::mlir::memref::MemRefDialect",
     "::mlir::scf::SCFDialect",
   ];
 }
