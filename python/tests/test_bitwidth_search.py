@@ -3,8 +3,9 @@
 test_calibration.py's Conv + Relu + Flatten + Gemm model is compiled with
 qc-search-bitwidth on its calibration. numpy recomputes every layer's
 sensitivity at every candidate width from the weights and the statistics
-file (HAWQ-V3: Omega = 2 P E[x^2] ||Q_b(W) - W||^2; MixQuant: the round-off
-error and its rule) and finds the best assignment by enumeration; the
+file (HAWQ-V3: Omega = 2 P E[x^2] ||Q_b(W) - W||^2, divided by the
+output's energy P C E[y^2] under sensitivity=relative, the default;
+MixQuant: the round-off error and its rule) and finds the best assignment by enumeration; the
 report's widths, sensitivities and budget must agree, and the weights of
 the compiled model must be on the chosen grids.
 """
@@ -31,10 +32,11 @@ pytestmark = pytest.mark.skipif(not qc.tools_available(),
 CANDIDATES = (2, 4, 8)
 # Per layer (report name): the ONNX weight, its output-channel axis, the
 # output positions each weight is applied at (the convolution's 8 x 8 output,
-# the Gemm's one row) and the calibration tap of its input.
+# the Gemm's one row), the calibration tap of its input and the first tap
+# after it (the convolution's through the Relu, a clamp).
 LAYERS = {
-    "conv": (CONV_W, 0, SHAPE[2] * SHAPE[3], "conv"),
-    "fc": (FC_W, 1, 1, "fc"),
+    "conv": (CONV_W, 0, SHAPE[2] * SHAPE[3], "conv", "relu"),
+    "fc": (FC_W, 1, 1, "fc", "fc#1"),
 }
 
 
@@ -71,21 +73,27 @@ def search(model, name, options):
             json.loads(stats.read_text())["values"])
 
 
-def hawq_sensitivity(values, name, bits):
-    weight, axis, positions, tap = LAYERS[name]
+def hawq_sensitivity(values, name, bits, sensitivity):
+    weight, axis, positions, tap, output_tap = LAYERS[name]
     mean_square = values[tap]["mean_square"]
-    return 2.0 * positions * mean_square * rounding_error(weight, axis, bits)
+    omega = 2.0 * positions * mean_square * rounding_error(weight, axis, bits)
+    if sensitivity == "absolute":
+        return omega
+    channels = weight.shape[axis]
+    return omega / (positions * channels * values[output_tap]["mean_square"])
 
 
 def weight_rows(report):
     return {row["name"]: row for row in rows_by(report, "weight")}
 
 
+@pytest.mark.parametrize("sensitivity", ["relative", "absolute"])
 @pytest.mark.parametrize("average", [3.0, 4.0, 6.0])
-def test_hawq_matches_enumeration(model, average):
+def test_hawq_matches_enumeration(model, average, sensitivity):
     report, values = search(
-        model, f"hawq_{average}",
-        f"budget=avg-bits:{average} candidates=2,4,8 pin-first-last=false")
+        model, f"hawq_{average}_{sensitivity}",
+        f"budget=avg-bits:{average} candidates=2,4,8 pin-first-last=false "
+        f"sensitivity={sensitivity}")
     sizes = {name: layer[0].size for name, layer in LAYERS.items()}
     total = sum(sizes.values())
     best = None
@@ -94,7 +102,7 @@ def test_hawq_matches_enumeration(model, average):
         used = sum(sizes[n] * b for n, b in chosen.items()) / total
         if used > average:
             continue
-        objective = sum(hawq_sensitivity(values, n, b)
+        objective = sum(hawq_sensitivity(values, n, b, sensitivity)
                         for n, b in chosen.items())
         if best is None or objective < best[0]:
             best = (objective, chosen, used)
@@ -108,8 +116,9 @@ def test_hawq_matches_enumeration(model, average):
         assert row["bitwidth"]["method"] == "hawq"
         assert row["bitwidth"]["pinned"] is False
         assert row["bitwidth"]["sensitivity"] == pytest.approx(
-            hawq_sensitivity(values, name, bits), rel=SENSITIVITY_TOLERANCE)
-        weight, axis, _, _ = LAYERS[name]
+            hawq_sensitivity(values, name, bits, sensitivity),
+            rel=SENSITIVITY_TOLERANCE)
+        weight, axis = LAYERS[name][:2]
         _, scales = weight_fake_quantize(weight, axis, qmax)
         assert row["scale"]["max"] == pytest.approx(float(scales.max()),
                                                     rel=1e-6)
@@ -132,7 +141,7 @@ def test_mixquant_rule(model):
                        "pin-first-last=false")
     assert report["bitwidth_budget"] is None
     rows = weight_rows(report)
-    for name, (weight, axis, _, _) in LAYERS.items():
+    for name, (weight, axis, *_) in LAYERS.items():
         reference = rounding_error(weight, axis, 8)
         expected = next((b for b in CANDIDATES
                          if rounding_error(weight, axis, b)
