@@ -8,8 +8,10 @@ compiled libraries are cached under the benchmark's cache directory:
 
 * the statistics of each model and calibration set are written once (the
   first quantized compile passes --calib and --calib-stats, later ones
-  --calib-stats only, so the observers share one calibration run) and kept
-  while quant-compile is the same file;
+  --calib-stats only, so the observers share one calibration run), one
+  file per quant-compile (its path, size and modification time are in the
+  name, so that benchmarks run with different tools at once do not replace
+  each other's statistics);
 * configurations that rewrite the model before quantizing (--smooth,
   --split-outliers: quant-compile calibrates the rewritten model again) or
   name --calib get --calib instead, and those with their own --calib-stats
@@ -116,7 +118,7 @@ def quantized_flags(model, extra, calibration, cache):
         return flags + extra
     stats = cache / "stats" / (
         f"{Path(model).stem}-{_digest(Path(model).read_bytes())}-"
-        f"{Path(calibration).name}.json")
+        f"{Path(calibration).name}-{_digest(_tool_identity())}.json")
     stats_key = stats.with_suffix(".tool")
     if not (stats.is_file() and stats_key.is_file()
             and stats_key.read_text() == _tool_identity()):

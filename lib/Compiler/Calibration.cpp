@@ -173,7 +173,12 @@ LoadedModel::compile(ModuleOp module, const CompileOptions &options,
            << "cannot create a temporary file: " << error.message();
   // A loaded library no longer needs its file.
   llvm::FileRemover removeLibrary(path);
+  // The build runs here: on this machine's CPU, whatever the model is
+  // compiled for (a GPU, another CPU).
   CompileOptions build = options;
+  build.gpuChip.clear();
+  build.triple.clear();
+  build.cpu.clear();
   build.emit = EmitKind::SharedLibrary;
   build.outputPath = path.str().str();
   if (failed(compileModule(module, build, context)))

@@ -82,3 +82,23 @@ def test_gpu_model_without_driver(model_file, tmp_path):
     # Any addresses: without a driver nothing reads them.
     with pytest.raises(RuntimeError, match=message):
         model.run_device([0x1000, 0x2000], [0x3000])
+
+
+@pytest.mark.skipif(not has_ptxas(), reason="CUDA's ptxas is not installed")
+def test_gpu_model_calibrates_on_the_cpu(tmp_path):
+    """--calib runs the float model here, on the CPU, whatever the target:
+    the GPU build calibrates without a GPU and quantizes as the CPU build
+    does (the same statistics)."""
+    onnx = pytest.importorskip("onnx")
+    from test_calibration import sample_inputs, tiny_model, write_samples
+
+    path = tmp_path / "tiny.onnx"
+    onnx.save(tiny_model(), path)
+    calib = write_samples(tmp_path / "calib", sample_inputs())
+    statistics = {}
+    for name, target in (("cpu", None), ("gpu", "cuda:sm_90a")):
+        stats = tmp_path / f"{name}.json"
+        qc.compile(path, tmp_path / f"{name}.so", recipe="w8a8", calib=calib,
+                   calib_stats=stats, parallel=False, target=target)
+        statistics[name] = stats.read_text()
+    assert statistics["gpu"] == statistics["cpu"]
