@@ -16,7 +16,9 @@
 //   bytes, so the 8 rows of an ldmatrix phase fall in distinct banks);
 // * the epilogue adds the accumulators to C (linalg's semantics: C is the
 //   initial value), or stores them where a zero fill of C came right
-//   before (the fill is dropped), skipping elements past the edges.
+//   before (the fill is dropped), skipping elements past the edges;
+// * grids of fewer than kSplitTargetBlocks blocks split K among several
+//   blocks per tile, which add into C atomically (split-K; small M).
 //
 // The int32 products and sums are those of the CPU back end: mma.sync
 // saturates its int32 accumulation, which no sum of K < 2^17 int8 products
@@ -83,6 +85,12 @@ constexpr int64_t kCopiesPerThread =
     kBlockRows * kStageDepth / kCopyBytes / kThreads;
 constexpr int64_t kCopiesPerRow = kStageDepth / kCopyBytes;
 
+/// Split-K: grids of fewer blocks than this (about two per SM of an H100's
+/// 132) have K divided among several blocks per tile, each walking at
+/// least kMinStepsPerSplit stages.
+constexpr int64_t kSplitTargetBlocks = 256;
+constexpr int64_t kMinStepsPerSplit = 4;
+
 static_assert(kBlockRows == kBlockCols &&
                   kBlockRows * kStageDepth % (kCopyBytes * kThreads) == 0,
               "whole 16-byte copies per thread, the same for both operands");
@@ -96,7 +104,28 @@ struct MatMulOperands {
   bool batched;
   /// C holds zeros (a linalg.fill this pass removed): stored, not added to.
   bool overwrite = false;
+  /// Blocks sharing each C tile, each summing a contiguous run of K stages
+  /// into C with atomic adds (exact: integers).
+  int64_t splits = 1;
+
+  int64_t getSteps() const { return llvm::divideCeil(depth, kStageDepth); }
+  int64_t getStepsPerSplit() const {
+    return llvm::divideCeil(getSteps(), splits);
+  }
 };
+
+/// How many blocks share a C tile: enough to fill kSplitTargetBlocks, at
+/// most one per kMinStepsPerSplit stages of K, and none without stages
+/// (equal runs of stages, the last one shorter).
+int64_t chooseSplits(const MatMulOperands &operands) {
+  int64_t tiles = llvm::divideCeil(operands.rows, kBlockRows) *
+                  llvm::divideCeil(operands.cols, kBlockCols) * operands.batch;
+  int64_t wanted = llvm::divideCeil(kSplitTargetBlocks, tiles);
+  int64_t steps = operands.getSteps();
+  int64_t splits =
+      std::max<int64_t>(1, std::min(wanted, steps / kMinStepsPerSplit));
+  return llvm::divideCeil(steps, llvm::divideCeil(steps, splits));
+}
 
 /// Whether `type` is an identity-layout buffer of `bits`-bit integers.
 bool isDenseIntBuffer(Type type, unsigned bits) {
@@ -143,7 +172,13 @@ public:
       : b(b), operands(operands) {
     leftTiles = launch.getWorkgroupAttributions()[0];
     rightTiles = launch.getWorkgroupAttributions()[1];
-    batch = operands.batched ? launch.getBlockIds().z : Value();
+    // Grid z: the batch (if any) times the splits of K.
+    Value depthBlock = launch.getBlockIds().z;
+    batch = operands.batched ? div(depthBlock, operands.splits) : Value();
+    Value split = rem(depthBlock, operands.splits);
+    firstStep = mul(split, operands.getStepsPerSplit());
+    endStep = min(add(firstStep, operands.getStepsPerSplit()),
+                  index(operands.getSteps()));
     Value thread = launch.getThreadIds().x;
     rowBase = mul(launch.getBlockIds().y, kBlockRows);
     colBase = mul(launch.getBlockIds().x, kBlockCols);
@@ -161,7 +196,8 @@ public:
   }
 
   void build() {
-    Value steps = index(llvm::divideCeil(operands.depth, kStageDepth));
+    // This block's stages of K, [firstStep, endStep), counted from 0.
+    Value steps = arith::SubIOp::create(b, endStep, firstStep);
     // The first kStages - 1 steps in flight before the loop.
     Value token;
     for (int64_t step = 0; step < kStages - 1; ++step)
@@ -239,7 +275,7 @@ private:
   /// operand).
   Value copyStep(Value stage, Value step, Value steps) {
     Value inSteps = less(step, steps);
-    Value stepCol = mul(step, kStageDepth);
+    Value stepCol = mul(add(firstStep, step), kStageDepth);
     SmallVector<Value> tokens;
     for (auto [global, tiles, base, extent] :
          {std::tuple(operands.left, leftTiles, rowBase, operands.rows),
@@ -352,6 +388,11 @@ private:
             SmallVector<Value> indices = globalIndices(row, col);
             Value sum = vector::ExtractOp::create(
                 b, tile, ArrayRef<int64_t>{half, element});
+            if (operands.splits > 1) {
+              memref::AtomicRMWOp::create(b, arith::AtomicRMWKind::addi, sum,
+                                          operands.result, indices);
+              continue;
+            }
             if (!operands.overwrite)
               sum = add(memref::LoadOp::create(b, operands.result, indices),
                         sum);
@@ -365,7 +406,8 @@ private:
   ImplicitLocOpBuilder &b;
   const MatMulOperands &operands;
   Value leftTiles, rightTiles;
-  Value batch, rowBase, colBase, warpRow, warpCol, lane, group, word;
+  Value batch, firstStep, endStep, rowBase, colBase, warpRow, warpCol, lane,
+      group, word;
   SmallVector<Value> copyRows, copyCols;
 };
 
@@ -396,7 +438,7 @@ void replaceWithKernel(linalg::LinalgOp op, const MatMulOperands &operands) {
           b, llvm::divideCeil(operands.cols, kBlockCols)),
       arith::ConstantIndexOp::create(
           b, llvm::divideCeil(operands.rows, kBlockRows)),
-      arith::ConstantIndexOp::create(b, operands.batch),
+      arith::ConstantIndexOp::create(b, operands.batch * operands.splits),
       arith::ConstantIndexOp::create(b, kThreads), one, one,
       /*dynamicSharedMemorySize=*/Value(), /*asyncTokenType=*/Type(),
       /*asyncDependencies=*/ValueRange(),
@@ -422,7 +464,10 @@ struct QCGpuMmaMatMulPass
         matches.emplace_back(op, *operands);
     });
     for (auto &[op, operands] : matches) {
-      if (linalg::FillOp fill = getZeroFill(op, operands.result)) {
+      operands.splits = chooseSplits(operands);
+      // Split sums add into C, which must hold its initial value.
+      if (linalg::FillOp fill = getZeroFill(op, operands.result);
+          fill && operands.splits == 1) {
         fill->erase();
         operands.overwrite = true;
       }

@@ -66,6 +66,55 @@ func.func @zero_init(%a: memref<16x32xi8>, %b: memref<8x32xi8>, %c: memref<16x8x
 
 // -----
 
+// One 128 x 128 tile, K = 2048 (32 stages of 64): far fewer blocks than the
+// GPU runs at once, so 8 blocks (grid z) share the tile, each walking 4
+// stages from 4 z, and add their sums into C atomically; the zero fill
+// stays, C must hold it.
+// CHECK-LABEL: func.func @split_k(
+// CHECK-SAME:    %[[A:.+]]: memref<8x2048xi8>, %{{.+}}: memref<64x2048xi8>, %[[C:.+]]: memref<8x64xi32>)
+// CHECK-DAG:     %[[C1:.+]] = arith.constant 1 : index
+// CHECK-DAG:     %[[C4:.+]] = arith.constant 4 : index
+// CHECK-DAG:     %[[C8:.+]] = arith.constant 8 : index
+// CHECK-DAG:     %[[C32:.+]] = arith.constant 32 : index
+// CHECK:         linalg.fill
+// CHECK:         gpu.launch blocks(%{{.+}}, %{{.+}}, %[[Z:.+]]) in (%{{.+}} = %[[C1]], %{{.+}} = %[[C1]], %{{.+}} = %[[C8]])
+// CHECK:           %[[SPLIT:.+]] = arith.remui %[[Z]], %[[C8]] : index
+// CHECK:           %[[FIRST:.+]] = arith.muli %[[SPLIT]], %[[C4]] : index
+// CHECK:           %[[AFTER:.+]] = arith.addi %[[FIRST]], %[[C4]] : index
+// CHECK:           %[[END:.+]] = arith.minui %[[AFTER]], %[[C32]] : index
+// CHECK:           %[[STEPS:.+]] = arith.subi %[[END]], %[[FIRST]] : index
+// CHECK:           scf.for %{{.+}} = %{{.+}} to %[[STEPS]] step %[[C1]]
+// CHECK:           memref.atomic_rmw addi %{{.+}}, %[[C]][%{{.+}}, %{{.+}}] : (i32, memref<8x64xi32>) -> i32
+// CHECK-NOT:       memref.store %{{.+}}, %[[C]]
+#map_a = affine_map<(m, n, k) -> (m, k)>
+#map_b = affine_map<(m, n, k) -> (n, k)>
+#map_c = affine_map<(m, n, k) -> (m, n)>
+func.func @split_k(%a: memref<8x2048xi8>, %b: memref<64x2048xi8>, %c: memref<8x64xi32>) {
+  %zero = arith.constant 0 : i32
+  linalg.fill ins(%zero : i32) outs(%c : memref<8x64xi32>)
+  linalg.matmul indexing_maps = [#map_a, #map_b, #map_c] ins(%a, %b : memref<8x2048xi8>, memref<64x2048xi8>) outs(%c : memref<8x64xi32>)
+  return
+}
+
+// -----
+
+// K = 4160, 65 stages: 16 splits of at least 4 would leave the last blocks
+// without stages; runs of 5 stages make 13 splits, the last one of 5.
+// CHECK-LABEL: func.func @split_k_uneven(
+// CHECK-DAG:     %[[C13:.+]] = arith.constant 13 : index
+// CHECK-DAG:     %[[C65:.+]] = arith.constant 65 : index
+// CHECK:         gpu.launch blocks({{.*}}) in ({{.*}}, %{{.+}} = %[[C13]])
+// CHECK:           arith.minui %{{.+}}, %[[C65]] : index
+#map_a = affine_map<(m, n, k) -> (m, k)>
+#map_b = affine_map<(m, n, k) -> (n, k)>
+#map_c = affine_map<(m, n, k) -> (m, n)>
+func.func @split_k_uneven(%a: memref<8x4160xi8>, %b: memref<64x4160xi8>, %c: memref<8x64xi32>) {
+  linalg.matmul indexing_maps = [#map_a, #map_b, #map_c] ins(%a, %b : memref<8x4160xi8>, memref<64x4160xi8>) outs(%c : memref<8x64xi32>)
+  return
+}
+
+// -----
+
 // Constant weights are globals referenced inside the kernel (outlining then
 // copies them into its module, as device data), not host addresses.
 // CHECK-LABEL: func.func @global_weights(

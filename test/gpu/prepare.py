@@ -54,7 +54,9 @@ func.func @main(%x: tensor<1x{h}x{w}x{c}xi8>, %f: tensor<{f}x3x3x{c}xi8>) -> ten
 }}
 """
 
-MATMUL_SHAPES = [(1, 64, 96), (37, 53, 96), (128, 128, 256), (129, 300, 64)]
+# The last two split K among blocks (few tiles, long K).
+MATMUL_SHAPES = [(1, 64, 96), (37, 53, 96), (128, 128, 256), (129, 300, 64),
+                 (3, 200, 2048), (130, 72, 4160)]
 # (height, width, channels, filters, stride)
 CONV_SHAPES = [(9, 13, 8, 24, 1), (16, 40, 16, 32, 2)]
 

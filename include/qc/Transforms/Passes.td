@@ -866,6 +866,11 @@ def QCGpuMmaMatMul : Pass<"qc-gpu-mma-matmul", "::mlir::func::FuncOp"> {
     * the epilogue adds the accumulators to C, the matmul's initial value,
       inside the edges; when a `linalg.fill` with zero initializes C right
       before, the fill is removed and the epilogue stores;
+    * split K: where the tiles are fewer than 256 blocks (about two per SM
+      of an H100; small M), K is divided among up to that many blocks per
+      tile, each walking at least 4 stages, which add their sums into C
+      with `memref.atomic_rmw addi` (exact in any order: integers); C keeps
+      its fill;
     * weights (`memref.get_global` operands) are referenced inside the
       kernel, so that outlining copies them into the kernel's module.
 
