@@ -87,6 +87,18 @@ static bool usesThreads(const CompileOptions &options) {
   return options.parallel && options.vectorize && options.gpuChip.empty();
 }
 
+/// gpu-module-to-binary's format for `options.gpuChip`: PTX where that is
+/// what is asked for (inspecting it needs no ptxas); a fatbin (the chip's
+/// code and PTX, which the driver compiles for newer GPUs); but the code
+/// alone for an arch-specific chip (sm_90a), whose PTX no other GPU can
+/// run, so that the weights in the kernels are not stored a second time
+/// as PTX text.
+static StringRef getGpuBinaryFormat(const CompileOptions &options) {
+  if (options.emit == EmitKind::PTX)
+    return "isa";
+  return StringRef(options.gpuChip).ends_with("a") ? "bin" : "fatbin";
+}
+
 static LogicalResult lowerToLLVMDialect(ModuleOp module,
                                         const CompileOptions &options,
                                         const llvm::TargetMachine &machine) {
@@ -97,9 +109,7 @@ static LogicalResult lowerToLLVMDialect(ModuleOp module,
     pipeline.integerOnly = options.quantization.integerOnly;
     pipeline.chip = options.gpuChip;
     pipeline.cudaPath = options.cudaPath;
-    // PTX is what the binary would be assembled from; inspecting it needs
-    // no ptxas.
-    pipeline.format = options.emit == EmitKind::PTX ? "isa" : "fatbin";
+    pipeline.format = getGpuBinaryFormat(options);
     buildLowerToNVVMPipeline(pm, pipeline);
     return pm.run(module);
   }

@@ -102,3 +102,29 @@ def test_gpu_model_calibrates_on_the_cpu(tmp_path):
                    calib_stats=stats, parallel=False, target=target)
         statistics[name] = stats.read_text()
     assert statistics["gpu"] == statistics["cpu"]
+
+
+# What a GPU library holds besides its kernels' data: host code, the
+# runtime and the kernels' code (about 74 KiB for the model below).
+LIBRARY_OVERHEAD_BYTES = 96 * 1024
+
+
+@pytest.mark.skipif(not has_ptxas(), reason="CUDA's ptxas is not installed")
+def test_arch_specific_chip_stores_weights_once(tmp_path):
+    """sm_90a code runs on sm_90a only, so its library holds the chip's
+    code alone: the packed weights once. sm_89's fatbin also carries PTX,
+    which holds them again, for the driver to compile for newer GPUs."""
+    rng = np.random.default_rng(5)
+    packed = rng.integers(0, 256, (512, 256), dtype=np.uint8)
+    source = tmp_path / "packed.mlir"
+    source.write_text(f"""
+func.func @main(%a: tensor<1x512xi8>) -> tensor<1x512xi32> {{
+  %w = arith.constant dense<"0x{packed.tobytes().hex().upper()}"> : tensor<512x256xi8>
+  %c = qc.packed_matmul %a, %w bits(4) : tensor<1x512xi8>, tensor<512x256xi8> -> tensor<1x512xi32>
+  return %c : tensor<1x512xi32>
+}}""")
+    sizes = {chip: Path(qc.compile(source, tmp_path / f"{chip}.so",
+                                   target=f"cuda:{chip}")).stat().st_size
+             for chip in ("sm_90a", "sm_89")}
+    assert sizes["sm_90a"] < packed.nbytes + LIBRARY_OVERHEAD_BYTES
+    assert sizes["sm_89"] > sizes["sm_90a"] + packed.nbytes // 2
