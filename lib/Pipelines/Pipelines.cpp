@@ -178,6 +178,8 @@ void mlir::qc::buildLowerToNVVMPipeline(
   addLowerToLinalgPasses(pm, options.rounding, options.integerOnly,
                          options.packedPartialSumLength);
   pm.addPass(createQCTransposeMatMulOperands());
+  // Elementwise chains as one kernel each, their intermediates in registers.
+  pm.addPass(createQCFuseElementwise());
   addBufferizationPasses(pm, /*resultsAsOutParams=*/true);
   pm.addPass(createQCGpuBuffers());
   pm.addNestedPass<func::FuncOp>(createQCGpuMmaMatMul());
