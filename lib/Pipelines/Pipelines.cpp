@@ -42,7 +42,8 @@ addTileAndVectorizePasses(OpPassManager &pm,
 /// tensor ops, elementwise ops as linalg generics.
 static void addLowerToLinalgPasses(OpPassManager &pm, StringRef rounding,
                                    bool integerOnly,
-                                   int64_t packedPartialSumLength = 0) {
+                                   int64_t packedPartialSumLength = 0,
+                                   int64_t packedUnpackMinRows = 0) {
   qc::QCLowerToIntegerOptions toInteger;
   toInteger.rounding = rounding.str();
   pm.addNestedPass<func::FuncOp>(qc::createQCLowerToInteger(toInteger));
@@ -59,6 +60,7 @@ static void addLowerToLinalgPasses(OpPassManager &pm, StringRef rounding,
   pm.addNestedPass<func::FuncOp>(createTosaToTensorPass());
   qc::QCLowerPackedMatMulOptions packed;
   packed.partialSumLength = packedPartialSumLength;
+  packed.unpackMinRows = packedUnpackMinRows;
   pm.addPass(qc::createQCLowerPackedMatMul(packed));
   pm.addPass(qc::createQCLowerQuantOps());
   pm.addPass(quant::createStripFuncQuantTypes());
@@ -176,7 +178,8 @@ static void addNVVMPasses(OpPassManager &pm,
 void mlir::qc::buildLowerToNVVMPipeline(
     OpPassManager &pm, const LowerToNVVMPipelineOptions &options) {
   addLowerToLinalgPasses(pm, options.rounding, options.integerOnly,
-                         options.packedPartialSumLength);
+                         options.packedPartialSumLength,
+                         options.packedUnpackMinRows);
   pm.addPass(createQCTransposeMatMulOperands());
   // Elementwise chains as one kernel each, their intermediates in registers.
   pm.addPass(createQCFuseElementwise());

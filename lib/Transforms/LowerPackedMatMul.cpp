@@ -323,6 +323,59 @@ static Value combineGroups(OpBuilder &builder, Location loc, PackedMatMulOp op,
       .getResult(0);
 }
 
+/// The weights as int8 [N, K], unpacked from one group's planes
+/// ([1, K / 8, N]) by a generic over (n, block, lane).
+static Value buildUnpackedWeights(OpBuilder &builder, Location loc,
+                                  PackedMatMulOp op, const PackedShape &shape,
+                                  const PackedWeights &weights) {
+  MLIRContext *context = builder.getContext();
+  Type i8 = builder.getI8Type();
+  int64_t blocks = shape.reduction / kBlock;
+  Value empty =
+      tensor::EmptyOp::create(builder, loc, {shape.rows, blocks, kBlock}, i8);
+  AffineExpr n, block, lane;
+  bindDims(context, n, block, lane);
+  AffineMap planeMap = AffineMap::get(
+      3, 0, {getAffineConstantExpr(0, context), block, n}, context);
+  SmallVector<AffineMap> maps(weights.planes.size(), planeMap);
+  maps.push_back(AffineMap::get(3, 0, {n, block, lane}, context));
+  unsigned bits = static_cast<unsigned>(op.getBits());
+  Value blocked =
+      linalg::GenericOp::create(
+          builder, loc, TypeRange{empty.getType()}, weights.planes,
+          ValueRange{empty}, maps,
+          SmallVector<utils::IteratorType>(3, utils::IteratorType::parallel),
+          [&](OpBuilder &nested, Location nestedLoc, ValueRange args) {
+            Value laneIndex = linalg::IndexOp::create(nested, nestedLoc, 2);
+            Value weight = unpackLane(nested, nestedLoc, laneIndex,
+                                      args.drop_back(), bits);
+            linalg::YieldOp::create(
+                nested, nestedLoc,
+                ValueRange{arith::TruncIOp::create(nested, nestedLoc, i8,
+                                                   weight)});
+          })
+          .getResult(0);
+  return tensor::CollapseShapeOp::create(
+      builder, loc, RankedTensorType::get({shape.rows, shape.reduction}, i8),
+      blocked, ArrayRef<ReassociationIndices>{{0}, {1, 2}});
+}
+
+/// `op` as an int8 matmul on its weights unpacked to [N, K] (the
+/// transposed-B form), from the zero point's correction.
+static Value buildUnpackedMatMul(OpBuilder &builder, Location loc,
+                                 PackedMatMulOp op, const PackedShape &shape,
+                                 const PackedWeights &weights) {
+  Value unpacked = buildUnpackedWeights(builder, loc, op, shape, weights);
+  Value init = tensor::CollapseShapeOp::create(
+      builder, loc, op.getType(),
+      buildPartialSumInit(builder, loc, op, shape, weights.bytes),
+      ArrayRef<ReassociationIndices>{{0, 1}, {2}});
+  return linalg::MatmulTransposeBOp::create(builder, loc, TypeRange{op.getType()},
+                                            ValueRange{op.getInput(), unpacked},
+                                            ValueRange{init})
+      .getResult(0);
+}
+
 /// sum_g P[m, g, n] in i32: the partial sums of one scale.
 static Value addPartialSums(OpBuilder &builder, Location loc, PackedMatMulOp op,
                             const PackedShape &shape, Value partialSums) {
@@ -358,15 +411,24 @@ static Value addPartialSums(OpBuilder &builder, Location loc, PackedMatMulOp op,
 /// constant.
 static LogicalResult lowerPackedMatMul(RewriterBase &rewriter,
                                        PackedMatMulOp op,
-                                       int64_t partialSumLength) {
+                                       int64_t partialSumLength,
+                                       int64_t unpackMinRows) {
   rewriter.setInsertionPoint(op);
   Location loc = op.getLoc();
-  PackedShape shape = getPackedShape(op, partialSumLength);
+  int64_t rows = op.getInput().getType().getDimSize(0);
+  bool unpack = unpackMinRows > 0 && !op.getGroupSize() &&
+                !ShapedType::isDynamic(rows) && rows >= unpackMinRows;
+  PackedShape shape = getPackedShape(op, unpack ? 0 : partialSumLength);
   FailureOr<PackedWeights> weights = readWeights(rewriter, op, shape);
   if (failed(weights))
     return op.emitOpError()
            << "qc-lower-packed-matmul: expected a constant weight, whose bit "
               "planes are laid out at compile time";
+  if (unpack) {
+    rewriter.replaceOp(op,
+                       buildUnpackedMatMul(rewriter, loc, op, shape, *weights));
+    return success();
+  }
   Value partialSums = buildPartialSums(rewriter, loc, op, shape, *weights);
   Value result;
   if (op.getGroupSize()) {
@@ -389,18 +451,21 @@ struct LowerPackedMatMulPass
   using Base::Base;
 
   void runOnOperation() override {
-    if (partialSumLength < 0) {
-      getOperation()->emitError()
-          << "qc-lower-packed-matmul: partial-sum-length must be 0 or "
-             "positive, got "
-          << static_cast<int64_t>(partialSumLength);
-      return signalPassFailure();
-    }
+    for (auto [name, value] :
+         {std::pair<StringRef, int64_t>("partial-sum-length", partialSumLength),
+          std::pair<StringRef, int64_t>("unpack-min-rows", unpackMinRows)})
+      if (value < 0) {
+        getOperation()->emitError()
+            << "qc-lower-packed-matmul: " << name
+            << " must be 0 or positive, got " << value;
+        return signalPassFailure();
+      }
     SmallVector<PackedMatMulOp> ops;
     getOperation()->walk([&](PackedMatMulOp op) { ops.push_back(op); });
     IRRewriter rewriter(&getContext());
     for (PackedMatMulOp op : ops)
-      if (failed(lowerPackedMatMul(rewriter, op, partialSumLength)))
+      if (failed(lowerPackedMatMul(rewriter, op, partialSumLength,
+                                   unpackMinRows)))
         return signalPassFailure();
   }
 };

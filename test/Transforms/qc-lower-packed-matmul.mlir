@@ -7,6 +7,9 @@
 // RUN: quant-opt %s --split-input-file --verify-diagnostics --qc-lower-packed-matmul=partial-sum-length=8 | FileCheck %s --check-prefix=PARTIAL
 // RUN: quant-opt %s --split-input-file --verify-diagnostics --qc-lower-packed-matmul=partial-sum-length=12 | FileCheck %s --check-prefix=WHOLE
 // RUN: not quant-opt %s --qc-lower-packed-matmul=partial-sum-length=-8 2>&1 | FileCheck %s --check-prefix=NEGATIVE
+// RUN: quant-opt %s --split-input-file --verify-diagnostics --qc-lower-packed-matmul=unpack-min-rows=4 | FileCheck %s --check-prefix=UNPACK
+// RUN: quant-opt %s --split-input-file --verify-diagnostics --qc-lower-packed-matmul=unpack-min-rows=5 | FileCheck %s --check-prefix=WHOLE
+// RUN: not quant-opt %s --qc-lower-packed-matmul=unpack-min-rows=-1 2>&1 | FileCheck %s --check-prefix=NEGATIVE-ROWS
 
 // 3 bits in groups of 8 (the weights of test/IR/canonicalize.mlir): the
 // 2-bit plane's words are row 0's 0x5555 (group 0) and 0x000F (group 1),
@@ -70,6 +73,23 @@ func.func @groups(%x: tensor<?x16xi8>) -> tensor<?x2xi32> {
 // WHOLE-LABEL:   func @per_channel
 // WHOLE:         tensor.collapse_shape {{.*}} : tensor<4x1x3xi32> into tensor<4x3xi32>
 // NEGATIVE:      error: qc-lower-packed-matmul: partial-sum-length must be 0 or positive, got -8
+
+// unpack-min-rows=4: @per_channel's 4 static rows unpack the weights to
+// int8 [N, K] (a generic over (n, block, lane) on the [1, K / 8, N] planes,
+// collapsed) for a transposed-B int8 matmul; 5 rows would be needed with
+// unpack-min-rows=5 (one sum, as WHOLE checks). @groups (dynamic rows,
+// groups) keeps its partial sums.
+// UNPACK-LABEL:  func @groups
+// UNPACK:        linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "reduction", "reduction", "parallel"]
+// UNPACK:        affine_map<(d0, d1, d2) -> (0, d1, d0)>
+// UNPACK-LABEL:  func @per_channel
+// UNPACK:        %[[W:.+]] = linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "parallel"]} ins(%{{.+}} : tensor<1x2x3xi64>) outs(%{{.+}} : tensor<3x2x8xi8>)
+// UNPACK:          linalg.index 2
+// UNPACK:          arith.trunci {{.*}} : i32 to i8
+// UNPACK:        %[[WK:.+]] = tensor.collapse_shape %[[W]] {{\[}}[0], [1, 2]] : tensor<3x2x8xi8> into tensor<3x16xi8>
+// UNPACK:        %[[INIT:.+]] = tensor.collapse_shape %{{.+}} {{\[}}[0, 1], [2]] : tensor<4x1x3xi32> into tensor<4x3xi32>
+// UNPACK:        linalg.matmul indexing_maps = {{.*}} ins(%{{.+}}, %[[WK]] : tensor<4x16xi8>, tensor<3x16xi8>) outs(%[[INIT]] : tensor<4x3xi32>)
+// NEGATIVE-ROWS: error: qc-lower-packed-matmul: unpack-min-rows must be 0 or positive, got -1
 func.func @per_channel(%x: tensor<4x16xi8>) -> tensor<4x3xi32> {
   %w = arith.constant dense<7> : tensor<3x16xi8>
   %0 = qc.packed_matmul %x, %w bits(8) : tensor<4x16xi8>, tensor<3x16xi8> -> tensor<4x3xi32>

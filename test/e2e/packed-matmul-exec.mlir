@@ -3,8 +3,9 @@
 // plain integer sums), on arbitrary bytes as packed weights (any byte
 // pattern is a valid packing) and arbitrary i8 inputs: 1, 2, 3 and 5 to 8
 // bits spanning one to three bit planes, zero points, groups with shifts,
-// and shapes that are not whole vector tiles; and with partial sums of 8
-// inputs added in i32 (what the GPU pipeline makes). `main` folds its own copy of
+// and shapes that are not whole vector tiles; with partial sums of 8
+// inputs added in i32, and with the weights unpacked to an int8 matmul
+// (the GPU pipeline's two forms). `main` folds its own copy of
 // each op (the pipeline's canonicalizer) and calls the function, whose
 // input is an argument, for the lowered code.
 //
@@ -12,6 +13,7 @@
 // RUN: quant-opt %s --qc-lower-to-llvm=vector-width=8 | %{run_main} | FileCheck %s
 // RUN: quant-opt %s --qc-lower-to-llvm=vectorize=false | %{run_main} | FileCheck %s
 // RUN: quant-opt %s --qc-lower-packed-matmul=partial-sum-length=8 --qc-lower-to-llvm | %{run_main} | FileCheck %s
+// RUN: quant-opt %s --qc-lower-packed-matmul=unpack-min-rows=1 --qc-lower-to-llvm | %{run_main} | FileCheck %s
 
 func.func private @printMemrefI32(tensor<*xi32>)
 

@@ -95,6 +95,13 @@ struct LowerToNVVMPipelineOptions
                      "groups, each sum one thread (qc-lower-packed-matmul's "
                      "partial-sum-length; 0: one per output)"),
       llvm::cl::init(128)};
+  PassOptions::Option<int64_t> packedUnpackMinRows{
+      *this, "packed-unpack-min-rows",
+      llvm::cl::desc("Packed-weight matmuls with at least this many rows "
+                     "unpack their weights to int8 for the tensor-core "
+                     "kernel (qc-lower-packed-matmul's unpack-min-rows; 0: "
+                     "never)"),
+      llvm::cl::init(2)};
 };
 
 /// qc-lower-to-llvm: lowers quantized regions to integers

@@ -35,6 +35,15 @@ def QCLowerPackedMatMul : Pass<"qc-lower-packed-matmul"> {
     more (`qc-lower-to-nvvm` sets L). `qc-tile-and-vectorize` recognizes
     the first generic as a blocked contraction (see there).
 
+    With `unpack-min-rows` R > 0, a matmul without groups whose input has
+    at least R static rows is lowered differently: a generic unpacks the
+    weights into an int8 [N, K] tensor (each run), and a
+    `linalg.matmul` with transposed B multiplies it, from the zero point's
+    correction as the initial value. That is for targets whose int8
+    matrix units want int8 operands (the GPU's tensor cores, through
+    `qc-gpu-mma-matmul`): the weights stay packed in the binary and in
+    memory between runs, at the price of an int8 copy during the run.
+
     A `qc.packed_matmul` whose weight is not a constant is an error: the
     planes are made at compile time.
   }];
@@ -43,6 +52,10 @@ def QCLowerPackedMatMul : Pass<"qc-lower-packed-matmul"> {
            /*default=*/"0",
            "Inputs per i32 partial sum of a matmul without weight groups, "
            "where it divides K (a multiple of 8); 0: one sum over K">,
+    Option<"unpackMinRows", "unpack-min-rows", "int64_t", /*default=*/"0",
+           "Matmuls without weight groups and with at least this many "
+           "(static) rows unpack their weights to int8 [N, K] and become an "
+           "int8 linalg.matmul (transposed B); 0: never">,
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
