@@ -278,9 +278,45 @@ void mgpuLaunchKernel(void *function, intptr_t gridX, intptr_t gridY,
         "cuLaunchKernel");
 }
 
+/* Streams a run destroyed, kept for the next runs: the generated host code
+ * makes and destroys streams in every run, and creating one costs the
+ * driver more than reusing one. A kept stream may still have work queued
+ * (the host code synchronizes before destroying, but nothing requires
+ * it): reusing it only orders the new work after that. */
+#define QC_KEPT_STREAMS 8
+static CUstream kept_streams[QC_KEPT_STREAMS];
+static int kept_stream_count;
+static mtx_t stream_mutex;
+static once_flag stream_mutex_once = ONCE_FLAG_INIT;
+
+static void init_stream_mutex(void) { mtx_init(&stream_mutex, mtx_plain); }
+
+/* A kept stream, or NULL. */
+static CUstream take_kept_stream(void) {
+  call_once(&stream_mutex_once, init_stream_mutex);
+  mtx_lock(&stream_mutex);
+  CUstream stream =
+      kept_stream_count > 0 ? kept_streams[--kept_stream_count] : NULL;
+  mtx_unlock(&stream_mutex);
+  return stream;
+}
+
+/* Whether `stream` was kept (there was room). */
+static bool keep_stream(CUstream stream) {
+  call_once(&stream_mutex_once, init_stream_mutex);
+  mtx_lock(&stream_mutex);
+  bool kept = kept_stream_count < QC_KEPT_STREAMS;
+  if (kept)
+    kept_streams[kept_stream_count++] = stream;
+  mtx_unlock(&stream_mutex);
+  return kept;
+}
+
 void *mgpuStreamCreate(void) {
-  CUstream stream = NULL;
-  if (enter())
+  if (!enter())
+    return NULL;
+  CUstream stream = take_kept_stream();
+  if (!stream)
     check(cuStreamCreate(&stream, CU_STREAM_NON_BLOCKING), "cuStreamCreate");
   return stream;
 }
@@ -294,7 +330,7 @@ void mgpuStreamSynchronize(void *stream) {
 }
 
 void mgpuStreamDestroy(void *stream) {
-  if (stream && !driver_failure[0])
+  if (stream && !driver_failure[0] && !keep_stream((CUstream)stream))
     check(cuStreamDestroy((CUstream)stream), "cuStreamDestroy");
 }
 
