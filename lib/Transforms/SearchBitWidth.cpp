@@ -571,19 +571,19 @@ private:
   getSensitivities(ArrayRef<Layer> layers) {
     SmallVector<SmallVector<double>> sensitivities;
     for (const Layer &layer : layers) {
-      FailureOr<double> weightTrace = getWeightTrace(layer);
-      if (failed(weightTrace))
+      FailureOr<double> errorWeight = getErrorWeight(layer);
+      if (failed(errorWeight))
         return failure();
       SmallVector<double> &row = sensitivities.emplace_back();
       for (double error : layer.roundingError)
-        row.push_back(*weightTrace * error);
+        row.push_back(*errorWeight * error);
     }
     return sensitivities;
   }
 
   /// What multiplies a layer's rounding error: Tr(H_i) / n_i for hawq
   /// (over the output energy under sensitivity=relative), 1 for mixquant.
-  FailureOr<double> getWeightTrace(const Layer &layer) {
+  FailureOr<double> getErrorWeight(const Layer &layer) {
     if (method != "hawq")
       return 1.0;
     std::optional<double> inputMeanSquare = getInputMeanSquare(layer.getOp());

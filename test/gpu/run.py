@@ -33,29 +33,21 @@ FLOAT_TOLERANCE = 1e-6
 
 
 def compare(got, want):
-    """None where `got` passes for `want`, else what differs."""
+    """(what differs, or None where `got` passes for `want`; the largest
+    difference of a float output, 0 for integer ones)."""
     if got.dtype != want.dtype or got.shape != want.shape:
-        return f"{got.dtype}{got.shape} against {want.dtype}{want.shape}"
+        return f"{got.dtype}{got.shape} against {want.dtype}{want.shape}", 0.0
     if np.array_equal(got, want):
-        return None
+        return None, 0.0
     differing = int(np.count_nonzero(got != want))
     largest = float(np.max(np.abs(got.astype(np.float64) -
                                   want.astype(np.float64))))
     summary = f"{differing} of {want.size} differ, by up to {largest:.6g}"
-    if (np.issubdtype(want.dtype, np.floating) and largest <= FLOAT_TOLERANCE
-            and np.array_equal(got.argmax(-1), want.argmax(-1))):
-        return None
-    return summary
-
-
-def float_differences(outputs, expected):
-    """The largest difference between float outputs, if any differ."""
-    largest = 0.0
-    for got, want in zip(outputs, expected):
-        if np.issubdtype(want.dtype, np.floating):
-            largest = max(largest, float(np.max(np.abs(
-                got.astype(np.float64) - want.astype(np.float64)))))
-    return largest
+    if not np.issubdtype(want.dtype, np.floating):
+        return summary, 0.0
+    passes = (largest <= FLOAT_TOLERANCE
+              and np.array_equal(got.argmax(-1), want.argmax(-1)))
+    return (None if passes else summary), largest
 
 
 def median_ms(model, inputs, runs):
@@ -88,10 +80,9 @@ def main():
             inputs = [np.load(folder / f) for f in run["inputs"]]
             expected = [np.load(folder / f) for f in run["outputs"]]
             outputs = model(*inputs)
-            float_difference = max(float_difference,
-                                   float_differences(outputs, expected))
             for position, (got, want) in enumerate(zip(outputs, expected)):
-                difference = compare(got, want)
+                difference, largest = compare(got, want)
+                float_difference = max(float_difference, largest)
                 if difference:
                     mismatches.append(f"run {index} output {position}: "
                                       f"{difference}")
