@@ -23,6 +23,10 @@ PACKED_SHAPES. `run` unpacks the same bytes (PACKED_WEIGHTS.npy) for
 cuBLASLt's int8 GEMM, the peer and the reference, and prints QC's achieved
 memory bandwidth: the bytes a GEMV must move (packed weights, A and C)
 over its time.
+
+`run --profile` also lists, for each QC library, the GPU work of one call
+as PyTorch's profiler (CUPTI) records it over --runs calls: each kernel,
+copy and fill in launch order, with its mean device time.
 """
 
 import argparse
@@ -143,6 +147,34 @@ def median_ms(function, runs, synchronize):
     return 1e3 * times[len(times) // 2]
 
 
+def print_profile(call, runs):
+    """The device activities of `call`, in launch order, each with its mean
+    time over `runs` calls (QC's kernels share one name: the order tells
+    them apart)."""
+    import torch
+    from torch.profiler import ProfilerActivity, profile
+
+    call()
+    torch.cuda.synchronize()
+    with profile(activities=[ProfilerActivity.CUDA]) as recorded:
+        for _ in range(runs):
+            call()
+        torch.cuda.synchronize()
+    activities = sorted(
+        (event for event in recorded.events()
+         if event.device_type == torch.autograd.DeviceType.CUDA),
+        key=lambda event: event.time_range.start)
+    per_call = len(activities) // runs
+    if per_call * runs != len(activities):
+        print(f"  profile: {len(activities)} activities in {runs} calls")
+        return
+    for index in range(per_call):
+        times = [activities[call_index * per_call + index].time_range
+                 .elapsed_us() for call_index in range(runs)]
+        print(f"  {index}: {activities[index].name[:60]} "
+              f"{sum(times) / runs:.1f} us")
+
+
 def cublaslt_int8(a, b_t):
     """torch._int_mm(a, b_t) (cuBLASLt), whose int8 GEMM needs M > 16:
     smaller M are padded to 17 rows. The product and the call to time."""
@@ -183,6 +215,9 @@ def run_packed(args, generator):
         print(f"| {m} x {n} x {k} | {qc_ms:.4f} | {peer_ms:.4f} "
               f"| {bandwidth:.0f} | {bandwidth / H100_BANDWIDTH_GBS:.3f} "
               f"| {peer_ms / qc_ms:.2f} | {exact} |", flush=True)
+        if args.profile:
+            print_profile(lambda: model.run_device([a.data_ptr()],
+                                                   [c.data_ptr()]), args.runs)
 
 
 def run(args):
@@ -213,6 +248,9 @@ def run(args):
         print(f"| {m} x {n} x {k} | {qc_ms:.3f} | {peer_ms:.3f} "
               f"| {ops / qc_ms / 1e9:.1f} | {ops / peer_ms / 1e9:.1f} "
               f"| {peer_ms / qc_ms:.2f} | {exact} |", flush=True)
+        if args.profile:
+            print_profile(lambda: model.run_device(
+                [a.data_ptr(), b.data_ptr()], [c.data_ptr()]), args.runs)
     if (args.out / "packed-shapes.json").is_file():
         run_packed(args, generator)
 
@@ -223,6 +261,8 @@ def main():
     parser.add_argument("out", type=Path)
     parser.add_argument("--chip", default="sm_90a")
     parser.add_argument("--runs", type=int, default=50)
+    parser.add_argument("--profile", action="store_true",
+                        help="list each QC library's kernels and their times")
     args = parser.parse_args()
     prepare(args) if args.mode == "prepare" else run(args)
 

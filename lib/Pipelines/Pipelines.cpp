@@ -188,11 +188,17 @@ void mlir::qc::buildLowerToNVVMPipeline(
   pm.addNestedPass<func::FuncOp>(createQCGpuMmaMatMul());
   pm.addNestedPass<func::FuncOp>(createQCGpuParallelDimsFirst());
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToParallelLoopsPass());
+  // A reduction's initial fill and the reduction as one kernel.
+  pm.addNestedPass<func::FuncOp>(createQCFuseParallelLoops());
   pm.addNestedPass<func::FuncOp>(createQCPromoteLoopAccumulators());
   QCGpuMapLoopsOptions mapping;
   mapping.blockSize = options.blockSize;
   pm.addNestedPass<func::FuncOp>(createQCGpuMapLoops(mapping));
   pm.addNestedPass<func::FuncOp>(createConvertParallelLoopToGpuPass());
+  // Bounds, strides and sizes as constants in the kernels (not parameters):
+  // constant trip counts to unroll, divisions by constants to strength-reduce.
+  pm.addNestedPass<func::FuncOp>(createCanonicalizerPass());
+  pm.addPass(createGpuLaunchSinkIndexComputationsPass());
   pm.addPass(createGpuKernelOutliningPass());
   // Host globals the kernels took copies of are dead.
   pm.addPass(createSymbolDCEPass());

@@ -9,13 +9,13 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "BufferOrigin.h"
 #include "qc/Transforms/Passes.h"
 
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
-#include "mlir/Interfaces/ViewLikeInterface.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 namespace mlir::qc {
@@ -24,16 +24,9 @@ namespace mlir::qc {
 } // namespace mlir::qc
 
 using namespace mlir;
+using mlir::qc::getUnderlyingBuffer;
 
 namespace {
-/// The buffer `memref` views: through subviews, reshapes and casts to the
-/// allocation, global or argument.
-Value getUnderlyingBuffer(Value memref) {
-  while (auto view = memref.getDefiningOp<ViewLikeOpInterface>())
-    memref = view.getViewSource();
-  return memref;
-}
-
 /// Whether an op of `loop` other than `load` and `store` may touch the
 /// buffer under `buffer` (an op with unknown effects may touch anything).
 bool isTouchedElsewhere(scf::ForOp loop, Value buffer, Operation *load,

@@ -811,6 +811,28 @@ def QCGpuParallelDimsFirst : Pass<"qc-gpu-parallel-dims-first"> {
   let dependentDialects = ["::mlir::linalg::LinalgDialect"];
 }
 
+def QCFuseParallelLoops : Pass<"qc-fuse-parallel-loops"> {
+  let summary = "Fuse adjacent scf.parallel loops, constant globals read-only";
+  let description = [{
+    Fuses adjacent `scf.parallel` loops with the same bounds and steps into
+    one, as `scf-parallel-loop-fusion` does (`scf::naivelyFuseParallelOps`:
+    legal when the second loop reads what the first writes only at the
+    same iteration's indices, and the other way round), with one more
+    fact for its alias analysis: a view of a constant `memref.global`
+    aliases no buffer that is written, since nothing may write a constant.
+    Upstream's analysis cannot tell a global from a fresh allocation, so a
+    reduction that reads weights from globals would not fuse with the
+    fill of its output.
+
+    The GPU pipeline runs this after `convert-linalg-to-parallel-loops`:
+    each top-level loop nest becomes a kernel launch (`qc-gpu-map-loops`),
+    and every launch costs the host several microseconds. A fill and the
+    reduction into the filled buffer become one kernel; in it, LLVM
+    forwards the filled value to the reduction's first load.
+  }];
+  let dependentDialects = ["::mlir::scf::SCFDialect"];
+}
+
 def QCPromoteLoopAccumulators : Pass<"qc-promote-loop-accumulators"> {
   let summary = "Carry elements a loop loads and stores back as loop values";
   let description = [{
