@@ -18,7 +18,11 @@
 //   initial value), or stores them where a zero fill of C came right
 //   before (the fill is dropped), skipping elements past the edges;
 // * grids of fewer than kSplitTargetBlocks blocks split K among several
-//   blocks per tile, which add into C atomically (split-K; small M).
+//   blocks per tile, which add into C atomically (split-K; small M);
+// * a right operand that an elementwise generic makes from other buffers
+//   just before (qc-lower-packed-matmul unpacking packed weights) is not
+//   read from memory: the kernel evaluates the generic's body for each
+//   staged word of B, so the packed weights are all it loads.
 //
 // The int32 products and sums are those of the CPU back end: mma.sync
 // saturates its int32 accumulation, which no sum of K < 2^17 int8 products
@@ -28,6 +32,7 @@
 
 #include "qc/Transforms/Passes.h"
 
+#include "mlir/Dialect/Affine/Utils.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
@@ -107,6 +112,10 @@ struct MatMulOperands {
   /// Blocks sharing each C tile, each summing a contiguous run of K stages
   /// into C with atomic adds (exact: integers).
   int64_t splits = 1;
+  /// The generic whose loops (n, block, lane) write the [N, K / L, L]
+  /// buffer the right operand collapses, evaluated in the kernel instead
+  /// of read from that buffer; null: the right operand is read.
+  linalg::GenericOp rightProducer;
 
   int64_t getSteps() const { return llvm::divideCeil(depth, kStageDepth); }
   int64_t getStepsPerSplit() const {
@@ -164,6 +173,44 @@ std::optional<MatMulOperands> matchMatMul(linalg::LinalgOp op) {
   return operands;
 }
 
+/// The elementwise generic that writes the right operand of `consumer`, if
+/// the kernel can evaluate it instead: the right operand collapses
+/// [[0], [1, 2]] a [N, K / L, L] allocation that only this generic writes
+/// (all loops parallel, identity output map, its output value unused) and
+/// nothing but `consumer` reads, and a stage's K is whole words of L values
+/// that the threads share evenly.
+linalg::GenericOp matchRightProducer(Value right, Operation *consumer) {
+  auto collapse = right.getDefiningOp<memref::CollapseShapeOp>();
+  if (!collapse || !right.hasOneUse() ||
+      collapse.getReassociationIndices() !=
+          SmallVector<ReassociationIndices>{{0}, {1, 2}})
+    return {};
+  Value blocked = collapse.getSrc();
+  if (!blocked.getDefiningOp<gpu::AllocOp>())
+    return {};
+  linalg::GenericOp producer;
+  for (Operation *user : blocked.getUsers()) {
+    if (user == collapse || isa<gpu::DeallocOp>(user))
+      continue;
+    auto generic = dyn_cast<linalg::GenericOp>(user);
+    if (producer || !generic || generic.getNumDpsInits() != 1 ||
+        generic.getDpsInits()[0] != blocked)
+      return {};
+    producer = generic;
+  }
+  if (!producer || !producer.hasPureBufferSemantics() ||
+      producer->getBlock() != consumer->getBlock() ||
+      !producer->isBeforeInBlock(consumer) ||
+      producer.getNumParallelLoops() != 3 || producer.getNumLoops() != 3 ||
+      !producer.getIndexingMapsArray().back().isIdentity() ||
+      !producer.getRegionOutputArgs().front().use_empty())
+    return {};
+  int64_t lanes = cast<MemRefType>(blocked.getType()).getDimSize(2);
+  bool wholeWords = kStageDepth % lanes == 0 &&
+                    kBlockCols * (kStageDepth / lanes) % kThreads == 0;
+  return wholeWords ? producer : linalg::GenericOp();
+}
+
 /// Builds the kernel's body inside a gpu.launch.
 class KernelBuilder {
 public:
@@ -179,7 +226,7 @@ public:
     firstStep = mul(split, operands.getStepsPerSplit());
     endStep = min(add(firstStep, operands.getStepsPerSplit()),
                   index(operands.getSteps()));
-    Value thread = launch.getThreadIds().x;
+    thread = launch.getThreadIds().x;
     rowBase = mul(launch.getBlockIds().y, kBlockRows);
     colBase = mul(launch.getBlockIds().x, kBlockCols);
     Value warp = div(thread, kWarpSize);
@@ -200,8 +247,10 @@ public:
     Value steps = arith::SubIOp::create(b, endStep, firstStep);
     // The first kStages - 1 steps in flight before the loop.
     Value token;
-    for (int64_t step = 0; step < kStages - 1; ++step)
+    for (int64_t step = 0; step < kStages - 1; ++step) {
       token = copyStep(index(step), index(step), steps);
+      storeRightStep(index(step), loadRightStep(index(step), steps));
+    }
     SmallVector<Value> initial(
         kMmaTilesM * kMmaTilesN,
         arith::ConstantOp::create(b, b.getZeroAttr(accumulatorType())));
@@ -220,8 +269,10 @@ public:
       gpu::BarrierOp::create(b);
       Value ahead = add(step, index(kStages - 1));
       Value next = copyStep(rem(ahead, kStages), ahead, steps);
+      SmallVector<RightWord> words = loadRightStep(ahead, steps);
       SmallVector<Value> results =
           multiplyStep(rem(step, kStages), accumulators);
+      storeRightStep(rem(ahead, kStages), words);
       results.push_back(next);
       scf::YieldOp::create(b, results);
     }
@@ -276,10 +327,12 @@ private:
   Value copyStep(Value stage, Value step, Value steps) {
     Value inSteps = less(step, steps);
     Value stepCol = mul(add(firstStep, step), kStageDepth);
+    SmallVector<std::tuple<Value, Value, Value, int64_t>> copied = {
+        {operands.left, leftTiles, rowBase, operands.rows}};
+    if (!operands.rightProducer)
+      copied.emplace_back(operands.right, rightTiles, colBase, operands.cols);
     SmallVector<Value> tokens;
-    for (auto [global, tiles, base, extent] :
-         {std::tuple(operands.left, leftTiles, rowBase, operands.rows),
-          std::tuple(operands.right, rightTiles, colBase, operands.cols)}) {
+    for (auto [global, tiles, base, extent] : copied) {
       for (auto [copyRow, copyCol] : llvm::zip_equal(copyRows, copyCols)) {
         Value row = add(base, copyRow);
         Value col = add(stepCol, copyCol);
@@ -298,6 +351,114 @@ private:
     }
     return nvgpu::DeviceAsyncCreateGroupOp::create(
         b, nvgpu::DeviceAsyncTokenType::get(b.getContext()), tokens);
+  }
+
+  /// The words of B a thread makes for one K stage: where each goes in the
+  /// stage's tile, whether it is inside the operand, and the producer's
+  /// inputs loaded for each of its lanes.
+  struct RightWord {
+    Value col, blockInStage, inRange;
+    /// Per lane: the producer's block arguments mapped to the loaded
+    /// inputs, and its loops to (n, block, lane).
+    SmallVector<IRMapping> lanes;
+    SmallVector<SmallVector<Value>> loops;
+  };
+
+  /// Loads the producer's inputs for the words of K stage `step` of the
+  /// right operand that this thread makes: one (n, block) of the
+  /// producer's loops per word, consecutive threads consecutive n (so the
+  /// inputs, indexed [., block, n], are read coalesced). Loaded before the
+  /// products of the current stage, whose issue hides their latency.
+  SmallVector<RightWord> loadRightStep(Value step, Value steps) {
+    linalg::GenericOp producer = operands.rightProducer;
+    if (!producer)
+      return {};
+    int64_t lanes = getProducerLanes();
+    int64_t blocks = operands.depth / lanes;
+    int64_t blocksPerStage = kStageDepth / lanes;
+    Value inSteps = less(step, steps);
+    Value firstBlock = mul(add(firstStep, step), blocksPerStage);
+    SmallVector<RightWord> words;
+    for (int64_t first = 0; first < kBlockCols * blocksPerStage;
+         first += kThreads) {
+      RightWord &word = words.emplace_back();
+      Value position = add(thread, first);
+      word.col = rem(position, kBlockCols);
+      word.blockInStage = div(position, kBlockCols);
+      Value n = add(colBase, word.col);
+      Value block = add(firstBlock, word.blockInStage);
+      word.inRange = arith::AndIOp::create(
+          b, arith::AndIOp::create(b, inSteps, less(n, index(operands.cols))),
+          less(block, index(blocks)));
+      // Clamped, so that words outside still load from inside the inputs.
+      n = min(n, index(operands.cols - 1));
+      block = min(block, index(blocks - 1));
+      for (int64_t lane = 0; lane < lanes; ++lane) {
+        word.loops.push_back({n, block, index(lane)});
+        word.lanes.push_back(loadProducerInputs(word.loops.back()));
+      }
+    }
+    return words;
+  }
+
+  /// Stores `words` into shared memory stage `stage` of B: the producer's
+  /// body evaluated for each lane, the lanes of a word as one vector
+  /// (zeros outside the operand).
+  void storeRightStep(Value stage, ArrayRef<RightWord> words) {
+    if (words.empty())
+      return;
+    int64_t lanes = getProducerLanes();
+    auto wordType = VectorType::get({lanes}, b.getI8Type());
+    Value zeros = arith::ConstantOp::create(b, b.getZeroAttr(wordType));
+    for (const RightWord &word : words) {
+      SmallVector<Value> values;
+      for (auto [mapping, loops] : llvm::zip_equal(word.lanes, word.loops))
+        values.push_back(evaluateProducer(mapping, loops));
+      Value produced =
+          select(word.inRange,
+                 vector::FromElementsOp::create(b, wordType, values), zeros);
+      vector::StoreOp::create(
+          b, produced, rightTiles,
+          ValueRange{stage, word.col, mul(word.blockInStage, lanes)});
+    }
+  }
+
+  int64_t getProducerLanes() {
+    linalg::GenericOp producer = operands.rightProducer;
+    return cast<MemRefType>(producer.getDpsInits()[0].getType()).getDimSize(2);
+  }
+
+  /// The producer's block arguments mapped to its inputs at `loops`, each
+  /// loaded through its indexing map.
+  IRMapping loadProducerInputs(ArrayRef<Value> loops) {
+    linalg::GenericOp producer = operands.rightProducer;
+    IRMapping mapping;
+    for (OpOperand *input : producer.getDpsInputOperands()) {
+      AffineMap map = producer.getMatchingIndexingMap(input);
+      SmallVector<Value> indices;
+      for (AffineExpr result : map.getResults())
+        indices.push_back(affine::expandAffineExpr(b, b.getLoc(), result,
+                                                   loops, ValueRange()));
+      mapping.map(producer.getMatchingBlockArgument(input),
+                  memref::LoadOp::create(
+                      b, producerInputs.lookup(input->get()), indices));
+    }
+    return mapping;
+  }
+
+  /// The producer's value at `loops` from its loaded inputs: its body
+  /// cloned.
+  Value evaluateProducer(IRMapping mapping, ArrayRef<Value> loops) {
+    linalg::GenericOp producer = operands.rightProducer;
+    Block *body = producer.getBody();
+    for (Operation &op : body->without_terminator()) {
+      if (auto loopIndex = dyn_cast<linalg::IndexOp>(op)) {
+        mapping.map(loopIndex.getResult(), loops[loopIndex.getDim()]);
+        continue;
+      }
+      b.clone(op, mapping);
+    }
+    return mapping.lookup(body->getTerminator()->getOperand(0));
   }
 
   /// Four 8 x 16-byte tiles of shared memory stage `stage` of `tiles`
@@ -403,11 +564,17 @@ private:
     }
   }
 
+public:
+  /// The producer's inputs as the kernel names them (globals referenced
+  /// inside it).
+  IRMapping producerInputs;
+
+private:
   ImplicitLocOpBuilder &b;
   const MatMulOperands &operands;
   Value leftTiles, rightTiles;
-  Value batch, firstStep, endStep, rowBase, colBase, warpRow, warpCol, lane,
-      group, word;
+  Value thread, batch, firstStep, endStep, rowBase, colBase, warpRow, warpCol,
+      lane, group, word;
   SmallVector<Value> copyRows, copyCols;
 };
 
@@ -420,6 +587,16 @@ linalg::FillOp getZeroFill(Operation *op, Value result) {
     return {};
   return matchPattern(fill.getDpsInputs()[0], m_Zero()) ? fill
                                                         : linalg::FillOp();
+}
+
+/// Erases `producer`, which the kernel evaluates, with its buffer, whose
+/// only other users are now its collapse and deallocation.
+void eraseProducer(linalg::GenericOp producer) {
+  Value blocked = producer.getDpsInits()[0];
+  producer->erase();
+  for (Operation *user : llvm::make_early_inc_range(blocked.getUsers()))
+    user->erase();
+  blocked.getDefiningOp()->erase();
 }
 
 /// Replaces `op` by a launch of the tensor-core kernel on `operands`.
@@ -447,12 +624,21 @@ void replaceWithKernel(linalg::LinalgOp op, const MatMulOperands &operands) {
   // Constant operands (weights) are globals the kernel references itself:
   // gpu-kernel-outlining copies them into the kernel's module, where they
   // are device data; their host address would be no use there.
+  auto localCopy = [&](Value buffer) {
+    auto global = buffer.getDefiningOp<memref::GetGlobalOp>();
+    return global ? b.clone(*global)->getResult(0) : buffer;
+  };
   MatMulOperands local = operands;
-  for (Value *operand : {&local.left, &local.right})
-    if (auto global = operand->getDefiningOp<memref::GetGlobalOp>())
-      *operand = b.clone(*global)->getResult(0);
-  KernelBuilder(b, local, launch).build();
+  local.left = localCopy(local.left);
+  local.right = localCopy(local.right);
+  KernelBuilder kernel(b, local, launch);
+  if (linalg::GenericOp producer = operands.rightProducer)
+    for (Value input : producer.getDpsInputs())
+      kernel.producerInputs.map(input, localCopy(input));
+  kernel.build();
   op->erase();
+  if (linalg::GenericOp producer = operands.rightProducer)
+    eraseProducer(producer);
 }
 
 struct QCGpuMmaMatMulPass
@@ -465,6 +651,7 @@ struct QCGpuMmaMatMulPass
     });
     for (auto &[op, operands] : matches) {
       operands.splits = chooseSplits(operands);
+      operands.rightProducer = matchRightProducer(operands.right, op);
       // Split sums add into C, which must hold its initial value.
       if (linalg::FillOp fill = getZeroFill(op, operands.result);
           fill && operands.splits == 1) {

@@ -135,22 +135,12 @@ static FailureOr<PackedWeights> readWeights(OpBuilder &builder,
   return weights;
 }
 
-/// The partial sums' initial values [M, K / G, N]: -zp * (sum of the row's
-/// weights in the group), so that the loop adds x * w only.
-static Value buildPartialSumInit(OpBuilder &builder, Location loc,
-                                 PackedMatMulOp op, const PackedShape &shape,
-                                 ArrayRef<uint8_t> packed) {
-  Type i32 = builder.getI32Type();
-  SmallVector<OpFoldResult> sizes = {
-      tensor::getMixedSize(builder, loc, op.getInput(), 0),
-      builder.getIndexAttr(shape.groups), builder.getIndexAttr(shape.rows)};
-  Value empty = tensor::EmptyOp::create(builder, loc, sizes, i32);
+/// -zp * (sum of row n's weights in group g) at [g * N + n]: what the
+/// input's zero point takes from each partial sum.
+static std::vector<int32_t>
+computeZeroPointCorrections(PackedMatMulOp op, const PackedShape &shape,
+                            ArrayRef<uint8_t> packed) {
   int64_t zeroPoint = op.getInputZp();
-  if (zeroPoint == 0) {
-    Value zero = arith::ConstantOp::create(builder, loc,
-                                           builder.getI32IntegerAttr(0));
-    return linalg::FillOp::create(builder, loc, zero, empty).getResult(0);
-  }
   int64_t groupSize = shape.blocksPerGroup * kBlock;
   unsigned bits = static_cast<unsigned>(op.getBits());
   int64_t rowBytes = shape.reduction * bits / 8;
@@ -163,9 +153,31 @@ static Value buildPartialSumInit(OpBuilder &builder, Location loc,
       corrections[(k / groupSize) * shape.rows + n] -=
           static_cast<int32_t>(zeroPoint * row[k]);
   }
+  return corrections;
+}
+
+/// Initial sums of `trailingShape` per input row ([K / G, N] for partial
+/// sums, [N] for whole ones): zeros, or the zero point's corrections
+/// broadcast along the rows, so that the loop adds x * w only.
+static Value buildInitialSums(OpBuilder &builder, Location loc,
+                              PackedMatMulOp op, const PackedShape &shape,
+                              ArrayRef<uint8_t> packed,
+                              ArrayRef<int64_t> trailingShape) {
+  Type i32 = builder.getI32Type();
+  SmallVector<OpFoldResult> sizes = {
+      tensor::getMixedSize(builder, loc, op.getInput(), 0)};
+  for (int64_t size : trailingShape)
+    sizes.push_back(builder.getIndexAttr(size));
+  Value empty = tensor::EmptyOp::create(builder, loc, sizes, i32);
+  if (op.getInputZp() == 0) {
+    Value zero = arith::ConstantOp::create(builder, loc,
+                                           builder.getI32IntegerAttr(0));
+    return linalg::FillOp::create(builder, loc, zero, empty).getResult(0);
+  }
   Value correction = buildIntConstant(
-      builder, loc, RankedTensorType::get({shape.groups, shape.rows}, i32),
-      ArrayRef<int32_t>(corrections), "packed_weight_zero_point_correction");
+      builder, loc, RankedTensorType::get(trailingShape, i32),
+      ArrayRef<int32_t>(computeZeroPointCorrections(op, shape, packed)),
+      "packed_weight_zero_point_correction");
   return linalg::BroadcastOp::create(builder, loc, correction, empty,
                                      ArrayRef<int64_t>{0})
       .getResult()[0];
@@ -220,7 +232,8 @@ static Value buildPartialSums(OpBuilder &builder, Location loc,
   Value blocked = tensor::ExpandShapeOp::create(
       builder, loc, blockedType, op.getInput(),
       ArrayRef<ReassociationIndices>{{0}, {1, 2, 3}});
-  Value init = buildPartialSumInit(builder, loc, op, shape, weights.bytes);
+  Value init = buildInitialSums(builder, loc, op, shape, weights.bytes,
+                                {shape.groups, shape.rows});
   AffineExpr m, g, block, lane, n;
   bindDims(context, m, g, block, lane, n);
   auto map = [&](ArrayRef<AffineExpr> results) {
@@ -366,10 +379,10 @@ static Value buildUnpackedMatMul(OpBuilder &builder, Location loc,
                                  PackedMatMulOp op, const PackedShape &shape,
                                  const PackedWeights &weights) {
   Value unpacked = buildUnpackedWeights(builder, loc, op, shape, weights);
-  Value init = tensor::CollapseShapeOp::create(
-      builder, loc, op.getType(),
-      buildPartialSumInit(builder, loc, op, shape, weights.bytes),
-      ArrayRef<ReassociationIndices>{{0, 1}, {2}});
+  // [M, N] itself, not a collapsed [M, 1, N]: the result can then be the
+  // caller's buffer.
+  Value init =
+      buildInitialSums(builder, loc, op, shape, weights.bytes, {shape.rows});
   return linalg::MatmulTransposeBOp::create(builder, loc, TypeRange{op.getType()},
                                             ValueRange{op.getInput(), unpacked},
                                             ValueRange{init})

@@ -152,6 +152,78 @@ func.func @batched(%a: memref<5x16x32xi8>, %b: memref<5x8x32xi8>, %c: memref<5x1
 
 // -----
 
+// Weights unpacked by a generic right before (qc-lower-packed-matmul's
+// unpack-min-rows form: loops (n, block, lane) over the [1, K / 8, N] plane
+// words): the kernel evaluates the generic for each word of B it stages,
+// 8 lanes stored as one vector, and reads the planes, not the buffer,
+// which is gone with the generic.
+// CHECK-LABEL: func.func @unpacked_weights(
+// CHECK-NOT:     linalg.generic
+// CHECK-NOT:     gpu.alloc
+// CHECK:         gpu.launch
+// CHECK:           %[[PLANES:.+]] = memref.get_global @planes : memref<1x4x8xi32>
+// CHECK:           memref.load %[[PLANES]]
+// CHECK:           arith.shrui
+// CHECK:           vector.from_elements {{.*}} : vector<8xi8>
+// CHECK:           vector.store %{{.+}}, %{{.+}}[%{{.+}}, %{{.+}}, %{{.+}}] : memref<2x128x80xi8, #gpu.address_space<workgroup>>, vector<8xi8>
+// CHECK-NOT:     linalg.generic
+memref.global "private" constant @planes : memref<1x4x8xi32> = dense<305419896>
+#map_a = affine_map<(m, n, k) -> (m, k)>
+#map_b = affine_map<(m, n, k) -> (n, k)>
+#map_c = affine_map<(m, n, k) -> (m, n)>
+#plane = affine_map<(n, block, lane) -> (0, block, n)>
+#word = affine_map<(n, block, lane) -> (n, block, lane)>
+func.func @unpacked_weights(%a: memref<16x32xi8>, %c: memref<16x8xi32>) {
+  %planes = memref.get_global @planes : memref<1x4x8xi32>
+  %blocked = gpu.alloc () : memref<8x4x8xi8>
+  linalg.generic {indexing_maps = [#plane, #word], iterator_types = ["parallel", "parallel", "parallel"]} ins(%planes : memref<1x4x8xi32>) outs(%blocked : memref<8x4x8xi8>) {
+  ^bb0(%w: i32, %out: i8):
+    %lane = linalg.index 2 : index
+    %lane32 = arith.index_castui %lane : index to i32
+    %c4 = arith.constant 4 : i32
+    %shift = arith.muli %lane32, %c4 : i32
+    %field = arith.shrui %w, %shift : i32
+    %value = arith.trunci %field : i32 to i8
+    linalg.yield %value : i8
+  }
+  %b = memref.collapse_shape %blocked [[0], [1, 2]] : memref<8x4x8xi8> into memref<8x32xi8>
+  linalg.matmul indexing_maps = [#map_a, #map_b, #map_c] ins(%a, %b : memref<16x32xi8>, memref<8x32xi8>) outs(%c : memref<16x8xi32>)
+  gpu.dealloc %blocked : memref<8x4x8xi8>
+  return
+}
+
+// -----
+
+// The unpacked buffer is read elsewhere too: the generic stays, the kernel
+// copies B from the buffer.
+// CHECK-LABEL: func.func @unpacked_weights_kept(
+// CHECK:         linalg.generic
+// CHECK:         gpu.launch
+// CHECK:           nvgpu.device_async_copy {{.*}} : memref<8x32xi8> to
+// CHECK:         memref.copy
+memref.global "private" constant @planes : memref<1x4x8xi32> = dense<305419896>
+#map_a = affine_map<(m, n, k) -> (m, k)>
+#map_b = affine_map<(m, n, k) -> (n, k)>
+#map_c = affine_map<(m, n, k) -> (m, n)>
+#plane = affine_map<(n, block, lane) -> (0, block, n)>
+#word = affine_map<(n, block, lane) -> (n, block, lane)>
+func.func @unpacked_weights_kept(%a: memref<16x32xi8>, %c: memref<16x8xi32>, %copy: memref<8x32xi8>) {
+  %planes = memref.get_global @planes : memref<1x4x8xi32>
+  %blocked = gpu.alloc () : memref<8x4x8xi8>
+  linalg.generic {indexing_maps = [#plane, #word], iterator_types = ["parallel", "parallel", "parallel"]} ins(%planes : memref<1x4x8xi32>) outs(%blocked : memref<8x4x8xi8>) {
+  ^bb0(%w: i32, %out: i8):
+    %value = arith.trunci %w : i32 to i8
+    linalg.yield %value : i8
+  }
+  %b = memref.collapse_shape %blocked [[0], [1, 2]] : memref<8x4x8xi8> into memref<8x32xi8>
+  linalg.matmul indexing_maps = [#map_a, #map_b, #map_c] ins(%a, %b : memref<16x32xi8>, memref<8x32xi8>) outs(%c : memref<16x8xi32>)
+  memref.copy %b, %copy : memref<8x32xi8> to memref<8x32xi8>
+  gpu.dealloc %blocked : memref<8x4x8xi8>
+  return
+}
+
+// -----
+
 // Left to the generic kernels: K not a multiple of 32, B as [K, N], float,
 // tensors.
 // CHECK-LABEL: func.func @untouched(

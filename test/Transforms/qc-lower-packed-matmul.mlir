@@ -87,7 +87,7 @@ func.func @groups(%x: tensor<?x16xi8>) -> tensor<?x2xi32> {
 // UNPACK:          linalg.index 2
 // UNPACK:          arith.trunci {{.*}} : i32 to i8
 // UNPACK:        %[[WK:.+]] = tensor.collapse_shape %[[W]] {{\[}}[0], [1, 2]] : tensor<3x2x8xi8> into tensor<3x16xi8>
-// UNPACK:        %[[INIT:.+]] = tensor.collapse_shape %{{.+}} {{\[}}[0, 1], [2]] : tensor<4x1x3xi32> into tensor<4x3xi32>
+// UNPACK:        %[[INIT:.+]] = linalg.fill ins(%{{.+}} : i32) outs(%{{.+}} : tensor<4x3xi32>)
 // UNPACK:        linalg.matmul indexing_maps = {{.*}} ins(%{{.+}}, %[[WK]] : tensor<4x16xi8>, tensor<3x16xi8>) outs(%[[INIT]] : tensor<4x3xi32>)
 // NEGATIVE-ROWS: error: qc-lower-packed-matmul: unpack-min-rows must be 0 or positive, got -1
 func.func @per_channel(%x: tensor<4x16xi8>) -> tensor<4x3xi32> {

@@ -9,7 +9,8 @@ OUT there and run test/gpu/run.py OUT, which runs each GPU library on the
 inputs and requires the CPU's outputs bit for bit. The suite:
 
 * kernels: int8 matmuls and convolutions with shapes that are not whole
-  tiles (random int8 inputs), compiled from MLIR;
+  tiles (random int8 inputs), compiled from MLIR, and matmuls with packed
+  2-, 3- and 4-bit weights;
 * with --models, the int8 (w8a8) Fashion-MNIST CNN, character-level
   transformer and PP-OCRv4 rec, with the statistics and inputs of
   bench/bitwidth_accuracy.py (needs what it needs); rec again at batch 32
@@ -54,9 +55,23 @@ func.func @main(%x: tensor<1x{h}x{w}x{c}xi8>, %f: tensor<{f}x3x3x{c}xi8>) -> ten
 }}
 """
 
+PACKED_MATMUL = """
+func.func @main(%x: tensor<{m}x{k}xi8>) -> tensor<{m}x{n}xi32> {{
+  %w = arith.constant dense<"0x{weights}"> : tensor<{n}x{packed_k}xi8>
+  %y = qc.packed_matmul %x, %w bits({bits}) input_zp({zp}) : tensor<{m}x{k}xi8>, tensor<{n}x{packed_k}xi8> -> tensor<{m}x{n}xi32>
+  return %y : tensor<{m}x{n}xi32>
+}}
+"""
+
 # The last two split K among blocks (few tiles, long K).
 MATMUL_SHAPES = [(1, 64, 96), (37, 53, 96), (128, 128, 256), (129, 300, 64),
                  (3, 200, 2048), (130, 72, 4160)]
+# (M, N, K, bits, input zero point) of matmuls with packed constant weights
+# (random bytes: every bit pattern is a weight): one row keeps partial
+# sums; more rows unpack inside the tensor-core kernel (edges in N, K not
+# whole stages, split K).
+PACKED_SHAPES = [(1, 300, 512, 4, 0), (16, 200, 4160, 4, -3),
+                 (5, 136, 96, 3, 7), (33, 130, 256, 2, 0)]
 # (height, width, channels, filters, stride)
 CONV_SHAPES = [(9, 13, 8, 24, 1), (16, 40, 16, 32, 2)]
 
@@ -67,6 +82,13 @@ def kernel_cases():
         yield (f"matmul-{m}x{n}x{k}", MATMUL.format(m=m, n=n, k=k),
                [RNG.integers(-128, 128, (m, k), dtype=np.int8),
                 RNG.integers(-128, 128, (k, n), dtype=np.int8)])
+    for m, n, k, bits, zp in PACKED_SHAPES:
+        weights = RNG.integers(0, 256, (n, k * bits // 8), dtype=np.uint8)
+        yield (f"packed-w{bits}-matmul-{m}x{n}x{k}",
+               PACKED_MATMUL.format(m=m, n=n, k=k, bits=bits, zp=zp,
+                                    packed_k=k * bits // 8,
+                                    weights=weights.tobytes().hex().upper()),
+               [RNG.integers(-128, 128, (m, k), dtype=np.int8)])
     for h, w, c, f, s in CONV_SHAPES:
         oh, ow = (h - 3) // s + 1, (w - 3) // s + 1
         yield (f"conv-{h}x{w}x{c}-{f}-s{s}",

@@ -41,8 +41,9 @@ def QCLowerPackedMatMul : Pass<"qc-lower-packed-matmul"> {
     `linalg.matmul` with transposed B multiplies it, from the zero point's
     correction as the initial value. That is for targets whose int8
     matrix units want int8 operands (the GPU's tensor cores, through
-    `qc-gpu-mma-matmul`): the weights stay packed in the binary and in
-    memory between runs, at the price of an int8 copy during the run.
+    `qc-gpu-mma-matmul`, which evaluates the unpacking generic inside its
+    kernel, so the int8 copy never reaches memory): the weights stay
+    packed in the binary and in memory.
 
     A `qc.packed_matmul` whose weight is not a constant is an error: the
     planes are made at compile time.
@@ -907,7 +908,17 @@ def QCGpuMmaMatMul : Pass<"qc-gpu-mma-matmul", "::mlir::func::FuncOp"> {
       with `memref.atomic_rmw addi` (exact in any order: integers); C keeps
       its fill;
     * weights (`memref.get_global` operands) are referenced inside the
-      kernel, so that outlining copies them into the kernel's module.
+      kernel, so that outlining copies them into the kernel's module;
+    * a right operand that a `linalg.generic` writes just before, with
+      loops `(n, block, lane)` over an allocation [N, K / L, L] that the
+      operand collapses to [N, K] and that nothing else reads
+      (`qc-lower-packed-matmul`'s unpacking of packed weights), is not
+      read from memory: each thread evaluates the generic's body for
+      whole words of L values of B (one `(n, block)`, consecutive threads
+      consecutive n, so the generic's inputs are read coalesced) and
+      stores each word into shared memory as one vector, after issuing
+      the stage's products; the generic and its buffer are removed. The
+      packed weights are then all the kernel loads of B.
 
     The results equal the CPU back end's: `mma.sync` saturates its int32
     accumulation, which sums of fewer than 2^17 int8 products never reach.
