@@ -202,6 +202,7 @@ void mlir::qc::buildLowerToNVVMPipeline(
   pm.addPass(createGpuKernelOutliningPass());
   // Host globals the kernels took copies of are dead.
   pm.addPass(createSymbolDCEPass());
+  pm.addNestedPass<func::FuncOp>(createQCGpuArena());
   // Launches, copies and frees on one stream, synchronized before return.
   pm.addNestedPass<func::FuncOp>(createGpuAsyncRegionPass());
   addNVVMPasses(pm, options);

@@ -880,6 +880,33 @@ def QCTransposeMatMulOperands : Pass<"qc-transpose-matmul-operands"> {
   ];
 }
 
+def QCGpuArena : Pass<"qc-gpu-arena", "::mlir::func::FuncOp"> {
+  let summary = "Carve a function's device buffers out of one allocation";
+  let description = [{
+    Replaces the `gpu.alloc`s in a function's entry block that have a
+    static shape and identity layout, are synchronous and not host-shared,
+    and are freed by `gpu.dealloc`s in that block, by `memref.view`s of one
+    `gpu.alloc` of i8 (each at an offset aligned to 256 bytes, as the
+    driver aligns its own allocations), allocated where the first of them
+    was and freed where the last of their deallocations was. Functions
+    with fewer than two such buffers are left alone.
+
+    Each allocation and deallocation is a driver call on the host
+    (`cuMemAllocAsync`, `cuMemFreeAsync`); for a small model these calls,
+    not its kernels, set the time of a run. The arena takes the sum of
+    the buffers' sizes for as long as the last of them lived: the same
+    memory where, as in compiled models (whose buffer deallocation frees
+    at the end of their straight-line functions), all of them are freed
+    at the end. The GPU pipeline runs this after outlining the kernels,
+    before `gpu-async-region`.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::gpu::GPUDialect",
+    "::mlir::memref::MemRefDialect",
+  ];
+}
+
 def QCGpuMmaMatMul : Pass<"qc-gpu-mma-matmul", "::mlir::func::FuncOp"> {
   let summary = "Run int8 matmuls on device buffers as tensor-core kernels";
   let description = [{
