@@ -7,7 +7,9 @@
 // reduction (qc-lower-packed-matmul's (m, g, block, lane, n), ordered so
 // that CPU vectors run along n) would run its inner parallel dimensions in
 // each thread. This pass interchanges such generics' loops so that every
-// parallel dimension comes first, in their order, then the reductions.
+// parallel dimension comes first, in their order, then the reductions
+// (named ops such as linalg.reduce over a middle dimension become generics
+// to be interchanged).
 //
 //===----------------------------------------------------------------------===//
 
@@ -26,22 +28,32 @@ namespace mlir::qc {
 using namespace mlir;
 
 namespace {
-/// Interchanges a generic with a reduction before a parallel dimension into
-/// one with the parallel dimensions first.
-struct MoveParallelDimsFirst : OpRewritePattern<linalg::GenericOp> {
-  using OpRewritePattern::OpRewritePattern;
+/// Interchanges a linalg op with a reduction before a parallel dimension
+/// into a generic with the parallel dimensions first (a named op, such as
+/// linalg.reduce over a middle dimension, becomes a generic first).
+struct MoveParallelDimsFirst : OpInterfaceRewritePattern<linalg::LinalgOp> {
+  using OpInterfaceRewritePattern::OpInterfaceRewritePattern;
 
-  LogicalResult matchAndRewrite(linalg::GenericOp op,
+  LogicalResult matchAndRewrite(linalg::LinalgOp op,
                                 PatternRewriter &rewriter) const override {
     SmallVector<unsigned> parallel, reductions;
     for (auto [dim, iterator] : llvm::enumerate(op.getIteratorTypesArray()))
       (linalg::isParallelIterator(iterator) ? parallel : reductions)
           .push_back(dim);
-    if (reductions.empty() || reductions.front() > parallel.back())
+    if (reductions.empty() || parallel.empty() ||
+        reductions.front() > parallel.back())
       return rewriter.notifyMatchFailure(op, "parallel dimensions are first");
+    auto generic = dyn_cast<linalg::GenericOp>(op.getOperation());
+    if (!generic) {
+      FailureOr<linalg::GenericOp> generalized =
+          linalg::generalizeNamedOp(rewriter, op);
+      if (failed(generalized))
+        return rewriter.notifyMatchFailure(op, "cannot be a generic");
+      generic = *generalized;
+    }
     SmallVector<unsigned> order = parallel;
     llvm::append_range(order, reductions);
-    if (failed(linalg::interchangeGenericOp(rewriter, op, order)))
+    if (failed(linalg::interchangeGenericOp(rewriter, generic, order)))
       return rewriter.notifyMatchFailure(op, "interchange failed");
     return success();
   }

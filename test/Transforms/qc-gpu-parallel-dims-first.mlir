@@ -40,3 +40,36 @@ func.func @row_sums(%x: tensor<4x8xi32>, %init: tensor<4xi32>) -> tensor<4xi32> 
   } -> tensor<4xi32>
   return %0 : tensor<4xi32>
 }
+
+// -----
+
+// A linalg.reduce over a middle dimension (a sum over height, as rec's
+// pooling spells it) becomes a generic with the reduction last.
+// CHECK-DAG: #[[IN:.+]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d3, d2)>
+// CHECK-DAG: #[[OUT:.+]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2)>
+// CHECK-LABEL: func @reduce_middle
+// CHECK-NOT: linalg.reduce
+// CHECK: linalg.generic {indexing_maps = [#[[IN]], #[[OUT]]], iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+// CHECK:   arith.addi
+func.func @reduce_middle(%x: tensor<1x4x6x8xi32>, %init: tensor<1x4x8xi32>) -> tensor<1x4x8xi32> {
+  %0 = linalg.reduce ins(%x : tensor<1x4x6x8xi32>) outs(%init : tensor<1x4x8xi32>) dimensions = [2]
+    (%a: i32, %acc: i32) {
+      %sum = arith.addi %acc, %a : i32
+      linalg.yield %sum : i32
+    }
+  return %0 : tensor<1x4x8xi32>
+}
+
+// -----
+
+// A reduction over everything (no parallel dimension): unchanged.
+// CHECK-LABEL: func @total
+// CHECK: linalg.reduce
+func.func @total(%x: tensor<8xi32>, %init: tensor<i32>) -> tensor<i32> {
+  %0 = linalg.reduce ins(%x : tensor<8xi32>) outs(%init : tensor<i32>) dimensions = [0]
+    (%a: i32, %acc: i32) {
+      %sum = arith.addi %acc, %a : i32
+      linalg.yield %sum : i32
+    }
+  return %0 : tensor<i32>
+}
