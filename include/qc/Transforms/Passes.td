@@ -798,10 +798,12 @@ def QCGpuMapLoops : Pass<"qc-gpu-map-loops", "::mlir::func::FuncOp"> {
 def QCGpuParallelDimsFirst : Pass<"qc-gpu-parallel-dims-first"> {
   let summary = "Interchange generics' loops so that parallel ones come first";
   let description = [{
-    Rewrites every `linalg.generic` that has a reduction dimension before a
+    Rewrites every linalg op that has a reduction dimension before a
     parallel one so that all parallel dimensions come first, in their
     order, then the reductions (`linalg::interchangeGenericOp`: the
-    indexing maps and `linalg.index` follow). `convert-linalg-to-parallel-loops`
+    indexing maps and `linalg.index` follow); a named op (such as
+    `linalg.reduce` over a middle dimension) becomes a `linalg.generic`
+    first. `convert-linalg-to-parallel-loops`
     makes only the leading parallel dimensions one `scf.parallel`, which
     `qc-gpu-map-loops` spreads over threads; parallel dimensions after a
     reduction would run sequentially in each thread. The GPU pipeline runs
