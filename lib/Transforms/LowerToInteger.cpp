@@ -152,7 +152,6 @@ static FailureOr<DyadicAttr> buildMultipliers(MLIRContext *context,
                          std::nullopt);
 }
 
-/// Values of a float constant, row-major.
 /// Values of a float constant (possibly behind reshapes, transposes and
 /// arithmetic on constants), or of a dequantized integer constant
 /// ((q - z) * s in double), row-major.
@@ -383,6 +382,73 @@ static bool hasWeightGranularity(const DequantizedValue &weight,
   return *weight.params.axis == channelAxis && !weight.params.hasZeroPoints();
 }
 
+/// The output channel of the weight element at row-major `index` of
+/// `shape`: its coordinates along `channelDims`, row-major.
+static int64_t getOutputChannel(int64_t index, ArrayRef<int64_t> shape,
+                                ArrayRef<int64_t> channelDims) {
+  int64_t channel = 0, channelStride = 1;
+  for (int64_t dim = static_cast<int64_t>(shape.size()) - 1; dim >= 0; --dim) {
+    int64_t coordinate = index % shape[dim];
+    index /= shape[dim];
+    if (llvm::is_contained(channelDims, dim)) {
+      channel += coordinate * channelStride;
+      channelStride *= shape[dim];
+    }
+  }
+  return channel;
+}
+
+/// Accumulator units a float bias may take: the other half of int32 is
+/// room for the products (K * 127 * 128 < 2^30 for any K below 66052).
+static constexpr double kBiasLimit = 1 << 30;
+
+/// Makes the float `bias` of a convolution with constant weights
+/// `weightStorage` fit in kBiasLimit accumulator units: an output channel
+/// whose bias is that large next to its accumulator scale (weights tiny
+/// next to the bias, as in nearly dead channels) gets the scale the bias
+/// needs, and its weights are requantized to it. Saturating the bias
+/// instead would shift every output of the channel. Updates `scales` (one
+/// per output channel afterwards, where any changed) and returns the
+/// weights to use.
+static Value fitBiasInAccumulator(PatternRewriter &rewriter, Location loc,
+                                  Value bias, Value weightStorage,
+                                  ArrayRef<int64_t> channelDims,
+                                  SmallVector<double> &scales) {
+  std::optional<SmallVector<double>> biases = readFloatConstant(bias);
+  std::optional<SmallVector<int64_t>> weights =
+      readIntConstant(weightStorage);
+  auto weightType = cast<RankedTensorType>(weightStorage.getType());
+  if (!biases || !weights ||
+      static_cast<int64_t>(weights->size()) != weightType.getNumElements())
+    return weightStorage;
+  int64_t channels = 1;
+  for (int64_t dim : channelDims)
+    channels *= weightType.getDimSize(dim);
+  auto valueOf = [](ArrayRef<double> values, int64_t channel) {
+    return values[values.size() == 1 ? 0 : channel];
+  };
+  SmallVector<double> widened;
+  for (int64_t channel = 0; channel < channels; ++channel)
+    widened.push_back(std::max(valueOf(scales, channel),
+                               std::fabs(valueOf(*biases, channel)) /
+                                   kBiasLimit));
+  if (llvm::all_of(llvm::seq<int64_t>(channels), [&](int64_t channel) {
+        return widened[channel] == valueOf(scales, channel);
+      }))
+    return weightStorage;
+  SmallVector<int8_t> requantized;
+  ArrayRef<int64_t> shape = weightType.getShape();
+  for (auto [index, value] : llvm::enumerate(*weights)) {
+    int64_t channel = getOutputChannel(index, shape, channelDims);
+    requantized.push_back(static_cast<int8_t>(std::nearbyint(
+        static_cast<double>(value) * valueOf(scales, channel) /
+        widened[channel])));
+  }
+  scales = std::move(widened);
+  return buildIntConstant(rewriter, loc, weightType, requantized,
+                          "quantized_weight");
+}
+
 namespace {
 /// A convolution's input and bias with the input zero point folded in.
 struct FoldedZeroPoint {
@@ -414,22 +480,8 @@ foldInputZeroPoint(PatternRewriter &builder, Location loc, Value input,
   if (biases->size() != 1 && static_cast<int64_t>(biases->size()) != channels)
     return std::nullopt;
   SmallVector<int64_t> sums(channels, 0);
-  ArrayRef<int64_t> shape = weightType.getShape();
-  for (auto [index, value] : llvm::enumerate(*weights)) {
-    // The output channel of flat index `index`: its coordinates along
-    // channelDims, row-major.
-    int64_t remainder = static_cast<int64_t>(index), channel = 0,
-            channelStride = 1;
-    for (int64_t dim = weightType.getRank() - 1; dim >= 0; --dim) {
-      int64_t coordinate = remainder % shape[dim];
-      remainder /= shape[dim];
-      if (llvm::is_contained(channelDims, dim)) {
-        channel += coordinate * channelStride;
-        channelStride *= shape[dim];
-      }
-    }
-    sums[channel] += value;
-  }
+  for (auto [index, value] : llvm::enumerate(*weights))
+    sums[getOutputChannel(index, weightType.getShape(), channelDims)] += value;
   numerics::IntRange range = numerics::storageRange(32, /*isSigned=*/true);
   SmallVector<int32_t> folded;
   for (int64_t channel = 0; channel < channels; ++channel) {
@@ -497,15 +549,20 @@ struct ConvertConvolution : OpRewritePattern<ConvOp> {
     Location loc = op.getLoc();
     SmallVector<double> scales = accumulatorScales(input->params,
                                                    weight->params);
+    int64_t weightZeroPoint =
+        weight->params.isPerTensor() ? weight->params.zeroPoints.front() : 0;
+    Value weightStorage = weight->getStorage(rewriter, loc);
+    // An i32 bias (quantized ONNX input) is taken as given.
+    if (weightZeroPoint == 0 && !matchAccumulator(op.getBias()))
+      weightStorage =
+          fitBiasInAccumulator(rewriter, loc, op.getBias(), weightStorage,
+                               getWeightChannelDims(), scales);
     FailureOr<Value> bias = quantizeBias(rewriter, loc, op.getBias(), scales);
     if (failed(bias))
       return rewriter.notifyMatchFailure(op, "bias is not quantizable");
     Type i8 = rewriter.getI8Type();
     int64_t inputZeroPoint = input->params.zeroPoints.front();
-    int64_t weightZeroPoint =
-        weight->params.isPerTensor() ? weight->params.zeroPoints.front() : 0;
     Value inputStorage = input->getStorage(rewriter, loc);
-    Value weightStorage = weight->getStorage(rewriter, loc);
     DenseI64ArrayAttr pad = op.getPadAttr();
     if (inputZeroPoint != 0 && weightZeroPoint == 0) {
       if (std::optional<FoldedZeroPoint> folded = foldInputZeroPoint(

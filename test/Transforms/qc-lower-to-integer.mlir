@@ -273,6 +273,30 @@ func.func @conv2d_zero_point_into_bias(%x: tensor<1x3x3x2xi8>) -> tensor<1x4x4x2
 
 // -----
 
+// A bias too large for its accumulator scale: channel 1's scale is
+// 0.5 * 1e-9, so its bias 2.0 would be 4e9 units, past int32. The channel
+// gets the scale 2.0 / 2^30 = 1.8626451e-9 (bias 2^30 units), its weights
+// [100, -50] at 5e-10 become round([26.84, -13.42]) = [27, -13] at it;
+// channel 0 (bias 0.5 / 0.05 = 10) keeps its weights and scale.
+// CHECK-LABEL: func @conv2d_bias_widens_scale
+// CHECK-DAG:     %[[W:.+]] = arith.constant dense<{{\[\[\[\[}}3, -4]]], {{\[\[\[}}27, -13]]]]> : tensor<2x1x1x2xi8>
+// CHECK-DAG:     %[[BIAS:.+]] = arith.constant dense<[10, 1073741824]> : tensor<2xi32>
+// CHECK:         %[[C:.+]] = tosa.conv2d %{{.+}}, %[[W]], %[[BIAS]], {{.*}} -> tensor<1x2x2x2xi32>
+// CHECK:         %[[Q:.+]] = quant.scast %[[C]] : tensor<1x2x2x2xi32> to tensor<1x2x2x2x!quant.uniform<i32:f32:3, {5.000000e-02,1.8626451{{[0-9]*}}E-9}>>
+func.func @conv2d_bias_widens_scale(%x: tensor<1x2x2x2xi8>) -> tensor<1x2x2x2xf32> {
+  %qx = quant.scast %x : tensor<1x2x2x2xi8> to tensor<1x2x2x2x!quant.uniform<i8:f32, 0.5>>
+  %dx = qc.dequantize %qx : tensor<1x2x2x2x!quant.uniform<i8:f32, 0.5>> -> tensor<1x2x2x2xf32>
+  %w = arith.constant dense<[[[[3, -4]]], [[[100, -50]]]]> : tensor<2x1x1x2xi8>
+  %qw = quant.scast %w : tensor<2x1x1x2xi8> to tensor<2x1x1x2x!quant.uniform<i8<-127:127>:f32:0, {0.1, 1.0e-9}>>
+  %dw = qc.dequantize %qw : tensor<2x1x1x2x!quant.uniform<i8<-127:127>:f32:0, {0.1, 1.0e-9}>> -> tensor<2x1x1x2xf32>
+  %b = arith.constant dense<[0.5, 2.0]> : tensor<2xf32>
+  %zp = arith.constant dense<0.0> : tensor<1xf32>
+  %c = tosa.conv2d %dx, %dw, %b, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x2x2x2xf32>, tensor<2x1x1x2xf32>, tensor<2xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x2x2x2xf32>
+  return %c : tensor<1x2x2x2xf32>
+}
+
+// -----
+
 // Depthwise (HWCM, M = 2): one weight sum per output channel c * 2 + m.
 // Weights [[1, 2], [3, 4]] at (0, 0) and [[5, 6], [7, 8]] at (0, 1): sums
 // [6, 8, 10, 12]; bias 0 -> 2 * [6, 8, 10, 12] for zero point -2.
