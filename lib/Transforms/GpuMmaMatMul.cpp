@@ -1,17 +1,21 @@
 //===- GpuMmaMatMul.cpp - Int8 matmuls on tensor cores --------------------===//
 //
 // Replaces each int8 matmul on device buffers whose right operand is [N, K]
-// (qc-transpose-matmul-operands) by a gpu.launch of a tiled tensor-core
-// kernel:
+// (qc-transpose-matmul-operands), and each int8 NHWC convolution with an
+// FHWC filter, by a gpu.launch of a tiled tensor-core kernel:
 //
 // * a thread block computes a kBlockRows x kBlockCols tile of C with 8 warps
 //   (2 x 4), each a 64 x 32 tile of 4 x 4 mma.sync m16n8k32 s8 products
 //   accumulated in int32 registers;
 // * K advances kStageDepth (two mma steps) per barrier; the operand tiles
-//   are staged in shared memory by asynchronous copies (cp.async, 16 bytes
-//   each) kStages deep, so the copies of the next stage overlap the
-//   products of this one; rows past M or N and columns past K are
-//   zero-filled;
+//   are staged in shared memory by asynchronous copies (cp.async of 16
+//   bytes, or of 8 or 4 where K is not a multiple of 16) kStages deep, so
+//   the copies of the next stage overlap the products of this one; rows
+//   past M or N and columns past K are zero-filled;
+// * a convolution is the implicit GEMM of its output pixels (M = N OH OW)
+//   by its filters (N = F, K = KH KW C, the filter's own layout): the
+//   copies of A gather each chunk of K from the input pixel it multiplies,
+//   so the input is read in place, no im2col buffer is made;
 // * fragments come from shared memory by ldmatrix.x4 (rows padded by 16
 //   bytes, so the 8 rows of an ldmatrix phase fall in distinct banks);
 // * the epilogue adds the accumulators to C (linalg's semantics: C is the
@@ -74,8 +78,10 @@ constexpr int64_t kMmaTilesN = kWarpCols / kMmaCols;
 constexpr int64_t kStepsPerStage = 2;
 constexpr int64_t kStageDepth = kDepth * kStepsPerStage;
 constexpr int64_t kStages = 2;
-/// Bytes of one cp.async.
+/// Bytes of one cp.async: the most it copies, and what a row of K must be
+/// a multiple of (a convolution's C: a chunk reads one pixel).
 constexpr int64_t kCopyBytes = 16;
+constexpr int64_t kMinCopyBytes = 4;
 /// Bytes of a shared memory row: one stage's K and the padding that puts
 /// the 8 rows an ldmatrix phase reads in distinct banks.
 constexpr int64_t kSharedRowBytes = kStageDepth + 16;
@@ -85,10 +91,6 @@ constexpr int64_t kWordBytes = 4;
 constexpr int64_t kLdMatrixRows = 8;
 constexpr int64_t kLdMatrixBytes = 16;
 constexpr int64_t kLdMatrixTiles = 4;
-/// 16-byte copies each thread makes per operand and stage.
-constexpr int64_t kCopiesPerThread =
-    kBlockRows * kStageDepth / kCopyBytes / kThreads;
-constexpr int64_t kCopiesPerRow = kStageDepth / kCopyBytes;
 
 /// Split-K: grids of fewer blocks than this (about two per SM of an H100's
 /// 132) have K divided among several blocks per tile, each walking at
@@ -98,15 +100,28 @@ constexpr int64_t kMinStepsPerSplit = 4;
 
 static_assert(kBlockRows == kBlockCols &&
                   kBlockRows * kStageDepth % (kCopyBytes * kThreads) == 0,
-              "whole 16-byte copies per thread, the same for both operands");
+              "whole copies per thread, the same for both operands");
 static_assert(2 * kStages * kBlockRows * kSharedRowBytes <= 48 * 1024,
               "static shared memory is at most 48 KiB");
 
-/// The operands of a matmul the kernel takes, batch first if any.
+/// A convolution as the kernel's left operand: output pixel m = (n, y, x)
+/// and K index k = (i, j, c) read input[n, y sy + i dy, x sx + j dx, c]
+/// (the input padded already).
+struct ConvolutionGeometry {
+  int64_t outputHeight, outputWidth, filterWidth, channels;
+  int64_t strideY, strideX, dilationY, dilationX;
+};
+
+/// The operands of a matmul the kernel takes, batch first if any; or of a
+/// convolution (NHWC input, FHWC filter, NHWC result, which the kernel
+/// reads as [F, KH KW C] and writes as [N OH OW, F]).
 struct MatMulOperands {
   Value left, right, result;
   int64_t batch, rows, cols, depth;
   bool batched;
+  std::optional<ConvolutionGeometry> convolution;
+  /// Bytes of each cp.async: the largest that divides K (and C).
+  int64_t copyBytes = kCopyBytes;
   /// C holds zeros (a linalg.fill this pass removed): stored, not added to.
   bool overwrite = false;
   /// Blocks sharing each C tile, each summing a contiguous run of K stages
@@ -118,6 +133,10 @@ struct MatMulOperands {
   linalg::GenericOp rightProducer;
 
   int64_t getSteps() const { return llvm::divideCeil(depth, kStageDepth); }
+  /// Copies each thread makes per operand and stage.
+  int64_t getCopiesPerThread() const {
+    return kBlockRows * kStageDepth / copyBytes / kThreads;
+  }
   int64_t getStepsPerSplit() const {
     return llvm::divideCeil(getSteps(), splits);
   }
@@ -143,33 +162,87 @@ bool isDenseIntBuffer(Type type, unsigned bits) {
          memref.getElementType().isInteger(bits);
 }
 
+/// The largest cp.async size that divides `bytes`, if any.
+std::optional<int64_t> chooseCopyBytes(int64_t bytes) {
+  for (int64_t size = kCopyBytes; size >= kMinCopyBytes; size /= 2)
+    if (bytes % size == 0)
+      return size;
+  return std::nullopt;
+}
+
+/// Whether `op` has int8 inputs and an int32 result on dense static buffers.
+bool hasDenseInt8Operands(linalg::LinalgOp op) {
+  return op.hasPureBufferSemantics() && op.getNumDpsInputs() == 2 &&
+         isDenseIntBuffer(op.getDpsInputs()[0].getType(), 8) &&
+         isDenseIntBuffer(op.getDpsInputs()[1].getType(), 8) &&
+         isDenseIntBuffer(op.getDpsInits()[0].getType(), 32);
+}
+
 /// The operands of `op` when it is an int8 matmul with an [N, K] right
-/// operand on dense static buffers whose K is a whole number of mma steps.
+/// operand on dense static buffers.
 std::optional<MatMulOperands> matchMatMul(linalg::LinalgOp op) {
   bool batched = linalg::BatchMatmulTransposeBOp::classof(op);
-  if (!batched && !linalg::MatmulTransposeBOp::classof(op))
-    return std::nullopt;
-  if (!op.hasPureBufferSemantics())
+  if ((!batched && !linalg::MatmulTransposeBOp::classof(op)) ||
+      !hasDenseInt8Operands(op))
     return std::nullopt;
   Value left = op.getDpsInputs()[0], right = op.getDpsInputs()[1];
-  Value result = op.getDpsInits()[0];
-  if (!isDenseIntBuffer(left.getType(), 8) ||
-      !isDenseIntBuffer(right.getType(), 8) ||
-      !isDenseIntBuffer(result.getType(), 32))
-    return std::nullopt;
   ArrayRef<int64_t> leftShape = cast<MemRefType>(left.getType()).getShape();
   ArrayRef<int64_t> rightShape = cast<MemRefType>(right.getType()).getShape();
-  MatMulOperands operands{left,
-                          right,
-                          result,
-                          batched ? leftShape[0] : 1,
-                          leftShape[batched ? 1 : 0],
-                          rightShape[batched ? 1 : 0],
-                          leftShape[batched ? 2 : 1],
-                          batched};
-  if (operands.depth == 0 || operands.depth % kDepth != 0 ||
-      operands.rows == 0 || operands.cols == 0)
+  return MatMulOperands{left,
+                        right,
+                        op.getDpsInits()[0],
+                        batched ? leftShape[0] : 1,
+                        leftShape[batched ? 1 : 0],
+                        rightShape[batched ? 1 : 0],
+                        leftShape[batched ? 2 : 1],
+                        batched};
+}
+
+/// The operands of `op` when it is an int8 NHWC convolution with an FHWC
+/// filter on dense static buffers.
+std::optional<MatMulOperands> matchConvolution(linalg::LinalgOp op) {
+  auto convolution = dyn_cast<linalg::Conv2DNhwcFhwcOp>(op.getOperation());
+  if (!convolution || !hasDenseInt8Operands(op))
     return std::nullopt;
+  Value input = op.getDpsInputs()[0], filter = op.getDpsInputs()[1];
+  Value result = op.getDpsInits()[0];
+  ArrayRef<int64_t> filterShape =
+      cast<MemRefType>(filter.getType()).getShape();
+  ArrayRef<int64_t> resultShape =
+      cast<MemRefType>(result.getType()).getShape();
+  auto strides = convolution.getStrides().getValues<int64_t>();
+  auto dilations = convolution.getDilations().getValues<int64_t>();
+  ConvolutionGeometry geometry{resultShape[1], resultShape[2],
+                               filterShape[2], filterShape[3],
+                               strides[0],     strides[1],
+                               dilations[0],   dilations[1]};
+  MatMulOperands operands{input,
+                          filter,
+                          result,
+                          /*batch=*/1,
+                          resultShape[0] * resultShape[1] * resultShape[2],
+                          resultShape[3],
+                          filterShape[1] * filterShape[2] * filterShape[3],
+                          /*batched=*/false,
+                          geometry};
+  return operands;
+}
+
+/// The operands of `op` when the kernel takes it: a matmul or convolution
+/// whose rows of K (and pixels, for a convolution) are whole copies.
+std::optional<MatMulOperands> matchOperands(linalg::LinalgOp op) {
+  std::optional<MatMulOperands> operands = matchMatMul(op);
+  if (!operands)
+    operands = matchConvolution(op);
+  if (!operands || operands->depth == 0 || operands->rows == 0 ||
+      operands->cols == 0)
+    return std::nullopt;
+  std::optional<int64_t> copyBytes =
+      chooseCopyBytes(operands->convolution ? operands->convolution->channels
+                                            : operands->depth);
+  if (!copyBytes)
+    return std::nullopt;
+  operands->copyBytes = *copyBytes;
   return operands;
 }
 
@@ -235,10 +308,11 @@ public:
     warpCol = mul(rem(warp, kWarpsPerRow), kWarpCols);
     group = div(lane, 4);
     word = mul(rem(lane, 4), kWordBytes);
-    for (int64_t copy = 0; copy < kCopiesPerThread; ++copy) {
+    int64_t copiesPerRow = kStageDepth / operands.copyBytes;
+    for (int64_t copy = 0; copy < operands.getCopiesPerThread(); ++copy) {
       Value chunk = add(thread, copy * kThreads);
-      copyRows.push_back(div(chunk, kCopiesPerRow));
-      copyCols.push_back(mul(rem(chunk, kCopiesPerRow), kCopyBytes));
+      copyRows.push_back(div(chunk, copiesPerRow));
+      copyCols.push_back(mul(rem(chunk, copiesPerRow), operands.copyBytes));
     }
   }
 
@@ -320,6 +394,24 @@ private:
     return indices;
   }
 
+  /// Indices of element (`row`, `col`) of the left operand: of the pixel
+  /// it reads, for a convolution.
+  SmallVector<Value> leftIndices(Value row, Value col) {
+    if (!operands.convolution)
+      return globalIndices(row, col);
+    const ConvolutionGeometry &conv = *operands.convolution;
+    Value image = div(row, conv.outputHeight * conv.outputWidth);
+    Value y = rem(div(row, conv.outputWidth), conv.outputHeight);
+    Value x = rem(row, conv.outputWidth);
+    Value tap = div(col, conv.channels);
+    Value i = div(tap, conv.filterWidth);
+    Value j = rem(tap, conv.filterWidth);
+    return {image,
+            add(mul(y, conv.strideY), mul(i, conv.dilationY)),
+            add(mul(x, conv.strideX), mul(j, conv.dilationX)),
+            rem(col, conv.channels)};
+  }
+
   /// Starts the copies of K stage `step` into shared memory stage `stage`;
   /// the group token. Chunks past the last step, past K or past the
   /// operand's rows are zero-filled (they still name an address inside the
@@ -327,12 +419,12 @@ private:
   Value copyStep(Value stage, Value step, Value steps) {
     Value inSteps = less(step, steps);
     Value stepCol = mul(add(firstStep, step), kStageDepth);
-    SmallVector<std::tuple<Value, Value, Value, int64_t>> copied = {
-        {operands.left, leftTiles, rowBase, operands.rows}};
-    if (!operands.rightProducer)
-      copied.emplace_back(operands.right, rightTiles, colBase, operands.cols);
+    int64_t copyBytes = operands.copyBytes;
     SmallVector<Value> tokens;
-    for (auto [global, tiles, base, extent] : copied) {
+    auto copyOperand = [&](Value global, Value tiles, Value base,
+                           int64_t extent,
+                           function_ref<SmallVector<Value>(Value, Value)>
+                               sourceIndices) {
       for (auto [copyRow, copyCol] : llvm::zip_equal(copyRows, copyCols)) {
         Value row = add(base, copyRow);
         Value col = add(stepCol, copyCol);
@@ -340,15 +432,25 @@ private:
             b, arith::AndIOp::create(b, inSteps, less(row, index(extent))),
             less(col, index(operands.depth)));
         Value sourceRow = min(row, index(extent - 1));
-        Value sourceCol = min(col, index(operands.depth - kCopyBytes));
-        Value elements = select(inRange, index(kCopyBytes), index(0));
+        Value sourceCol = min(col, index(operands.depth - copyBytes));
+        Value elements = select(inRange, index(copyBytes), index(0));
+        // Only 16-byte copies may bypass L1 (cp.async.cg).
+        UnitAttr bypassL1 =
+            copyBytes == kCopyBytes ? b.getUnitAttr() : UnitAttr();
         tokens.push_back(nvgpu::DeviceAsyncCopyOp::create(
             b, nvgpu::DeviceAsyncTokenType::get(b.getContext()), tiles,
             ValueRange{stage, copyRow, copyCol}, global,
-            globalIndices(sourceRow, sourceCol), b.getIndexAttr(kCopyBytes),
-            elements, /*bypassL1=*/b.getUnitAttr()));
+            sourceIndices(sourceRow, sourceCol), b.getIndexAttr(copyBytes),
+            elements, bypassL1));
       }
-    }
+    };
+    copyOperand(operands.left, leftTiles, rowBase, operands.rows,
+                [&](Value row, Value col) { return leftIndices(row, col); });
+    if (!operands.rightProducer)
+      copyOperand(operands.right, rightTiles, colBase, operands.cols,
+                  [&](Value row, Value col) {
+                    return globalIndices(row, col);
+                  });
     return nvgpu::DeviceAsyncCreateGroupOp::create(
         b, nvgpu::DeviceAsyncTokenType::get(b.getContext()), tokens);
   }
@@ -631,6 +733,14 @@ void replaceWithKernel(linalg::LinalgOp op, const MatMulOperands &operands) {
   MatMulOperands local = operands;
   local.left = localCopy(local.left);
   local.right = localCopy(local.right);
+  if (local.convolution) {
+    // The filter as [F, KH KW C] and the result as [N OH OW, F]: both
+    // row-major already.
+    local.right = memref::CollapseShapeOp::create(
+        b, local.right, SmallVector<ReassociationIndices>{{0}, {1, 2, 3}});
+    local.result = memref::CollapseShapeOp::create(
+        b, local.result, SmallVector<ReassociationIndices>{{0, 1, 2}, {3}});
+  }
   KernelBuilder kernel(b, local, launch);
   if (linalg::GenericOp producer = operands.rightProducer)
     for (Value input : producer.getDpsInputs())
@@ -646,7 +756,7 @@ struct QCGpuMmaMatMulPass
   void runOnOperation() override {
     SmallVector<std::pair<linalg::LinalgOp, MatMulOperands>> matches;
     getOperation().walk([&](linalg::LinalgOp op) {
-      if (std::optional<MatMulOperands> operands = matchMatMul(op))
+      if (std::optional<MatMulOperands> operands = matchOperands(op))
         matches.emplace_back(op, *operands);
     });
     for (auto &[op, operands] : matches) {

@@ -224,21 +224,98 @@ func.func @unpacked_weights_kept(%a: memref<16x32xi8>, %c: memref<16x8xi32>, %co
 
 // -----
 
-// Left to the generic kernels: K not a multiple of 32, B as [K, N], float,
-// tensors.
+// K = 48, not whole stages: 16-byte copies, the chunks past K zero-filled.
+// K = 24: 8-byte copies, 4 per thread and operand, through L1 (only 16-byte
+// copies bypass it).
+// CHECK-LABEL: func.func @ragged_depth(
+// CHECK-SAME:    %[[A:.+]]: memref<16x48xi8>, %{{.+}}: memref<8x48xi8>, %{{.+}}: memref<16x8xi32>, %[[A24:.+]]: memref<16x24xi8>
+// CHECK:         gpu.launch
+// CHECK-COUNT-2:   nvgpu.device_async_copy %[[A]][%{{.+}}, %{{.+}}], %{{.+}}, 16, %{{.+}} {bypassL1}
+// CHECK:         gpu.launch
+// CHECK-COUNT-4:   nvgpu.device_async_copy %[[A24]][%{{.+}}, %{{.+}}], %{{.+}}, 8, %{{.+}} :
+#map_a = affine_map<(m, n, k) -> (m, k)>
+#map_b = affine_map<(m, n, k) -> (n, k)>
+#map_c = affine_map<(m, n, k) -> (m, n)>
+func.func @ragged_depth(%a: memref<16x48xi8>, %b: memref<8x48xi8>, %c: memref<16x8xi32>,
+                        %a24: memref<16x24xi8>, %b24: memref<8x24xi8>) {
+  linalg.matmul indexing_maps = [#map_a, #map_b, #map_c] ins(%a, %b : memref<16x48xi8>, memref<8x48xi8>) outs(%c : memref<16x8xi32>)
+  linalg.matmul indexing_maps = [#map_a, #map_b, #map_c] ins(%a24, %b24 : memref<16x24xi8>, memref<8x24xi8>) outs(%c : memref<16x8xi32>)
+  return
+}
+
+// -----
+
+// A convolution as an implicit GEMM: M = 2 images x 4 x 5 output pixels =
+// 40, N = 24 filters, K = 3 x 3 taps x 8 channels = 72 (8-byte copies: a
+// chunk is one pixel's channels). The filter is read as [24, 72] and the
+// result written as [40, 24]; a copy of A at (row m, column k) reads input
+// pixel (m / 20, (m / 5) % 4 * 2 + k / 24 * 3, m % 5 * 3 + (k / 8) % 3 * 2)
+// (strides 2, 3; dilations 3, 2) from channel k % 8.
+// CHECK-LABEL: func.func @convolution(
+// CHECK-SAME:    %[[X:.+]]: memref<2x13x18x8xi8>, %[[F:.+]]: memref<24x3x3x8xi8>, %[[Y:.+]]: memref<2x4x5x24xi32>)
+// CHECK-DAG:     %[[C2:.+]] = arith.constant 2 : index
+// CHECK-DAG:     %[[C3:.+]] = arith.constant 3 : index
+// CHECK-DAG:     %[[C4:.+]] = arith.constant 4 : index
+// CHECK-DAG:     %[[C5:.+]] = arith.constant 5 : index
+// CHECK-DAG:     %[[C8:.+]] = arith.constant 8 : index
+// CHECK-DAG:     %[[C20:.+]] = arith.constant 20 : index
+// CHECK:         gpu.launch
+// CHECK-DAG:       %[[FILTER:.+]] = memref.collapse_shape %[[F]] {{\[}}[0], [1, 2, 3]] : memref<24x3x3x8xi8> into memref<24x72xi8>
+// CHECK-DAG:       %[[RESULT:.+]] = memref.collapse_shape %[[Y]] {{\[}}[0, 1, 2], [3]] : memref<2x4x5x24xi32> into memref<40x24xi32>
+// CHECK:           %[[ROW:.+]] = arith.minui %{{.+}}, %{{.+}} : index
+// CHECK:           %[[COL:.+]] = arith.minui %{{.+}}, %{{.+}} : index
+// CHECK:           %[[IMAGE:.+]] = arith.divui %[[ROW]], %[[C20]]
+// CHECK:           %[[ROWS:.+]] = arith.divui %[[ROW]], %[[C5]]
+// CHECK:           %[[OY:.+]] = arith.remui %[[ROWS]], %[[C4]]
+// CHECK:           %[[OX:.+]] = arith.remui %[[ROW]], %[[C5]]
+// CHECK:           %[[TAP:.+]] = arith.divui %[[COL]], %[[C8]]
+// CHECK:           %[[I:.+]] = arith.divui %[[TAP]], %[[C3]]
+// CHECK:           %[[J:.+]] = arith.remui %[[TAP]], %[[C3]]
+// CHECK-DAG:       %[[SY:.+]] = arith.muli %[[OY]], %[[C2]]
+// CHECK-DAG:       %[[DY:.+]] = arith.muli %[[I]], %[[C3]]
+// CHECK-DAG:       %[[Y0:.+]] = arith.addi %[[SY]], %[[DY]]
+// CHECK-DAG:       %[[SX:.+]] = arith.muli %[[OX]], %[[C3]]
+// CHECK-DAG:       %[[DX:.+]] = arith.muli %[[J]], %[[C2]]
+// CHECK-DAG:       %[[X0:.+]] = arith.addi %[[SX]], %[[DX]]
+// CHECK-DAG:       %[[CHANNEL:.+]] = arith.remui %[[COL]], %[[C8]]
+// CHECK:           nvgpu.device_async_copy %[[X]][%[[IMAGE]], %[[Y0]], %[[X0]], %[[CHANNEL]]], %{{.+}}, 8,
+// CHECK-COUNT-3:   nvgpu.device_async_copy %[[X]]
+// CHECK-COUNT-4:   nvgpu.device_async_copy %[[FILTER]]
+// CHECK:           nvgpu.mma.sync
+// CHECK:           memref.store %{{.+}}, %[[RESULT]]
+// CHECK-NOT:     linalg.conv_2d_nhwc_fhwc
+func.func @convolution(%x: memref<2x13x18x8xi8>, %f: memref<24x3x3x8xi8>, %y: memref<2x4x5x24xi32>) {
+  linalg.conv_2d_nhwc_fhwc {dilations = dense<[3, 2]> : tensor<2xi64>, strides = dense<[2, 3]> : tensor<2xi64>}
+    ins(%x, %f : memref<2x13x18x8xi8>, memref<24x3x3x8xi8>) outs(%y : memref<2x4x5x24xi32>)
+  return
+}
+
+// -----
+
+// Left to the generic kernels: K not a multiple of 4, B as [K, N], float,
+// tensors; a convolution of 3 channels (a pixel is not whole 4-byte
+// copies), a depthwise one.
 // CHECK-LABEL: func.func @untouched(
 // CHECK-NOT:     gpu.launch
 // CHECK-COUNT-4: linalg.matmul
+// CHECK:         linalg.conv_2d_nhwc_fhwc
+// CHECK:         linalg.depthwise_conv_2d_nhwc_hwc
 // CHECK-NOT:     gpu.launch
 #map_a = affine_map<(m, n, k) -> (m, k)>
 #map_b = affine_map<(m, n, k) -> (n, k)>
 #map_c = affine_map<(m, n, k) -> (m, n)>
-func.func @untouched(%a: memref<16x48xi8>, %b: memref<8x48xi8>, %c: memref<16x8xi32>,
-                     %bkn: memref<48x8xi8>, %fa: memref<16x32xf32>, %fb: memref<8x32xf32>, %fc: memref<16x8xf32>,
-                     %ta: tensor<16x32xi8>, %tb: tensor<8x32xi8>, %tc: tensor<16x8xi32>) -> tensor<16x8xi32> {
-  linalg.matmul indexing_maps = [#map_a, #map_b, #map_c] ins(%a, %b : memref<16x48xi8>, memref<8x48xi8>) outs(%c : memref<16x8xi32>)
-  linalg.matmul ins(%a, %bkn : memref<16x48xi8>, memref<48x8xi8>) outs(%c : memref<16x8xi32>)
+func.func @untouched(%a: memref<16x18xi8>, %b: memref<8x18xi8>, %c: memref<16x8xi32>,
+                     %bkn: memref<18x8xi8>, %fa: memref<16x32xf32>, %fb: memref<8x32xf32>, %fc: memref<16x8xf32>,
+                     %ta: tensor<16x32xi8>, %tb: tensor<8x32xi8>, %tc: tensor<16x8xi32>,
+                     %x: memref<1x9x9x3xi8>, %f: memref<16x3x3x3xi8>, %y: memref<1x7x7x16xi32>,
+                     %dw: memref<3x3x3xi8>, %dy: memref<1x7x7x3xi32>) -> tensor<16x8xi32> {
+  linalg.matmul indexing_maps = [#map_a, #map_b, #map_c] ins(%a, %b : memref<16x18xi8>, memref<8x18xi8>) outs(%c : memref<16x8xi32>)
+  linalg.matmul ins(%a, %bkn : memref<16x18xi8>, memref<18x8xi8>) outs(%c : memref<16x8xi32>)
   linalg.matmul indexing_maps = [#map_a, #map_b, #map_c] ins(%fa, %fb : memref<16x32xf32>, memref<8x32xf32>) outs(%fc : memref<16x8xf32>)
   %0 = linalg.matmul indexing_maps = [#map_a, #map_b, #map_c] ins(%ta, %tb : tensor<16x32xi8>, tensor<8x32xi8>) outs(%tc : tensor<16x8xi32>) -> tensor<16x8xi32>
+  linalg.conv_2d_nhwc_fhwc {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+    ins(%x, %f : memref<1x9x9x3xi8>, memref<16x3x3x3xi8>) outs(%y : memref<1x7x7x16xi32>)
+  linalg.depthwise_conv_2d_nhwc_hwc {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+    ins(%x, %dw : memref<1x9x9x3xi8>, memref<3x3x3xi8>) outs(%dy : memref<1x7x7x3xi32>)
   return %0 : tensor<16x8xi32>
 }

@@ -46,12 +46,12 @@ func.func @main(%x: tensor<{m}x{k}xi8>, %w: tensor<{k}x{n}xi8>) -> tensor<{m}x{n
 """
 
 CONV = """
-func.func @main(%x: tensor<1x{h}x{w}x{c}xi8>, %f: tensor<{f}x3x3x{c}xi8>) -> tensor<1x{oh}x{ow}x{f}xi32> {{
-  %zero = arith.constant dense<0> : tensor<1x{oh}x{ow}x{f}xi32>
-  %y = linalg.conv_2d_nhwc_fhwc {{dilations = dense<1> : tensor<2xi64>, strides = dense<{s}> : tensor<2xi64>}}
-       ins(%x, %f : tensor<1x{h}x{w}x{c}xi8>, tensor<{f}x3x3x{c}xi8>)
-       outs(%zero : tensor<1x{oh}x{ow}x{f}xi32>) -> tensor<1x{oh}x{ow}x{f}xi32>
-  return %y : tensor<1x{oh}x{ow}x{f}xi32>
+func.func @main(%x: tensor<{n}x{h}x{w}x{c}xi8>, %f: tensor<{f}x{k}x{k}x{c}xi8>) -> tensor<{n}x{oh}x{ow}x{f}xi32> {{
+  %zero = arith.constant dense<0> : tensor<{n}x{oh}x{ow}x{f}xi32>
+  %y = linalg.conv_2d_nhwc_fhwc {{dilations = dense<{d}> : tensor<2xi64>, strides = dense<{s}> : tensor<2xi64>}}
+       ins(%x, %f : tensor<{n}x{h}x{w}x{c}xi8>, tensor<{f}x{k}x{k}x{c}xi8>)
+       outs(%zero : tensor<{n}x{oh}x{ow}x{f}xi32>) -> tensor<{n}x{oh}x{ow}x{f}xi32>
+  return %y : tensor<{n}x{oh}x{ow}x{f}xi32>
 }}
 """
 
@@ -72,8 +72,14 @@ MATMUL_SHAPES = [(1, 64, 96), (37, 53, 96), (128, 128, 256), (129, 300, 64),
 # whole stages, split K).
 PACKED_SHAPES = [(1, 300, 512, 4, 0), (16, 200, 4160, 4, -3),
                  (5, 136, 96, 3, 7), (33, 130, 256, 2, 0)]
-# (height, width, channels, filters, stride)
-CONV_SHAPES = [(9, 13, 8, 24, 1), (16, 40, 16, 32, 2)]
+# (batch, height, width, channels, filters, kernel size, stride, dilation):
+# implicit GEMMs copying 8 and 16 bytes (C a multiple of 8, 16) with
+# strides, dilations and two images; 1 x 1 convolutions as rec has them
+# (one copying 4 bytes: C = 60); C = 3, which the tensor-core kernel
+# leaves to the generic one.
+CONV_SHAPES = [(1, 9, 13, 8, 24, 3, 1, 1), (1, 16, 40, 16, 32, 3, 2, 1),
+               (2, 11, 14, 32, 40, 3, 1, 2), (1, 12, 80, 240, 240, 1, 1, 1),
+               (1, 1, 40, 60, 120, 1, 1, 1), (1, 25, 41, 3, 16, 3, 2, 1)]
 
 
 def kernel_cases():
@@ -89,12 +95,14 @@ def kernel_cases():
                                     packed_k=k * bits // 8,
                                     weights=weights.tobytes().hex().upper()),
                [RNG.integers(-128, 128, (m, k), dtype=np.int8)])
-    for h, w, c, f, s in CONV_SHAPES:
-        oh, ow = (h - 3) // s + 1, (w - 3) // s + 1
-        yield (f"conv-{h}x{w}x{c}-{f}-s{s}",
-               CONV.format(h=h, w=w, c=c, f=f, s=s, oh=oh, ow=ow),
-               [RNG.integers(-128, 128, (1, h, w, c), dtype=np.int8),
-                RNG.integers(-128, 128, (f, 3, 3, c), dtype=np.int8)])
+    for n, h, w, c, f, k, s, d in CONV_SHAPES:
+        span = d * (k - 1) + 1
+        oh, ow = (h - span) // s + 1, (w - span) // s + 1
+        yield (f"conv-{n}x{h}x{w}x{c}-{f}x{k}x{k}-s{s}-d{d}",
+               CONV.format(n=n, h=h, w=w, c=c, f=f, k=k, s=s, d=d, oh=oh,
+                           ow=ow),
+               [RNG.integers(-128, 128, (n, h, w, c), dtype=np.int8),
+                RNG.integers(-128, 128, (f, k, k, c), dtype=np.int8)])
 
 
 REC_BATCH = 32

@@ -10,8 +10,8 @@
 
 // One kernel per op (the transpose of the right operand, the accumulator's
 // fill, the matmul with its sign extensions, the bias, the narrowing),
-// integer instructions only. K = 16 is not a whole tensor-core step: the
-// matmul is a generic kernel.
+// integer instructions only. K = 18 is not whole 4-byte copies, which the
+// tensor-core kernel stages: the matmul is a generic kernel.
 // PTX: // gpu.module @qc_model_main_device_kernel
 // PTX: .target sm_90a
 // PTX: .visible .entry qc_model_main_device_kernel(
@@ -42,9 +42,9 @@
 // RUN: %if ptxas && !cuda-driver %{ quant-compile %s --target=cuda:sm_90a -o %t.so %}
 // RUN: %if ptxas && !cuda-driver %{ not quant-run %t.so 2>&1 | FileCheck %s --check-prefix=NODRIVER %}
 // NODRIVER: quant-run: error: the model failed: this model runs on an NVIDIA GPU, but the CUDA driver (libcuda.so.1) cannot be loaded
-func.func @main(%x: tensor<4x16xi8>, %w: tensor<16x8xi8>, %b: tensor<8xi32>) -> tensor<4x8xi8> {
+func.func @main(%x: tensor<4x18xi8>, %w: tensor<18x8xi8>, %b: tensor<8xi32>) -> tensor<4x8xi8> {
   %zero = arith.constant dense<0> : tensor<4x8xi32>
-  %p = linalg.matmul ins(%x, %w : tensor<4x16xi8>, tensor<16x8xi8>) outs(%zero : tensor<4x8xi32>) -> tensor<4x8xi32>
+  %p = linalg.matmul ins(%x, %w : tensor<4x18xi8>, tensor<18x8xi8>) outs(%zero : tensor<4x8xi32>) -> tensor<4x8xi32>
   %shape = tosa.const_shape {values = dense<[1, 8]> : tensor<2xindex>} : () -> !tosa.shape<2>
   %b2 = tosa.reshape %b, %shape : (tensor<8xi32>, !tosa.shape<2>) -> tensor<1x8xi32>
   %s = tosa.add %p, %b2 : (tensor<4x8xi32>, tensor<1x8xi32>) -> tensor<4x8xi32>

@@ -910,19 +910,26 @@ def QCGpuArena : Pass<"qc-gpu-arena", "::mlir::func::FuncOp"> {
 }
 
 def QCGpuMmaMatMul : Pass<"qc-gpu-mma-matmul", "::mlir::func::FuncOp"> {
-  let summary = "Run int8 matmuls on device buffers as tensor-core kernels";
+  let summary = "Run int8 matmuls and convolutions on device buffers as "
+                "tensor-core kernels";
   let description = [{
     Replaces each int8-into-int32 matmul on dense static device buffers
     whose right operand is [N, K] (`qc-transpose-matmul-operands`) and whose
-    K is a multiple of 32 by a `gpu.launch` of a tiled tensor-core kernel
-    (batched matmuls: one grid layer per matrix):
+    K is a multiple of 4 by a `gpu.launch` of a tiled tensor-core kernel
+    (batched matmuls: one grid layer per matrix), and so each int8
+    `linalg.conv_2d_nhwc_fhwc` whose channel count is a multiple of 4, as
+    an implicit GEMM: M the output pixels (N OH OW, the result read as
+    [M, F]), N the filters, K the filter's (KH, KW, C) in its own layout
+    (read as [F, KH KW C]); the kernel's copies of A gather each chunk of K
+    from the input pixel it multiplies, so no im2col buffer is made:
 
     * a block of 256 threads computes a 128 x 128 tile of C; each of its
       8 warps a 64 x 32 tile of 4 x 4 `nvgpu.mma.sync` m16n8k32 s8
       products, accumulated in int32 registers;
     * K advances 64 (two mma steps) per barrier; the operand tiles are
-      staged in shared memory by `nvgpu.device_async_copy` (cp.async, 16
-      bytes per copy, two per thread and operand) two stages deep, so the
+      staged in shared memory by `nvgpu.device_async_copy` (cp.async of 16
+      bytes, two per thread and operand; of 8 or 4 bytes where K, or a
+      convolution's C, is not a multiple of 16) two stages deep, so the
       next stage's copies overlap this one's products; rows past M or N and
       columns past K are zero-filled;
     * fragments are loaded by `nvgpu.ldmatrix` (four tiles at a time), with
@@ -951,7 +958,8 @@ def QCGpuMmaMatMul : Pass<"qc-gpu-mma-matmul", "::mlir::func::FuncOp"> {
 
     The results equal the CPU back end's: `mma.sync` saturates its int32
     accumulation, which sums of fewer than 2^17 int8 products never reach.
-    Other matmuls are left to `qc-gpu-map-loops`.
+    Other matmuls and convolutions (depthwise ones, C = 3 of an image) are
+    left to `qc-gpu-map-loops`.
   }];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
