@@ -5,9 +5,12 @@
 // becomes a one-dimensional grid of thread blocks: its dimensions are
 // collapsed into one, which is split into blocks of `block-size` threads,
 // one iteration per thread (the nest's inner sequential loops stay in the
-// thread). Other top-level ops that read or write memory (a loop nest with
-// no parallel dimension, a lone load or store) run on a single thread, as
-// the host cannot touch device memory. Globals the nests read are
+// thread). A nest whose iterations each reduce a long row (a softmax's sum
+// over thousands of classes) gets a block per iteration instead, whose
+// threads share the row and combine their partial results with
+// gpu.all_reduce. Other top-level ops that read or write memory (a loop
+// nest with no parallel dimension, a lone load or store) run on a single
+// thread, as the host cannot touch device memory. Globals the nests read are
 // referenced from inside them, so that gpu-kernel-outlining copies them
 // into the kernel's module and they are device data.
 //
@@ -18,15 +21,17 @@
 
 #include "qc/Transforms/Passes.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/GPU/Transforms/ParallelLoopMapper.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/SCF/Utils/Utils.h"
-#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/AffineMap.h"
+#include "mlir/IR/IRMapping.h"
+#include "llvm/ADT/TypeSwitch.h"
 #include "mlir/Interfaces/CallInterfaces.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/Transforms/RegionUtils.h"
@@ -41,6 +46,10 @@ namespace mlir::qc {
 using namespace mlir;
 
 namespace {
+/// Nests of more iterations than this have parallelism enough with one
+/// thread per iteration, however long their reductions.
+constexpr int64_t kMaxReducedRows = 8192;
+
 /// Maps each dimension of `loop` to `processor`s from the first on.
 LogicalResult mapLoop(scf::ParallelOp loop, gpu::Processor processor) {
   MLIRContext *context = loop.getContext();
@@ -115,6 +124,29 @@ splitIntoBlocks(RewriterBase &rewriter, scf::ParallelOp loop,
   return {blocks, threads};
 }
 
+/// Splits the normalized one-dimensional `loop` of `rows` iterations into a
+/// loop over rows (one block each) and, inside, a loop over the block's
+/// `blockSize` threads, which the row's body then shares.
+std::pair<scf::ParallelOp, scf::ParallelOp>
+splitIntoRows(RewriterBase &rewriter, scf::ParallelOp loop,
+              int64_t blockSize) {
+  Location loc = loop.getLoc();
+  rewriter.setInsertionPoint(loop);
+  Value zero = arith::ConstantIndexOp::create(rewriter, loc, 0);
+  Value one = arith::ConstantIndexOp::create(rewriter, loc, 1);
+  Value size = arith::ConstantIndexOp::create(rewriter, loc, blockSize);
+  auto rows =
+      scf::ParallelOp::create(rewriter, loc, zero, loop.getUpperBound()[0], one);
+  rewriter.setInsertionPointToStart(rows.getBody());
+  auto threads = scf::ParallelOp::create(rewriter, loc, zero, size, one);
+  Block *body = loop.getBody();
+  rewriter.eraseOp(body->getTerminator());
+  rewriter.inlineBlockBefore(body, threads.getBody()->getTerminator(),
+                             rows.getInductionVars());
+  rewriter.eraseOp(loop);
+  return {rows, threads};
+}
+
 /// `op` and the ops of its block that use its results, transitively, in
 /// block order.
 SmallVector<Operation *> getUsersInBlock(Operation *op) {
@@ -145,6 +177,185 @@ scf::ParallelOp wrapInSingleIteration(RewriterBase &rewriter, Operation *op) {
   for (Operation *member : group)
     rewriter.moveOpBefore(member, loop.getBody()->getTerminator());
   return loop;
+}
+
+/// The sequential reduction each iteration of a top-level nest makes:
+///   %r = scf.for %k = lb to ub step s iter_args(%x = %init) {
+///     ...; %y = combine %v, %x; scf.yield %y }
+/// where the loop reads memory but writes none and %x feeds only the
+/// combiner, so any subset of its iterations can be combined separately.
+struct RowReduction {
+  scf::ForOp loop;
+  Operation *combiner;
+  /// The combiner's operand that is the element (not %x).
+  unsigned elementOperand;
+  gpu::AllReduceOperation operation;
+  arith::AtomicRMWKind identity;
+};
+
+/// The gpu.all_reduce operation and identity of `combiner`, if it has them;
+/// float sums and products only where reassociating floats is allowed.
+std::optional<std::pair<gpu::AllReduceOperation, arith::AtomicRMWKind>>
+getReductionKinds(Operation *combiner, bool reassociateFloats) {
+  using gpu::AllReduceOperation;
+  using arith::AtomicRMWKind;
+  using Kinds = std::pair<AllReduceOperation, AtomicRMWKind>;
+  return llvm::TypeSwitch<Operation *, std::optional<Kinds>>(combiner)
+      .Case([](arith::AddIOp) {
+        return Kinds{AllReduceOperation::ADD, AtomicRMWKind::addi};
+      })
+      .Case([](arith::MulIOp) {
+        return Kinds{AllReduceOperation::MUL, AtomicRMWKind::muli};
+      })
+      .Case([](arith::MaxSIOp) {
+        return Kinds{AllReduceOperation::MAXSI, AtomicRMWKind::maxs};
+      })
+      .Case([](arith::MinSIOp) {
+        return Kinds{AllReduceOperation::MINSI, AtomicRMWKind::mins};
+      })
+      .Case([](arith::MaxUIOp) {
+        return Kinds{AllReduceOperation::MAXUI, AtomicRMWKind::maxu};
+      })
+      .Case([](arith::MinUIOp) {
+        return Kinds{AllReduceOperation::MINUI, AtomicRMWKind::minu};
+      })
+      .Case([](arith::MaximumFOp) {
+        return Kinds{AllReduceOperation::MAXIMUMF, AtomicRMWKind::maximumf};
+      })
+      .Case([](arith::MinimumFOp) {
+        return Kinds{AllReduceOperation::MINIMUMF, AtomicRMWKind::minimumf};
+      })
+      .Case([](arith::MaxNumFOp) {
+        return Kinds{AllReduceOperation::MAXNUMF, AtomicRMWKind::maxnumf};
+      })
+      .Case([](arith::MinNumFOp) {
+        return Kinds{AllReduceOperation::MINNUMF, AtomicRMWKind::minnumf};
+      })
+      .Case([&](arith::AddFOp) -> std::optional<Kinds> {
+        if (!reassociateFloats)
+          return std::nullopt;
+        return Kinds{AllReduceOperation::ADD, AtomicRMWKind::addf};
+      })
+      .Case([&](arith::MulFOp) -> std::optional<Kinds> {
+        if (!reassociateFloats)
+          return std::nullopt;
+        return Kinds{AllReduceOperation::MUL, AtomicRMWKind::mulf};
+      })
+      .Default([](Operation *) { return std::nullopt; });
+}
+
+/// Whether `op` writes memory, or may.
+bool writesMemory(Operation *op) {
+  std::optional<SmallVector<MemoryEffects::EffectInstance>> effects =
+      getEffectsRecursively(op);
+  return !effects ||
+         llvm::any_of(*effects, [](const MemoryEffects::EffectInstance &e) {
+           return isa<MemoryEffects::Write, MemoryEffects::Allocate,
+                      MemoryEffects::Free>(e.getEffect());
+         });
+}
+
+/// The row reduction of `loop`'s body when it has one of at least
+/// `minLength` iterations on 32-bit values: the body's only loop, after
+/// ops that write nothing but plain stores (which every thread of the
+/// row's block then repeats, storing the same values).
+std::optional<RowReduction> matchRowReduction(scf::ParallelOp loop,
+                                              int64_t minLength,
+                                              bool reassociateFloats) {
+  RowReduction reduction;
+  for (Operation &op : loop.getBody()->without_terminator()) {
+    if (auto inner = dyn_cast<scf::ForOp>(op)) {
+      if (reduction.loop)
+        return std::nullopt;
+      reduction.loop = inner;
+      continue;
+    }
+    if (!reduction.loop && writesMemory(&op) && !isa<memref::StoreOp>(op))
+      return std::nullopt;
+  }
+  scf::ForOp inner = reduction.loop;
+  if (!inner || inner.getNumRegionIterArgs() != 1 ||
+      writesMemory(inner) ||
+      !inner.getResult(0).getType().isIntOrFloat() ||
+      inner.getResult(0).getType().getIntOrFloatBitWidth() != 32)
+    return std::nullopt;
+  std::optional<int64_t> length = inner.getStaticTripCount()
+                                      ? std::optional<int64_t>(
+                                            inner.getStaticTripCount()
+                                                ->getSExtValue())
+                                      : std::nullopt;
+  if (!length || *length < minLength)
+    return std::nullopt;
+  Value carried = inner.getRegionIterArgs()[0];
+  Operation *combiner =
+      inner.getBody()->getTerminator()->getOperand(0).getDefiningOp();
+  if (!combiner || combiner->getNumOperands() != 2 || !carried.hasOneUse() ||
+      *carried.getUsers().begin() != combiner ||
+      combiner->getOperand(0) == combiner->getOperand(1))
+    return std::nullopt;
+  std::optional<std::pair<gpu::AllReduceOperation, arith::AtomicRMWKind>>
+      kinds = getReductionKinds(combiner, reassociateFloats);
+  if (!kinds)
+    return std::nullopt;
+  reduction.combiner = combiner;
+  reduction.elementOperand = combiner->getOperand(0) == carried ? 1 : 0;
+  std::tie(reduction.operation, reduction.identity) = *kinds;
+  return reduction;
+}
+
+/// Rewrites the reduction of the thread loop `threads` (thread `t` of
+/// `threadCount`) into a share of it: this thread's partial result over
+/// iterations t, t + threadCount, ... from the identity, the block's
+/// gpu.all_reduce of the partials, and, in thread 0 only, the combination
+/// with the loop's initial value and the ops that followed the loop.
+void shareRowReduction(RewriterBase &rewriter, scf::ParallelOp threads,
+                       const RowReduction &reduction, int64_t threadCount) {
+  scf::ForOp loop = reduction.loop;
+  Location loc = loop.getLoc();
+  Value thread = threads.getInductionVars()[0];
+  rewriter.setInsertionPoint(loop);
+  Value start = arith::AddIOp::create(
+      rewriter, loc, loop.getLowerBound(),
+      arith::MulIOp::create(rewriter, loc, thread, loop.getStep()));
+  Value stride = arith::MulIOp::create(
+      rewriter, loc, loop.getStep(),
+      arith::ConstantIndexOp::create(rewriter, loc, threadCount));
+  Type type = loop.getResult(0).getType();
+  Value identity =
+      arith::getIdentityValue(reduction.identity, type, rewriter, loc);
+  auto share = scf::ForOp::create(rewriter, loc, start, loop.getUpperBound(),
+                                  stride, ValueRange{identity});
+  IRMapping mapping;
+  mapping.map(loop.getInductionVar(), share.getInductionVar());
+  mapping.map(loop.getRegionIterArgs()[0], share.getRegionIterArgs()[0]);
+  rewriter.setInsertionPointToStart(share.getBody());
+  for (Operation &op : *loop.getBody())
+    rewriter.clone(op, mapping);
+  rewriter.setInsertionPointAfter(share);
+  Value total = gpu::AllReduceOp::create(
+      rewriter, loc, type, share.getResult(0),
+      gpu::AllReduceOperationAttr::get(rewriter.getContext(),
+                                       reduction.operation),
+      rewriter.getUnitAttr());
+  Value isFirst = arith::CmpIOp::create(
+      rewriter, loc, arith::CmpIPredicate::eq, thread,
+      arith::ConstantIndexOp::create(rewriter, loc, 0));
+  auto first = scf::IfOp::create(rewriter, loc, isFirst);
+  rewriter.setInsertionPointToStart(first.thenBlock());
+  IRMapping combine;
+  combine.map(reduction.combiner->getOperand(reduction.elementOperand),
+              total);
+  combine.map(loop.getRegionIterArgs()[0], loop.getInitArgs()[0]);
+  Value result = rewriter.clone(*reduction.combiner, combine)->getResult(0);
+  // The ops after the loop move into thread 0's branch.
+  Operation *end = threads.getBody()->getTerminator();
+  for (Operation *op = first->getNextNode(); op != end;) {
+    Operation *next = op->getNextNode();
+    rewriter.moveOpBefore(op, first.thenBlock()->getTerminator());
+    op = next;
+  }
+  rewriter.replaceAllUsesWith(loop.getResult(0), result);
+  rewriter.eraseOp(loop);
 }
 
 /// Recreates inside `loop` each global it reads from outside.
@@ -190,6 +401,13 @@ struct QCGpuMapLoopsPass
           << static_cast<int64_t>(blockSize);
       return signalPassFailure();
     }
+    if (rowReductionLength < 0) {
+      emitError(getOperation().getLoc())
+          << "qc-gpu-map-loops: row-reduction-length must be 0 or positive, "
+             "got "
+          << static_cast<int64_t>(rowReductionLength);
+      return signalPassFailure();
+    }
     func::FuncOp function = getOperation();
     IRRewriter rewriter(function.getContext());
     for (Block &block : function.getBody()) {
@@ -214,7 +432,15 @@ struct QCGpuMapLoopsPass
     }
     std::optional<int64_t> trips = getConstantTripCount(loop);
     loop = collapseToOneDimension(rewriter, loop);
-    auto [blocks, threads] = splitIntoBlocks(rewriter, loop, blockSize, trips);
+    std::optional<RowReduction> reduction;
+    if (rowReductionLength > 0 && trips && *trips <= kMaxReducedRows)
+      reduction = matchRowReduction(loop, rowReductionLength,
+                                    reassociateFloats);
+    auto [blocks, threads] =
+        reduction ? splitIntoRows(rewriter, loop, blockSize)
+                  : splitIntoBlocks(rewriter, loop, blockSize, trips);
+    if (reduction)
+      shareRowReduction(rewriter, threads, *reduction, blockSize);
     sinkGlobals(rewriter, threads);
     if (failed(mapLoop(blocks, gpu::Processor::BlockX)) ||
         failed(mapLoop(threads, gpu::Processor::ThreadX)))

@@ -9,8 +9,9 @@ OUT there and run test/gpu/run.py OUT, which runs each GPU library on the
 inputs and requires the CPU's outputs bit for bit. The suite:
 
 * kernels: int8 matmuls and convolutions with shapes that are not whole
-  tiles (random int8 inputs), compiled from MLIR, and matmuls with packed
-  2-, 3- and 4-bit weights;
+  tiles (random int8 inputs), compiled from MLIR, matmuls with packed
+  2-, 3- and 4-bit weights, and long row reductions (integer sums, a
+  float softmax);
 * with --models, the int8 (w8a8) Fashion-MNIST CNN, character-level
   transformer and PP-OCRv4 rec, with the statistics and inputs of
   bench/bitwidth_accuracy.py (needs what it needs); rec again at batch 32
@@ -54,6 +55,32 @@ func.func @main(%x: tensor<{n}x{h}x{w}x{c}xi8>, %f: tensor<{f}x{k}x{k}x{c}xi8>) 
   return %y : tensor<{n}x{oh}x{ow}x{f}xi32>
 }}
 """
+
+# Rows reduced by a block of threads each: an integer sum (exact in any
+# order) and a float softmax (its sum added in another order than the
+# CPU's, so within the float tolerance).
+ROW_SUM = """
+func.func @main(%x: tensor<{rows}x{length}xi32>) -> tensor<{rows}x1xi32> {{
+  %y = tosa.reduce_sum %x {{axis = 1 : i32}} : (tensor<{rows}x{length}xi32>) -> tensor<{rows}x1xi32>
+  return %y : tensor<{rows}x1xi32>
+}}
+"""
+
+SOFTMAX = """
+func.func @main(%x: tensor<{rows}x{length}xf32>) -> tensor<{rows}x{length}xf32> {{
+  %max = tosa.reduce_max %x {{axis = 1 : i32}} : (tensor<{rows}x{length}xf32>) -> tensor<{rows}x1xf32>
+  %shifted = tosa.sub %x, %max : (tensor<{rows}x{length}xf32>, tensor<{rows}x1xf32>) -> tensor<{rows}x{length}xf32>
+  %e = tosa.exp %shifted : (tensor<{rows}x{length}xf32>) -> tensor<{rows}x{length}xf32>
+  %sum = tosa.reduce_sum %e {{axis = 1 : i32}} : (tensor<{rows}x{length}xf32>) -> tensor<{rows}x1xf32>
+  %inverse = tosa.reciprocal %sum : (tensor<{rows}x1xf32>) -> tensor<{rows}x1xf32>
+  %shift = "tosa.const"() <{{values = dense<0> : tensor<1xi8>}}> : () -> tensor<1xi8>
+  %y = tosa.mul %e, %inverse, %shift : (tensor<{rows}x{length}xf32>, tensor<{rows}x1xf32>, tensor<1xi8>) -> tensor<{rows}x{length}xf32>
+  return %y : tensor<{rows}x{length}xf32>
+}}
+"""
+# (rows, length): rec's 40 x 6625 and a length that is not whole rounds
+# of a block.
+ROW_SHAPES = [(40, 6625), (3, 1100)]
 
 PACKED_MATMUL = """
 func.func @main(%x: tensor<{m}x{k}xi8>) -> tensor<{m}x{n}xi32> {{
@@ -103,6 +130,13 @@ def kernel_cases():
                            ow=ow),
                [RNG.integers(-128, 128, (n, h, w, c), dtype=np.int8),
                 RNG.integers(-128, 128, (f, k, k, c), dtype=np.int8)])
+    for rows, length in ROW_SHAPES:
+        yield (f"row-sum-{rows}x{length}",
+               ROW_SUM.format(rows=rows, length=length),
+               [RNG.integers(-2**20, 2**20, (rows, length), dtype=np.int32)])
+        yield (f"softmax-{rows}x{length}",
+               SOFTMAX.format(rows=rows, length=length),
+               [RNG.normal(0, 4, (rows, length)).astype(np.float32)])
 
 
 REC_BATCH = 32

@@ -772,6 +772,19 @@ def QCGpuMapLoops : Pass<"qc-gpu-map-loops", "::mlir::func::FuncOp"> {
       thread; the block loop is mapped to `block_x`, the thread loop to
       `thread_x` (the nest's sequential inner loops, the reductions, stay in
       the thread);
+    * a nest of at most 8192 iterations whose body reduces a row of at
+      least `row-reduction-length` elements (its only loop, an `scf.for`
+      carrying one 32-bit value into a combiner: integer add, mul, min,
+      max; float min and max; float add and mul with
+      `reassociate-floats`), such as a softmax over thousands of classes,
+      gets one block of `block-size` threads per iteration instead: each
+      thread combines every `block-size`-th element from the combiner's
+      identity, `gpu.all_reduce` combines the threads' results, and thread
+      0 combines that with the loop's initial value and runs the ops after
+      the loop. Ops before the loop run in every thread (plain stores of
+      the same values only). Integer and min/max results are those of the
+      sequential loop; float sums and products are added in a different
+      order (exact to rounding);
     * any other top-level op that reads or writes memory (a nest with no
       parallel dimension, a lone load or store) is wrapped in a
       one-iteration loop mapped to `block_x`: it runs on one GPU thread,
@@ -787,6 +800,14 @@ def QCGpuMapLoops : Pass<"qc-gpu-map-loops", "::mlir::func::FuncOp"> {
   let options = [
     Option<"blockSize", "block-size", "int64_t", /*default=*/"256",
            "Threads per block (positive)">,
+    Option<"rowReductionLength", "row-reduction-length", "int64_t",
+           /*default=*/"1024",
+           "Reductions of at least this many elements per iteration share a "
+           "block (0: never)">,
+    Option<"reassociateFloats", "reassociate-floats", "bool",
+           /*default=*/"true",
+           "Let float sums and products be shared among a block's threads "
+           "(which adds them in another order)">,
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
