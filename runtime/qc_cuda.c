@@ -471,6 +471,12 @@ static bool transfer_chunk(CUdeviceptr destination, CUdeviceptr source,
          check(cuEventRecord(staging.done[slot], stream), "cuEventRecord");
 }
 
+/* Bytes of the chunk at `offset` of a `bytes`-byte copy. */
+static size_t chunk_at(size_t offset, size_t bytes) {
+  return bytes - offset < QC_STAGING_CHUNK_BYTES ? bytes - offset
+                                                 : QC_STAGING_CHUNK_BYTES;
+}
+
 /* Device -> pageable host: chunk i's transfer overlaps the host's copy of
  * chunk i - 1 out of the other buffer. */
 static void copy_to_pageable(unsigned char *destination, CUdeviceptr source,
@@ -479,9 +485,7 @@ static void copy_to_pageable(unsigned char *destination, CUdeviceptr source,
   int slot = 0;
   for (size_t offset = 0; offset < bytes;
        offset += QC_STAGING_CHUNK_BYTES, slot ^= 1) {
-    size_t chunk = bytes - offset < QC_STAGING_CHUNK_BYTES
-                       ? bytes - offset
-                       : QC_STAGING_CHUNK_BYTES;
+    size_t chunk = chunk_at(offset, bytes);
     if (!wait_for_slot(slot) ||
         !transfer_chunk((CUdeviceptr)(uintptr_t)staging.buffers[slot],
                         source + offset, chunk, slot, stream))
@@ -509,9 +513,7 @@ static void copy_from_pageable(CUdeviceptr destination,
   int slot = 0;
   for (size_t offset = 0; offset < bytes;
        offset += QC_STAGING_CHUNK_BYTES, slot ^= 1) {
-    size_t chunk = bytes - offset < QC_STAGING_CHUNK_BYTES
-                       ? bytes - offset
-                       : QC_STAGING_CHUNK_BYTES;
+    size_t chunk = chunk_at(offset, bytes);
     if (!wait_for_slot(slot))
       return;
     memcpy(staging.buffers[slot], source + offset, chunk);
