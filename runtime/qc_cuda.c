@@ -437,21 +437,16 @@ static bool has_staging(void) {
   return true;
 }
 
-static bool is_device_memory(const void *pointer) {
+/* The CUmemorytype of `pointer`, or QC_PAGEABLE_MEMORY where the driver
+ * does not know it (pageable host memory; pinned and device memory it
+ * knows). */
+#define QC_PAGEABLE_MEMORY 0u
+static unsigned memory_type(const void *pointer) {
   unsigned type = 0;
-  return cuPointerGetAttribute(&type, CU_POINTER_ATTRIBUTE_MEMORY_TYPE,
-                               (CUdeviceptr)(uintptr_t)pointer) ==
-             CUDA_SUCCESS &&
-         type == CU_MEMORYTYPE_DEVICE;
-}
-
-/* Whether the driver knows `pointer` at all: pinned and device memory it
- * does, pageable memory it does not. */
-static bool is_pageable(const void *pointer) {
-  unsigned type = 0;
-  return cuPointerGetAttribute(&type, CU_POINTER_ATTRIBUTE_MEMORY_TYPE,
-                               (CUdeviceptr)(uintptr_t)pointer) !=
-         CUDA_SUCCESS;
+  if (cuPointerGetAttribute(&type, CU_POINTER_ATTRIBUTE_MEMORY_TYPE,
+                            (CUdeviceptr)(uintptr_t)pointer) != CUDA_SUCCESS)
+    return QC_PAGEABLE_MEMORY;
+  return type;
 }
 
 /* Waits until the transfer that last used staging buffer `slot` is done. */
@@ -531,9 +526,9 @@ static bool copy_staged(void *destination, void *source, size_t bytes,
                         CUstream stream) {
   if (bytes < QC_STAGING_MIN_BYTES)
     return false;
-  bool to_host = is_device_memory(source) && is_pageable(destination);
-  bool to_device = !to_host && is_pageable(source) &&
-                   is_device_memory(destination);
+  unsigned from = memory_type(source), to = memory_type(destination);
+  bool to_host = from == CU_MEMORYTYPE_DEVICE && to == QC_PAGEABLE_MEMORY;
+  bool to_device = from == QC_PAGEABLE_MEMORY && to == CU_MEMORYTYPE_DEVICE;
   if (!to_host && !to_device)
     return false;
   call_once(&staging_mutex_once, init_staging_mutex);

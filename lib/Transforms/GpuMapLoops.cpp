@@ -31,10 +31,10 @@
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/AffineMap.h"
 #include "mlir/IR/IRMapping.h"
-#include "llvm/ADT/TypeSwitch.h"
 #include "mlir/Interfaces/CallInterfaces.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/Transforms/RegionUtils.h"
+#include "llvm/ADT/TypeSwitch.h"
 
 #include <numeric>
 
@@ -279,12 +279,8 @@ std::optional<RowReduction> matchRowReduction(scf::ParallelOp loop,
       !inner.getResult(0).getType().isIntOrFloat() ||
       inner.getResult(0).getType().getIntOrFloatBitWidth() != 32)
     return std::nullopt;
-  std::optional<int64_t> length = inner.getStaticTripCount()
-                                      ? std::optional<int64_t>(
-                                            inner.getStaticTripCount()
-                                                ->getSExtValue())
-                                      : std::nullopt;
-  if (!length || *length < minLength)
+  std::optional<APInt> length = inner.getStaticTripCount();
+  if (!length || length->getSExtValue() < minLength)
     return std::nullopt;
   Value carried = inner.getRegionIterArgs()[0];
   Operation *combiner =

@@ -382,6 +382,16 @@ static bool hasWeightGranularity(const DequantizedValue &weight,
   return *weight.params.axis == channelAxis && !weight.params.hasZeroPoints();
 }
 
+/// The number of output channels of a weight whose output channels are the
+/// row-major index over `channelDims`.
+static int64_t countOutputChannels(RankedTensorType weightType,
+                                   ArrayRef<int64_t> channelDims) {
+  int64_t channels = 1;
+  for (int64_t dim : channelDims)
+    channels *= weightType.getDimSize(dim);
+  return channels;
+}
+
 /// The output channel of the weight element at row-major `index` of
 /// `shape`: its coordinates along `channelDims`, row-major.
 static int64_t getOutputChannel(int64_t index, ArrayRef<int64_t> shape,
@@ -421,9 +431,7 @@ static Value fitBiasInAccumulator(PatternRewriter &rewriter, Location loc,
   if (!biases || !weights ||
       static_cast<int64_t>(weights->size()) != weightType.getNumElements())
     return weightStorage;
-  int64_t channels = 1;
-  for (int64_t dim : channelDims)
-    channels *= weightType.getDimSize(dim);
+  int64_t channels = countOutputChannels(weightType, channelDims);
   auto valueOf = [](ArrayRef<double> values, int64_t channel) {
     return values[values.size() == 1 ? 0 : channel];
   };
@@ -474,9 +482,7 @@ foldInputZeroPoint(PatternRewriter &builder, Location loc, Value input,
   if (!weights || !biases ||
       static_cast<int64_t>(weights->size()) != weightType.getNumElements())
     return std::nullopt;
-  int64_t channels = 1;
-  for (int64_t dim : channelDims)
-    channels *= weightType.getDimSize(dim);
+  int64_t channels = countOutputChannels(weightType, channelDims);
   if (biases->size() != 1 && static_cast<int64_t>(biases->size()) != channels)
     return std::nullopt;
   SmallVector<int64_t> sums(channels, 0);
